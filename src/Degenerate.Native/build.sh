@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Builds the native shim (libdegenerate_native.so) against the libtorch this machine has, into $1.
+# Called by src/Degenerate/Degenerate.csproj on every build; it does nothing when neither the shim's sources nor
+# the chosen libtorch changed since the last build.
+#
+# libtorch is looked for in this order:
+#   1. LIBTORCH=/path/to/libtorch            an unpacked libtorch folder (include/, lib/)
+#   2. DEGENERATE_LIBTORCH_USE_PYTORCH=1     the libtorch inside python3's PyTorch (how a GPU machine gets CUDA);
+#                                            DEGENERATE_PYTHON picks another interpreter than python3
+#   3. the system's libtorch                 Debian's libtorch-dev, with OpenBLAS (libopenblas0-pthread)
+# When none is found (or the system one lacks OpenBLAS) and we are root with apt-get, the packages are installed.
+set -euo pipefail
+
+out_dir=${1:?usage: build.sh OUTPUT_DIR}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+build_dir=${DEGENERATE_NATIVE_BUILD_DIR:-$here/build}
+packages="libtorch-dev libopenblas0-pthread cmake g++"
+multiarch=$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
+
+say() { echo "degenerate native: $*" >&2; }
+fail() { echo "error DGN001: $*" >&2; exit 1; }
+
+abi_of() {  # the _GLIBCXX_USE_CXX11_ABI a libc10.so was built with
+  if nm -D --defined-only "$1/libc10.so" 2>/dev/null | grep -q '__cxx11'; then echo 1; else echo 0; fi
+}
+
+system_openblas() {
+  ls /usr/lib/"$multiarch"/openblas-pthread/libblas.so.3 /usr/lib/"$multiarch"/libopenblas*.so* >/dev/null 2>&1
+}
+
+install_packages() {
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing $packages (apt-get)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2 && apt-get install -y -qq $packages >&2 || fail "apt-get install $packages failed"
+  else
+    fail "libtorch not found ($1): run 'sudo apt-get update && sudo apt-get install -y $packages', or set LIBTORCH=/path/to/libtorch"
+  fi
+}
+
+find_libtorch() {
+  include_dirs="" lib_dir="" abi="" origin=""
+  if [ -n "${LIBTORCH:-}" ]; then
+    [ -f "$LIBTORCH/include/ATen/ATen.h" ] && [ -f "$LIBTORCH/lib/libc10.so" ] ||
+      fail "LIBTORCH=$LIBTORCH does not look like a libtorch folder (include/ATen/ATen.h and lib/libc10.so expected)"
+    include_dirs="$LIBTORCH/include;$LIBTORCH/include/torch/csrc/api/include"
+    lib_dir="$LIBTORCH/lib" origin="LIBTORCH=$LIBTORCH"
+  elif [ "${DEGENERATE_LIBTORCH_USE_PYTORCH:-}" = 1 ]; then
+    local py=${DEGENERATE_PYTHON:-python3} info
+    info=$("$py" - <<'PY'
+import torch, torch.utils.cpp_extension as ext
+print(";".join(ext.include_paths()))
+print(ext.library_paths()[0])
+print(int(torch._C._GLIBCXX_USE_CXX11_ABI))
+print(torch.__version__)
+PY
+) || fail "DEGENERATE_LIBTORCH_USE_PYTORCH=1 but '$py' could not import torch"
+    include_dirs=$(sed -n 1p <<<"$info") lib_dir=$(sed -n 2p <<<"$info") abi=$(sed -n 3p <<<"$info")
+    origin="PyTorch $(sed -n 4p <<<"$info") from $py"
+  else
+    if [ ! -f /usr/include/ATen/ATen.h ] || [ ! -f "/usr/lib/$multiarch/libtorch.so" ]; then
+      install_packages "no LIBTORCH, no DEGENERATE_LIBTORCH_USE_PYTORCH=1, no system libtorch-dev"
+    elif ! system_openblas; then
+      install_packages "the system libtorch needs OpenBLAS; Debian's default reference BLAS is ~35x slower"
+    fi
+    command -v cmake >/dev/null && command -v g++ >/dev/null || install_packages "cmake and g++ are needed"
+    include_dirs="/usr/include;/usr/include/torch/csrc/api/include"
+    lib_dir="/usr/lib/$multiarch" origin="system libtorch (Debian libtorch-dev)"
+  fi
+  abi=${LIBTORCH_CXX11_ABI:-${abi:-$(abi_of "$lib_dir")}}
+}
+
+find_libtorch
+command -v cmake >/dev/null || fail "cmake not found: install it (e.g. 'apt-get install -y cmake g++')"
+
+mkdir -p "$out_dir" "$build_dir"
+exec 9>"$build_dir/.lock"
+flock 9  # concurrent builds (Debug and Release, several test projects) take turns
+
+stamp=$( (cat "$here"/*.cpp "$here"/*.h "$here/CMakeLists.txt" "$here/build.sh"; echo "$include_dirs|$lib_dir|$abi") | sha256sum | cut -c1-16)
+if [ -f "$out_dir/libdegenerate_native.so" ] && [ "$(cat "$out_dir/.stamp" 2>/dev/null)" = "$stamp" ]; then
+  exit 0  # up to date: no cmake run
+fi
+
+say "building against $origin (lib: $lib_dir, C++11 ABI: $abi)"
+cmake -S "$here" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DTORCH_INCLUDE_DIRS="$include_dirs" \
+  -DTORCH_LIB_DIR="$lib_dir" -DTORCH_CXX11_ABI="$abi" >"$build_dir/cmake.log" 2>&1 ||
+  { cat "$build_dir/cmake.log" >&2; fail "cmake configure failed (log above)"; }
+cmake --build "$build_dir" -j "$(nproc)" >&2 || fail "compiling the native shim failed (errors above)"
+cp "$build_dir/libdegenerate_native.so" "$out_dir/libdegenerate_native.so.tmp"
+mv "$out_dir/libdegenerate_native.so.tmp" "$out_dir/libdegenerate_native.so"
+echo "$stamp" >"$out_dir/.stamp"
+echo "$origin" >"$out_dir/libtorch.txt"

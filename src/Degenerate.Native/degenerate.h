@@ -1,0 +1,153 @@
+/*
+ * degenerate.h: the flat C ABI that Degenerate's C# code calls (via [LibraryImport]).
+ *
+ * Rules every function follows:
+ *  - No C++ exception crosses this boundary. Functions that can fail return a dg_status: 0 on success,
+ *    non-zero on failure, with the message (libtorch's own, without the C++ backtrace) kept per thread and read
+ *    with dg_last_error() before the next call on that thread.
+ *  - A dg_tensor is an owned, heap-allocated at::Tensor (a reference to libtorch's refcounted storage).
+ *    Whoever receives one through an out parameter owns it and must release it with dg_tensor_free.
+ *    Functions never take ownership of their inputs. An undefined tensor (e.g. a missing gradient) is NULL.
+ *  - Shapes are passed as (const int64_t* dims, int ndim). dtype and device use the codes below.
+ */
+#ifndef DEGENERATE_H
+#define DEGENERATE_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DG_API __attribute__((visibility("default")))
+
+typedef void* dg_tensor;
+typedef void* dg_optimizer;
+typedef int32_t dg_status;
+
+/* dtype codes */
+enum { DG_FLOAT32 = 0, DG_FLOAT64 = 1, DG_INT64 = 2, DG_INT32 = 3, DG_BOOL = 4, DG_BFLOAT16 = 5, DG_FLOAT16 = 6 };
+/* device type codes */
+enum { DG_CPU = 0, DG_CUDA = 1 };
+/* "all dimensions" for reductions */
+#define DG_ALL_DIMS INT64_MIN
+#define DG_MAX_DIMS 16
+
+/* ---- errors.cpp ---- */
+DG_API const char* dg_last_error(void);
+
+/* ---- runtime.cpp: versions, devices, threads, seeding ---- */
+DG_API const char* dg_torch_version(void);
+DG_API int32_t dg_cuda_device_count(void);
+DG_API dg_status dg_cuda_synchronize(int32_t device_index);
+DG_API int32_t dg_get_num_threads(void);
+DG_API dg_status dg_set_num_threads(int32_t n);
+DG_API dg_status dg_manual_seed(uint64_t seed);
+DG_API dg_status dg_set_grad_enabled(int32_t enabled, int32_t* previous);
+DG_API dg_status dg_set_float32_matmul_precision(int32_t level); /* 0 highest (no TF32), 1 high (TF32) */
+
+/* ---- tensor.cpp: creation, inspection, copying out ---- */
+DG_API void dg_tensor_free(dg_tensor t);
+DG_API dg_status dg_tensor_from_data(const void* data, const int64_t* dims, int32_t ndim, int32_t dtype,
+                                     int32_t device_type, int32_t device_index, dg_tensor* out);
+DG_API dg_status dg_tensor_copy_out(dg_tensor t, void* dst, int64_t nbytes);
+DG_API dg_status dg_tensor_info(dg_tensor t, int32_t* dtype, int32_t* ndim, int64_t* dims /* DG_MAX_DIMS */,
+                                int32_t* device_type, int32_t* device_index);
+DG_API dg_status dg_tensor_item(dg_tensor t, double* out);
+DG_API dg_status dg_tensor_full(const int64_t* dims, int32_t ndim, double value, int32_t dtype, int32_t device_type,
+                                int32_t device_index, dg_tensor* out);
+DG_API dg_status dg_tensor_arange(int64_t n, int32_t dtype, int32_t device_type, int32_t device_index, dg_tensor* out);
+DG_API dg_status dg_tensor_eye(int64_t n, int32_t dtype, int32_t device_type, int32_t device_index, dg_tensor* out);
+DG_API dg_status dg_tensor_to(dg_tensor t, int32_t dtype, int32_t device_type, int32_t device_index, dg_tensor* out);
+DG_API dg_status dg_tensor_clone(dg_tensor t, dg_tensor* out);
+DG_API dg_status dg_tensor_detach(dg_tensor t, dg_tensor* out);
+DG_API dg_status dg_tensor_alias(dg_tensor t, dg_tensor* out);
+DG_API dg_status dg_tensor_all_finite(dg_tensor t, int32_t* out);
+DG_API dg_status dg_tensor_equal(dg_tensor a, dg_tensor b, int32_t* out);
+
+/* ---- random.cpp ---- */
+DG_API dg_status dg_rand_uniform(const int64_t* dims, int32_t ndim, double low, double high, int32_t dtype,
+                                 int32_t device_type, int32_t device_index, dg_tensor* out);
+DG_API dg_status dg_rand_normal(const int64_t* dims, int32_t ndim, double mean, double std, int32_t dtype,
+                                int32_t device_type, int32_t device_index, dg_tensor* out);
+DG_API dg_status dg_randperm(int64_t n, int32_t device_type, int32_t device_index, dg_tensor* out);
+
+/* ---- ops.cpp: element-wise, linear algebra, reductions, shape ---- */
+enum {
+  DG_NEG = 0, DG_EXP, DG_LOG, DG_SIGMOID, DG_TANH, DG_RELU, DG_SOFTPLUS, DG_ELU, DG_GELU, DG_ABS, DG_SQRT,
+  DG_SQUARE, DG_LOG_SIGMOID, DG_LOG1P, DG_SIGN, DG_RECIPROCAL, DG_ISFINITE, DG_ROUND, DG_FLOOR, DG_LGAMMA,
+  DG_DIGAMMA, DG_EXPM1, DG_LOGICAL_NOT
+};
+DG_API dg_status dg_unary(int32_t op, dg_tensor a, dg_tensor* out);
+
+enum {
+  DG_ADD = 0, DG_SUB, DG_MUL, DG_DIV, DG_MATMUL, DG_POW, DG_MAXIMUM, DG_MINIMUM, DG_EQ, DG_NE, DG_GT, DG_GE,
+  DG_LT, DG_LE, DG_XLOGY, DG_BCE_WITH_LOGITS_ELEMENTWISE, DG_LOGICAL_AND, DG_LOGICAL_OR
+};
+DG_API dg_status dg_binary(int32_t op, dg_tensor a, dg_tensor b, dg_tensor* out);
+
+enum { DG_S_ADD = 0, DG_S_SUB, DG_S_RSUB, DG_S_MUL, DG_S_DIV, DG_S_RDIV, DG_S_POW, DG_S_CLAMP_MIN, DG_S_CLAMP_MAX,
+       DG_S_EQ, DG_S_NE, DG_S_GT, DG_S_GE, DG_S_LT, DG_S_LE, DG_S_ELU, DG_S_RPOW };
+DG_API dg_status dg_scalar(int32_t op, dg_tensor a, double s, dg_tensor* out);
+
+enum { DG_R_SUM = 0, DG_R_MEAN, DG_R_MAX, DG_R_MIN, DG_R_ARGMAX, DG_R_LOGSUMEXP, DG_R_PROD, DG_R_ANY, DG_R_ALL,
+       DG_R_ARGMIN, DG_R_NORM2, DG_R_ABSMAX };
+DG_API dg_status dg_reduce(int32_t op, dg_tensor a, int64_t dim, int32_t keepdim, dg_tensor* out);
+
+DG_API dg_status dg_softmax(dg_tensor a, int64_t dim, int32_t log, dg_tensor* out);
+DG_API dg_status dg_addmm(dg_tensor bias, dg_tensor x, dg_tensor w, dg_tensor* out);
+DG_API dg_status dg_clamp(dg_tensor a, double min, double max, dg_tensor* out);
+DG_API dg_status dg_where(dg_tensor cond, dg_tensor a, dg_tensor b, dg_tensor* out);
+DG_API dg_status dg_reshape(dg_tensor a, const int64_t* dims, int32_t ndim, dg_tensor* out);
+DG_API dg_status dg_transpose(dg_tensor a, int64_t d0, int64_t d1, dg_tensor* out);
+DG_API dg_status dg_unsqueeze(dg_tensor a, int64_t dim, dg_tensor* out);
+DG_API dg_status dg_squeeze(dg_tensor a, int64_t dim, dg_tensor* out);
+DG_API dg_status dg_slice(dg_tensor a, int64_t dim, int64_t start, int64_t end, int64_t step, dg_tensor* out);
+DG_API dg_status dg_index_select(dg_tensor a, int64_t dim, dg_tensor index, dg_tensor* out);
+DG_API dg_status dg_gather(dg_tensor a, int64_t dim, dg_tensor index, dg_tensor* out);
+DG_API dg_status dg_one_hot(dg_tensor index, int64_t classes, dg_tensor* out);
+DG_API dg_status dg_cat(const dg_tensor* tensors, int32_t n, int64_t dim, dg_tensor* out);
+DG_API dg_status dg_dropout(dg_tensor a, double p, int32_t train, dg_tensor* out);
+DG_API dg_status dg_expand(dg_tensor a, const int64_t* dims, int32_t ndim, dg_tensor* out);
+
+/* in place (under no_grad when the target requires grad: used for weight assignment and accumulation) */
+DG_API dg_status dg_copy_(dg_tensor dst, dg_tensor src);
+DG_API dg_status dg_fill_(dg_tensor dst, double value);
+DG_API dg_status dg_add_(dg_tensor dst, dg_tensor src, double alpha);
+
+/* linear algebra (linalg.cpp) */
+DG_API dg_status dg_cholesky(dg_tensor a, dg_tensor* out, int32_t* info);
+DG_API dg_status dg_cholesky_solve(dg_tensor b, dg_tensor l, dg_tensor* out);
+DG_API dg_status dg_cholesky_inverse(dg_tensor l, dg_tensor* out);
+DG_API dg_status dg_solve(dg_tensor a, dg_tensor b, dg_tensor* out);
+DG_API dg_status dg_pinv(dg_tensor a, dg_tensor* out);
+DG_API dg_status dg_matrix_rank(dg_tensor a, double rtol, int64_t* out);
+DG_API dg_status dg_eigvalsh(dg_tensor a, dg_tensor* out);
+DG_API dg_status dg_diag(dg_tensor a, dg_tensor* out);
+
+/* ---- autograd.cpp ---- */
+DG_API dg_status dg_set_requires_grad(dg_tensor t, int32_t requires_grad);
+DG_API dg_status dg_requires_grad(dg_tensor t, int32_t* out);
+DG_API dg_status dg_backward(dg_tensor t);
+DG_API dg_status dg_grad(dg_tensor t, dg_tensor* out); /* NULL when no gradient */
+DG_API dg_status dg_clear_grad(dg_tensor t);
+/* Gradients of `output` (a scalar) with respect to `inputs`; create_graph allows second derivatives. */
+DG_API dg_status dg_autograd_grad(dg_tensor output, const dg_tensor* inputs, int32_t n, int32_t create_graph,
+                                  dg_tensor* outs);
+
+/* ---- optim.cpp: Keras-formula optimizers, one native call updates every parameter ---- */
+enum { DG_OPT_SGD = 0, DG_OPT_ADAM = 1, DG_OPT_RMSPROP = 2, DG_OPT_ADAGRAD = 3 };
+/* hyper: SGD {momentum, nesterov}; Adam {beta1, beta2, epsilon, amsgrad}; RMSprop {rho, momentum, epsilon,
+   centered}; Adagrad {initial_accumulator_value, epsilon}. Parameters are referenced, not owned. */
+DG_API dg_status dg_optimizer_create(int32_t kind, const double* hyper, int32_t nhyper, const dg_tensor* params,
+                                     int32_t nparams, dg_optimizer* out);
+DG_API void dg_optimizer_free(dg_optimizer opt);
+/* Applies one update with learning rate lr from the parameters' .grad, then clears the gradients. */
+DG_API dg_status dg_optimizer_step(dg_optimizer opt, double lr, double clipnorm, double clipvalue);
+DG_API dg_status dg_optimizer_iterations(dg_optimizer opt, int64_t* out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DEGENERATE_H */

@@ -1,0 +1,60 @@
+using Degenerate.Activations;
+using Degenerate.Tensors;
+
+namespace Degenerate.Losses;
+
+/// <summary>
+/// −[y·log p + (1 − y)·log(1 − p)], averaged over the last axis. Labels must lie in [0, 1] (fractions are allowed:
+/// with sample weights they express successes out of trials). After a sigmoid output the loss is computed from the
+/// logits, exactly and stably; otherwise probabilities are clipped to [1e-7, 1 − 1e-7] as Keras does.
+/// With a Dense(1) sigmoid layer this is logistic regression.
+/// </summary>
+public sealed class BinaryCrossentropy : Loss
+{
+    /// <summary>Creates the loss; <paramref name="fromLogits"/> means the model outputs logits (no sigmoid).</summary>
+    public BinaryCrossentropy(bool fromLogits = false) => FromLogits = fromLogits;
+
+    /// <summary>Whether predictions are logits rather than probabilities.</summary>
+    public bool FromLogits { get; }
+
+    /// <inheritdoc/>
+    public override string Name => "binary_crossentropy";
+
+    /// <inheritdoc/>
+    public override Tensor PerSample(Tensor yTrue, Tensor yPred)
+    {
+        if (FromLogits) return FromLogitValues(yTrue, yPred);
+        using var p = yPred.Clamp(Epsilon, 1 - Epsilon);
+        using var logP = p.Log();
+        using var oneMinusP = 1 - p;
+        using var logQ = oneMinusP.Log();
+        using var oneMinusY = 1 - yTrue;
+        using var a = yTrue * logP;
+        using var b = oneMinusY * logQ;
+        using var sum = a + b;
+        using var mean = sum.Mean(-1);
+        return -mean;
+    }
+
+    /// <inheritdoc/>
+    public override Tensor? PerSampleFromLogits(Tensor yTrue, Tensor logits, ActivationFunction activation) =>
+        !FromLogits && activation is Sigmoid ? FromLogitValues(yTrue, logits) : null;
+
+    private static Tensor FromLogitValues(Tensor yTrue, Tensor logits)
+    {
+        using var elementwise = logits.BinaryCrossEntropyWithLogits(yTrue);
+        return elementwise.Mean(-1);
+    }
+
+    /// <inheritdoc/>
+    public override void ValidateTargets(Tensor y, long outputUnits, string argument)
+    {
+        base.ValidateTargets(y, outputUnits, argument);
+        using var min = y.Min();
+        using var max = y.Max();
+        double lo = min.Item(), hi = max.Item();
+        if (lo < 0 || hi > 1)
+            throw new ArgumentException(
+                $"{argument} holds labels in [{lo}, {hi}], but binary cross-entropy needs labels in [0, 1]", argument);
+    }
+}

@@ -1,0 +1,19 @@
+using Degenerate.Tensors;
+
+namespace Degenerate.Metrics;
+
+/// <summary>1 where argmax(ŷ) equals the integer class label, else 0.</summary>
+public sealed class SparseCategoricalAccuracy : Metric
+{
+    /// <inheritdoc/>
+    public override string Name => "sparse_categorical_accuracy";
+
+    /// <inheritdoc/>
+    public override Tensor PerSample(Tensor yTrue, Tensor yPred)
+    {
+        using var labels = yTrue.Reshape(-1);
+        using var b = yPred.ArgMax(-1);
+        using var hit = labels.Eq(b);
+        return hit.To(yPred.DType);
+    }
+}

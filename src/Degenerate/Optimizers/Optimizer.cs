@@ -1,0 +1,137 @@
+using System.Globalization;
+using Degenerate.Tensors;
+
+namespace Degenerate.Optimizers;
+
+/// <summary>
+/// A gradient-based optimizer with Keras's defaults and update formulas. The update of all parameters runs in one
+/// native call per step. A Keras name ("adam", "sgd", "rmsprop", "adagrad") works wherever an optimizer is expected.
+/// </summary>
+public abstract class Optimizer : IDisposable
+{
+    private double _learningRate;
+    private OptimizerHandle? _native;
+
+    /// <summary>Sets the shared hyperparameters.</summary>
+    protected Optimizer(double learningRate, double? clipNorm, double? clipValue)
+    {
+        LearningRate = learningRate;
+        if (clipNorm is { } n && !(n > 0)) throw new ArgumentOutOfRangeException(nameof(clipNorm), n, "clipNorm must be > 0");
+        if (clipValue is { } v && !(v > 0)) throw new ArgumentOutOfRangeException(nameof(clipValue), v, "clipValue must be > 0");
+        ClipNorm = clipNorm;
+        ClipValue = clipValue;
+    }
+
+    /// <summary>The Keras name ("adam", ...).</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The step size; callbacks such as ReduceLROnPlateau change it during training.</summary>
+    public double LearningRate
+    {
+        get => _learningRate;
+        set
+        {
+            if (!(value > 0) || !double.IsFinite(value))
+                throw new ArgumentOutOfRangeException(nameof(LearningRate), value, "learning rate must be a finite value > 0");
+            _learningRate = value;
+        }
+    }
+
+    /// <summary>If set, each parameter's gradient is rescaled so its norm is at most this.</summary>
+    public double? ClipNorm { get; }
+
+    /// <summary>If set, each gradient element is clipped to [−value, value].</summary>
+    public double? ClipValue { get; }
+
+    /// <summary>Number of updates applied so far.</summary>
+    public long Iterations
+    {
+        get
+        {
+            if (_native is null) return 0;
+            Native.Check(Native.dg_optimizer_iterations(_native.DangerousGetHandle(), out var n));
+            return n;
+        }
+    }
+
+    /// <summary>Optimizer-specific hyperparameters, in the order the native update reads them.</summary>
+    internal abstract double[] NativeHyperparameters { get; }
+
+    internal abstract int NativeKind { get; }
+
+    /// <summary>The hyperparameters by Keras name, for summaries and saved files.</summary>
+    public abstract IReadOnlyDictionary<string, double> Config { get; }
+
+    /// <summary>(Re)creates the optimizer state (moments, accumulators) for these parameters.</summary>
+    internal unsafe void Build(IReadOnlyList<Tensor> parameters)
+    {
+        _native?.Dispose();
+        var hyper = NativeHyperparameters;
+        var n = parameters.Count;
+        var raw = new IntPtr[n];
+        var added = new bool[n];
+        try
+        {
+            for (var i = 0; i < n; i++)
+            {
+                parameters[i].Handle.DangerousAddRef(ref added[i]);
+                raw[i] = parameters[i].Handle.DangerousGetHandle();
+            }
+            IntPtr result;
+            fixed (double* h = hyper)
+            fixed (IntPtr* p = raw)
+            {
+                Native.Check(Native.dg_optimizer_create(NativeKind, h, hyper.Length, p, n, out result));
+            }
+            _native = new OptimizerHandle(result);
+        }
+        finally
+        {
+            for (var i = 0; i < n; i++)
+                if (added[i]) parameters[i].Handle.DangerousRelease();
+        }
+    }
+
+    internal bool IsBuilt => _native is not null;
+
+    /// <summary>Applies one update from the parameters' gradients, then clears the gradients.</summary>
+    internal void Step()
+    {
+        if (_native is null) throw new InvalidOperationException("optimizer used before it was built by Compile/Fit");
+        var added = false;
+        try
+        {
+            _native.DangerousAddRef(ref added);
+            Native.Check(Native.dg_optimizer_step(_native.DangerousGetHandle(), LearningRate, ClipNorm ?? 0, ClipValue ?? 0));
+        }
+        finally
+        {
+            if (added) _native.DangerousRelease();
+        }
+    }
+
+    /// <summary>Frees the optimizer state.</summary>
+    public void Dispose()
+    {
+        _native?.Dispose();
+        _native = null;
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Looks an optimizer up by its Keras name, with Keras defaults.</summary>
+    public static Optimizer Get(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "sgd" => new SGD(),
+        "adam" => new Adam(),
+        "rmsprop" => new RMSprop(),
+        "adagrad" => new Adagrad(),
+        _ => throw new ArgumentException($"unknown optimizer '{name}'; expected sgd, adam, rmsprop or adagrad", nameof(name)),
+    };
+
+    /// <summary>Lets a Keras name stand wherever an optimizer is expected.</summary>
+    public static implicit operator Optimizer(string name) => Get(name);
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        Name + "(" + string.Join(", ", Config.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key}={kv.Value:G6}"))) + ")";
+}
