@@ -7,9 +7,11 @@ namespace Degenerate.Tests.Models;
 
 public class SmokeTests
 {
-    [Fact]
-    public void DenseRecoversLine()
+    [SkippableTheory]
+    [MemberData(nameof(TestDevices.All), MemberType = typeof(TestDevices))]
+    public void DenseRecoversLine(string deviceName)
     {
+        var device = TestDevices.Get(deviceName);
         Degenerate.Random.Seed(1);
         var x = new float[200];
         var y = new float[200];
@@ -18,7 +20,7 @@ public class SmokeTests
             x[i] = (i - 100) / 50f;
             y[i] = 2 * x[i] + 1;
         }
-        using var model = new Sequential(new Dense(1, inputDim: 1)) { Device = Device.CPU };
+        using var model = new Sequential(new Dense(1, inputDim: 1)) { Device = device };
         model.Compile(new SGD(0.1), "mse");
         var h = model.Fit(x, y, epochs: 50, verbose: 0);
         var w = model.GetWeights();
