@@ -85,7 +85,12 @@ public sealed class EarlyStopping : Callback
             Model?.Logger?.LogWarning($"EarlyStopping: '{Monitor}' is not among the logs ({string.Join(", ", logs.Keys)}); nothing monitored");
             return;
         }
-        if (RestoreBestWeights && _bestWeights is null) _bestWeights = Model!.GetWeights();
+        if (RestoreBestWeights && _bestWeights is null)
+        {
+            // Until something improves, the weights of the first monitored epoch count as the best (as in Keras).
+            _bestWeights = Model!.GetWeights();
+            BestEpoch = epoch;
+        }
         _wait++;
         if (IsImprovement(current, _best))
         {

@@ -72,7 +72,13 @@ public sealed partial class ModelCheckpoint : Callback
                 return;
             }
             var improved = Maximize ? current > _best : current < _best;
-            if (!improved) return;
+            if (!improved)
+            {
+                if (Verbose)
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"Epoch {epoch + 1}: {Monitor} did not improve from {_best:F5}"));
+                return;
+            }
             if (Verbose)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"Epoch {epoch + 1}: {Monitor} improved from {_best:F5} to {current:F5}, saving model to {path}"));

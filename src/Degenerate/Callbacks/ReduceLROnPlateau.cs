@@ -71,8 +71,7 @@ public sealed class ReduceLROnPlateau : Callback
             Model.Logger?.LogWarning($"ReduceLROnPlateau: '{Monitor}' is not among the logs ({string.Join(", ", logs.Keys)})");
             return;
         }
-        var inCooldown = _cooldownCounter > 0;
-        if (inCooldown)
+        if (_cooldownCounter > 0)
         {
             _cooldownCounter--;
             _wait = 0;
@@ -83,7 +82,7 @@ public sealed class ReduceLROnPlateau : Callback
             _best = current;
             _wait = 0;
         }
-        else if (!inCooldown)
+        else if (_cooldownCounter == 0) // checked after the decrement, as Keras does: the last cooldown epoch counts
         {
             _wait++;
             if (_wait >= Patience)

@@ -221,8 +221,9 @@ public abstract class Model : IDisposable
         var steps = (int)((train.Rows + batchSize - 1) / batchSize);
         var callbacks = new List<Callback>();
         using var tracker = new EpochTracker(this, Device);
-        if (verbose > 0) callbacks.Add(new ProgbarLogger(verbose, epochs, steps, tracker));
         if (userCallbacks is not null) callbacks.AddRange(userCallbacks);
+        // Last, as Keras appends it: the printed line then shows what callbacks added (e.g. learning_rate).
+        if (verbose > 0) callbacks.Add(new ProgbarLogger(verbose, epochs, steps, tracker));
         foreach (var c in callbacks) c.Model = this;
 
         StopTraining = false;

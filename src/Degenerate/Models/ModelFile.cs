@@ -30,6 +30,10 @@ internal static class ModelFile
     private static readonly byte[] Magic = "DGNMODEL"u8.ToArray();
     private const int ChecksumLength = 32;
 
+    // Test hook: called with the temporary file's path once it is fully written, just before it replaces the
+    // target, so a test can simulate a failure at the worst moment. Per thread, so parallel tests do not see it.
+    [ThreadStatic] internal static Action<string>? BeforeReplace;
+
     public sealed record Contents(JsonObject Header, IReadOnlyList<Tensor> Weights, long? InputDim);
 
     public static void Save(Model model, string path, bool includeCompile)
@@ -105,6 +109,7 @@ internal static class ModelFile
                 stream.Write(hash.GetHashAndReset());
                 stream.Flush(flushToDisk: true);
             }
+            BeforeReplace?.Invoke(temp);
             File.Move(temp, full, overwrite: true);
         }
         catch

@@ -20,14 +20,14 @@ internal static class SummaryTable
         sb.Append(Border('┏', '┳', '┓', '━'));
         sb.Append(Row('┃', "Layer (type)", "Output Shape", "Param #"));
         sb.Append(Border('┡', '╇', '┩', '━'));
-        long? width = model.InputDim;
+        // Keras shows "?" and "0 (unbuilt)" for every layer until the input width is known.
+        long? width = model.Built ? model.InputDim : null;
         for (var i = 0; i < model.Layers.Count; i++)
         {
             var layer = model.Layers[i];
-            long? outWidth = width is { } w ? layer.OutputDim(w) : layer is Layers.Dense d ? d.Units : null;
+            long? outWidth = width is { } w ? layer.OutputDim(w) : null;
             var shape = outWidth is { } o ? $"(None, {o})" : "?";
-            var parms = layer.Built ? layer.ParamCount.ToString("N0", ci)
-                : layer is Layers.Dense ? "0 (unbuilt)" : "0";
+            var parms = outWidth is null ? "0 (unbuilt)" : layer.ParamCount.ToString("N0", ci);
             sb.Append(Row('│', $"{layer.Name} ({layer.ClassName})", shape, parms));
             if (i < model.Layers.Count - 1) sb.Append(Border('├', '┼', '┤', '─'));
             width = outWidth;
@@ -44,13 +44,46 @@ internal static class SummaryTable
     private static string Border(char left, char mid, char right, char fill) =>
         left + new string(fill, Columns[0]) + mid + new string(fill, Columns[1]) + mid + new string(fill, Columns[2]) + right + "\n";
 
-    private static string Row(char bar, string a, string b, string c) =>
-        bar + Cell(a, Columns[0], right: false) + bar + Cell(b, Columns[1], right: false) + bar + Cell(c, Columns[2], right: true) + bar + "\n";
+    // One table row; a cell too long for its column wraps onto further lines (at a space when it can), as rich does.
+    private static string Row(char bar, string a, string b, string c)
+    {
+        var cells = new[] { Wrap(a, Columns[0] - 2), Wrap(b, Columns[1] - 2), Wrap(c, Columns[2] - 2) };
+        var lines = cells.Max(x => x.Count);
+        var sb = new StringBuilder();
+        for (var line = 0; line < lines; line++)
+        {
+            string Part(int col) => line < cells[col].Count ? cells[col][line] : "";
+            sb.Append(bar).Append(Cell(Part(0), Columns[0], right: false))
+              .Append(bar).Append(Cell(Part(1), Columns[1], right: false))
+              .Append(bar).Append(Cell(Part(2), Columns[2], right: true)).Append(bar).Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    private static List<string> Wrap(string text, int inner)
+    {
+        var lines = new List<string>();
+        while (text.Length > inner)
+        {
+            var cut = text.LastIndexOf(' ', inner);
+            if (cut <= 0)
+            {
+                lines.Add(text[..inner]);
+                text = text[inner..];
+            }
+            else
+            {
+                lines.Add(text[..cut]);
+                text = text[(cut + 1)..];
+            }
+        }
+        lines.Add(text);
+        return lines;
+    }
 
     private static string Cell(string text, int width, bool right)
     {
         var inner = width - 2;
-        if (text.Length > inner) text = text[..(inner - 1)] + "…";
         return " " + (right ? text.PadLeft(inner) : text.PadRight(inner)) + " ";
     }
 

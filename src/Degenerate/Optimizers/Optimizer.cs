@@ -18,6 +18,10 @@ public abstract class Optimizer : IDisposable
         LearningRate = learningRate;
         if (clipNorm is { } n && !(n > 0)) throw new ArgumentOutOfRangeException(nameof(clipNorm), n, "clipNorm must be > 0");
         if (clipValue is { } v && !(v > 0)) throw new ArgumentOutOfRangeException(nameof(clipValue), v, "clipValue must be > 0");
+        if (clipNorm is not null && clipValue is not null)
+            throw new ArgumentException(
+                $"only one of clipNorm and clipValue can be set (as in Keras); got clipNorm={clipNorm}, clipValue={clipValue}",
+                nameof(clipValue));
         ClipNorm = clipNorm;
         ClipValue = clipValue;
     }

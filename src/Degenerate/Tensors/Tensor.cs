@@ -18,6 +18,7 @@ public sealed partial class Tensor : IDisposable
     {
         if (handle.IsInvalid) throw new TorchException("native call returned no tensor");
         Handle = handle;
+        TensorHandle.Counted();
         DisposeScope.Current?.Register(this);
     }
 
@@ -29,6 +30,12 @@ public sealed partial class Tensor : IDisposable
     }
 
     internal TensorHandle Handle { get; }
+
+    /// <summary>
+    /// Number of native tensors currently held by <see cref="Tensor"/> objects in this process: a leak check (it should
+    /// return to the same value after every training step).
+    /// </summary>
+    public static long LiveCount => TensorHandle.Live;
 
     /// <summary>True once the native tensor has been released.</summary>
     public bool IsDisposed => Handle.IsClosed;
