@@ -1,3 +1,4 @@
+using System.Globalization;
 using Degenerate.Activations;
 using Degenerate.Tensors;
 
@@ -55,6 +56,7 @@ public sealed class BinaryCrossentropy : Loss
         double lo = min.Item(), hi = max.Item();
         if (lo < 0 || hi > 1)
             throw new ArgumentException(
-                $"{argument} holds labels in [{lo}, {hi}], but binary cross-entropy needs labels in [0, 1]", argument);
+                string.Create(CultureInfo.InvariantCulture,
+                    $"{argument} holds labels in [{lo}, {hi}], but binary cross-entropy needs labels in [0, 1]"), argument);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Degenerate.Activations;
 using Degenerate.Tensors;
 
@@ -40,6 +41,7 @@ public sealed class Gamma : Loss
         base.ValidateTargets(y, outputUnits, argument);
         using var min = y.Min();
         if (!(min.Item() > 0))
-            throw new ArgumentException($"{argument} holds values <= 0 ({min.Item()}); Gamma targets must be positive", argument);
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"{argument} holds values <= 0 (minimum {min.Item()}); Gamma targets must be positive"), argument);
     }
 }

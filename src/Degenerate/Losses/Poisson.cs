@@ -1,3 +1,4 @@
+using System.Globalization;
 using Degenerate.Activations;
 using Degenerate.Tensors;
 
@@ -39,6 +40,7 @@ public sealed class Poisson : Loss
         base.ValidateTargets(y, outputUnits, argument);
         using var min = y.Min();
         if (min.Item() < 0)
-            throw new ArgumentException($"{argument} holds negative values ({min.Item()}); Poisson targets are counts >= 0", argument);
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"{argument} holds negative values (minimum {min.Item()}); Poisson targets are counts >= 0"), argument);
     }
 }

@@ -442,7 +442,8 @@ public abstract class Model : IDisposable
                 }
                 CheckFinite(wt, wName!);
                 using var min = wt.Min();
-                if (min.Item() < 0) throw new ArgumentException($"{wName} holds negative weights (minimum {min.Item()})", wName);
+                if (min.Item() < 0)
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{wName} holds negative weights (minimum {min.Item()})"), wName);
             }
             return new Batches(xt, yt, wt, owned: true);
         }
@@ -464,7 +465,8 @@ public abstract class Model : IDisposable
         var index = (long)bad.ArgMax(0).Item();
         var value = flat.Slice(0, index, index + 1).Item();
         var where = t.Rank == 2 ? $"row {index / t.Size(1)}, column {index % t.Size(1)}" : $"row {index}";
-        throw new ArgumentException($"{argument} contains NaN or infinite values (first: {value} at {where})", argument);
+        throw new ArgumentException(
+            string.Create(CultureInfo.InvariantCulture, $"{argument} contains NaN or infinite values (first: {value} at {where})"), argument);
     }
 
     // ------------------------------------------------------------------ weights
