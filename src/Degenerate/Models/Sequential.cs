@@ -61,7 +61,8 @@ public sealed class Sequential : Model
             layer.Build(width, DType, Device);
             width = layer.OutputDim(width);
         }
-        if (Optimizer is not null && !Optimizer.IsBuilt) Optimizer.Build(TrainableWeights);
+        // The weights may be new (a layer added after Compile): the optimizer must track exactly these.
+        Optimizer?.Build(TrainableWeights);
     }
 
     /// <inheritdoc/>

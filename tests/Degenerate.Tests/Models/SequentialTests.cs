@@ -216,6 +216,20 @@ public class SequentialTests
     }
 
     [Fact]
+    public void LayerAddedAfterCompileIsTrainedToo()
+    {
+        using var model = new Sequential(new Dense(2, inputDim: 1)) { DType = DType.Float64, Device = Device.CPU };
+        model.Compile(new SGD(0.05), "mse");
+        model.Add(new Dense(1));
+        var before = model.GetWeights();
+        model.Fit(new[] { 1.0, 2.0, 3.0 }, new[] { 2.0, 4.0, 6.0 }, epochs: 2, verbose: 0);
+        var after = model.GetWeights();
+        Assert.Equal(4, after.Length);
+        for (var i = 0; i < 4; i++) Assert.False(before[i].ExactlyEquals(after[i]), $"weight {i} did not change");
+        foreach (var t in before.Concat(after)) t.Dispose();
+    }
+
+    [Fact]
     public void LayersGetKerasNames()
     {
         using var model = new Sequential(new Dense(4, inputDim: 2), new Activation("relu"), new Dense(3), new Dropout(0.1),
