@@ -114,7 +114,12 @@ public sealed class EarlyStopping : Callback
     /// <inheritdoc/>
     public override void OnTrainEnd(IDictionary<string, double> logs)
     {
-        if (StoppedEpoch > 0 && Verbose) Console.WriteLine($"Epoch {StoppedEpoch + 1}: early stopping");
+        if (StoppedEpoch > 0)
+        {
+            Model?.Logger?.LogInformation("Epoch {Epoch}: early stopping (best {Monitor} {Best} at epoch {BestEpoch})",
+                StoppedEpoch + 1, Monitor, _best, BestEpoch + 1);
+            if (Verbose) Console.WriteLine($"Epoch {StoppedEpoch + 1}: early stopping");
+        }
         if (RestoreBestWeights && _bestWeights is not null)
         {
             if (Verbose) Console.WriteLine($"Restoring model weights from the end of the best epoch: {BestEpoch + 1}.");

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Degenerate.Callbacks;
 
 /// <summary>
@@ -92,7 +94,9 @@ public sealed class ReduceLROnPlateau : Callback
                 {
                     var updated = Math.Max(old * Factor, MinLr);
                     if (updated > 0) optimizer.LearningRate = updated;
-                    if (Verbose) Console.WriteLine($"Epoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {updated}.");
+                    Model.Logger?.LogInformation("Epoch {Epoch}: ReduceLROnPlateau reducing learning rate to {LearningRate}", epoch + 1, updated);
+                    if (Verbose)
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Epoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {updated}."));
                     _cooldownCounter = Cooldown;
                     _wait = 0;
                 }

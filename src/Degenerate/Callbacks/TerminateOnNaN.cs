@@ -21,6 +21,7 @@ public sealed class TerminateOnNaN(bool raiseError = false) : Callback
         var loss = logs.Loss;
         if (double.IsFinite(loss)) return;
         if (RaiseError) throw new InvalidOperationException($"Loss is {loss} at batch {batch}, terminating training.");
+        Model?.Logger?.LogWarning("Batch {Batch}: invalid loss {Loss}, terminating training", batch, loss);
         Console.WriteLine($"Batch {batch}: Invalid loss, terminating training");
         Terminated = true;
         Model!.StopTraining = true;

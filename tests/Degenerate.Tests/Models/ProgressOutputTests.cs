@@ -177,5 +177,11 @@ public partial class ProgressOutputTests
                 epochs[e].Message);
             Assert.Contains(epochs[e].State, kv => kv.Key == "Epoch" && Equals(kv.Value, e + 1));
         }
+
+        // Diagnoses from callbacks go to the same logger.
+        logger.Entries.Clear();
+        model.Fit(x, y, epochs: 10, verbose: 0, callbacks: [new EarlyStopping("loss", minDelta: 1e9, patience: 1)]);
+        Assert.Equal(2, logger.Entries.Count(e => e.Message.StartsWith("Epoch ", StringComparison.Ordinal) && e.Message.Contains("loss: ")));
+        Assert.Contains(logger.Entries, e => e.Message.StartsWith("Epoch 2: early stopping", StringComparison.Ordinal));
     }
 }
