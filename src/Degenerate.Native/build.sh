@@ -8,7 +8,8 @@
 #   2. DEGENERATE_LIBTORCH_USE_PYTORCH=1     the libtorch inside python3's PyTorch (how a GPU machine gets CUDA);
 #                                            DEGENERATE_PYTHON picks another interpreter than python3
 #   3. the system's libtorch                 Debian's libtorch-dev, with OpenBLAS (libopenblas0-pthread)
-# When none is found (or the system one lacks OpenBLAS) and we are root with apt-get, the packages are installed.
+# When none is found (or the system one lacks OpenBLAS) and we are root (or have password-less sudo) with apt-get,
+# the packages are installed.
 set -euo pipefail
 
 out_dir=${1:?usage: build.sh OUTPUT_DIR}
@@ -29,10 +30,13 @@ system_openblas() {
 }
 
 install_packages() {
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    say "installing $packages (apt-get)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2 && apt-get install -y -qq $packages >&2 || fail "apt-get install $packages failed"
+  local as_root=""
+  if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null && sudo -n true 2>/dev/null; then as_root="sudo -n"; fi
+  if { [ "$(id -u)" = 0 ] || [ -n "$as_root" ]; } && command -v apt-get >/dev/null; then
+    say "installing $packages (apt-get): $1"
+    $as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
+      $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >&2 ||
+      fail "apt-get install $packages failed"
   else
     fail "libtorch not found ($1): run 'sudo apt-get update && sudo apt-get install -y $packages', or set LIBTORCH=/path/to/libtorch"
   fi
