@@ -16,7 +16,7 @@ public static class TestDevices
     public static Device Get(string name)
     {
         if (name == "cpu") return Device.CPU;
-        Skip.IfNot(Device.CudaIsAvailable, $"CUDA is not available (libtorch {Engine.TorchVersion} without CUDA, or no GPU)");
+        Skip.IfNot(Device.CudaIsAvailable, Device.CudaAbsenceReason());
         return Device.Cuda(0);
     }
 
