@@ -191,8 +191,11 @@ def compare(args):
     by_key = {r["key"]: r for r in ref["results"]}
     lines = ["Degenerate (libtorch %s) vs PyTorch %s eager on %s, scale '%s'; ratio = Degenerate / PyTorch throughput "
              "(higher is better)." % (deg.get("libtorch"), ref.get("torch"), ref.get("gpu"), deg.get("scale")),
-             "",
-             "| scenario | work | Degenerate | PyTorch eager | ratio | target |",
+             ""]
+    if deg.get("scale") == "quick":
+        lines += ["(Scale 'quick' checks that the whole flow works; its sizes are too small for the ratios to mean "
+                  "anything. Measure with --scale full on a GPU.)", ""]
+    lines += ["| scenario | work | Degenerate | PyTorch eager | ratio | target |",
              "|---|---|---:|---:|---:|---|"]
     below = 0
     for d in deg["results"]:
@@ -209,11 +212,15 @@ def compare(args):
             d["key"], d.get("size", ""), "{:,.0f}".format(d["value"]), d["unit"], d["ms_per_step"], d["step"],
             "{:,.0f}".format(p["value"]), p["ms_per_step"], p["step"], ratio, verdict))
     lines.append("")
-    lines.append("Checks (same data-generating process, each side's own random draws):")
+    lines.append("Checks (both sides seed libtorch's generator with 0 and draw the data in the same order, so with the "
+                 "same libtorch they train on identical data; the MLE's estimates should then agree to rounding):")
     for d in deg["results"]:
         p = by_key.get(d["key"], {})
         if "check" in d and "check" in p:
-            lines.append("- %s: Degenerate %s; PyTorch %s" % (d["key"], d["check"], p["check"]))
+            agree = ""
+            if "beta" in d and "beta" in p:
+                agree = "; max |beta(Degenerate) - beta(PyTorch)| %.3g" % max(abs(a - b) for a, b in zip(d["beta"], p["beta"]))
+            lines.append("- %s: Degenerate %s; PyTorch %s%s" % (d["key"], d["check"], p["check"], agree))
     text = "\n".join(lines)
     print(text)
     if args.markdown:

@@ -19,6 +19,24 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 var options = BenchOptions.Parse(args);
 if (options is null) return 2;
+if (options.Info)
+{
+    // Preflight for run.sh: which libtorch the shim loaded, whether it has CUDA, and whether the asked device works.
+    Console.WriteLine($"libtorch {Engine.TorchVersion}, CUDA {Engine.CudaVersion ?? "none"}, {Device.CudaDeviceCount} GPU(s), default device {Device.Default}");
+    if (options.Device is null) return 0;
+    try
+    {
+        using var probe = Tensor.Ones([2, 2], DType.Float32, Device.Parse(options.Device));
+        using var product = probe.MatMul(probe);
+        Console.WriteLine($"device {options.Device}: ok (a 2x2 product gave {product.Sum().Item()})");
+        return 0;
+    }
+    catch (Exception e) when (e is InvalidOperationException or ArgumentException or TorchException)
+    {
+        Console.WriteLine($"device {options.Device}: {e.Message}");
+        return 1;
+    }
+}
 var spec = JsonNode.Parse(File.ReadAllText(options.SpecPath))![options.Scale]?.AsObject()
            ?? throw new ArgumentException($"scale '{options.Scale}' is not in {options.SpecPath}");
 var device = options.Device is null ? Device.Default : Device.Parse(options.Device);
@@ -54,12 +72,13 @@ File.WriteAllText(options.OutPath, document.ToJsonString(new JsonSerializerOptio
 Console.WriteLine($"wrote {options.OutPath}");
 return results.Any(r => r!["error"] is not null) ? 1 : 0;
 
-internal sealed record BenchOptions(string Scale, string? Device, string SpecPath, string OutPath, HashSet<string> Only)
+internal sealed record BenchOptions(string Scale, string? Device, string SpecPath, string OutPath, HashSet<string> Only, bool Info)
 {
     public static BenchOptions? Parse(string[] args)
     {
         string scale = "full", spec = Path.Combine(AppContext.BaseDirectory, "scenarios.json"), output = "degenerate.json";
         string? device = null;
+        var info = false;
         var only = new HashSet<string>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -70,14 +89,15 @@ internal sealed record BenchOptions(string Scale, string? Device, string SpecPat
                 case "--device": device = Next(); break;
                 case "--spec": spec = Next(); break;
                 case "--out": output = Next(); break;
+                case "--info": info = true; break;
                 case "--only": only.UnionWith(Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)); break;
                 default:
-                    Console.Error.WriteLine("usage: GpuBench [--scale full|quick] [--device cpu|cuda|cuda:N] [--only KEY,...] [--spec scenarios.json] [--out degenerate.json]");
+                    Console.Error.WriteLine("usage: GpuBench [--info] [--scale full|quick] [--device cpu|cuda|cuda:N] [--only KEY,...] [--spec scenarios.json] [--out degenerate.json]");
                     Console.Error.WriteLine($"scenario keys: {string.Join(", ", Scenarios.Keys)}");
                     return null;
             }
         }
-        return new BenchOptions(scale, device, spec, output, only);
+        return new BenchOptions(scale, device, spec, output, only, info);
     }
 }
 
