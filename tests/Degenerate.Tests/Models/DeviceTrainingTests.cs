@@ -87,12 +87,14 @@ public class DeviceTrainingTests
             Assert.Equal(saved, loaded.TrainableWeights.Select(w => w.ToArray<float>()).ToList());
             float[,] after;
             using (var p = loaded.Predict(x)) after = p.ToArray2D<float>();
-            AssertClose(before, after, saveDevice == loadDevice ? 0 : 1e-5);
+            // Exact on the CPU; cuBLAS may pick other kernels (and summation orders) for the same product.
+            var tolerance = saveDevice == Device.CPU && loadDevice == Device.CPU ? 0 : 1e-5;
+            AssertClose(before, after, tolerance);
 
             // And back to the device it was saved from, where it computes what the original did.
             loaded.Device = saveDevice;
             Assert.All(loaded.TrainableWeights, w => Assert.Equal(saveDevice, w.Device));
-            using (var p = loaded.Predict(x)) AssertClose(before, p.ToArray2D<float>(), 0);
+            using (var p = loaded.Predict(x)) AssertClose(before, p.ToArray2D<float>(), saveDevice == Device.CPU ? 0 : 1e-5);
 
             // The compile settings came along, so it trains on from there.
             Assert.True(loaded.IsCompiled);
