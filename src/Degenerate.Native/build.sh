@@ -8,7 +8,8 @@
 #   2. DEGENERATE_LIBTORCH_USE_PYTORCH=1     the libtorch inside python3's PyTorch (how a GPU machine gets CUDA);
 #                                            DEGENERATE_PYTHON picks another interpreter than python3
 #   3. the system's libtorch                 Debian's libtorch-dev, with OpenBLAS (libopenblas0-pthread)
-# When none is found (or the system one lacks OpenBLAS) and we are root with apt-get, the packages are installed.
+# When none is found (or the system one lacks OpenBLAS) and we are root (or have password-less sudo) with apt-get,
+# the packages are installed.
 set -euo pipefail
 
 out_dir=${1:?usage: build.sh OUTPUT_DIR}
@@ -29,10 +30,13 @@ system_openblas() {
 }
 
 install_packages() {
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    say "installing $packages (apt-get)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2 && apt-get install -y -qq $packages >&2 || fail "apt-get install $packages failed"
+  local as_root=""
+  if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null && sudo -n true 2>/dev/null; then as_root="sudo -n"; fi
+  if { [ "$(id -u)" = 0 ] || [ -n "$as_root" ]; } && command -v apt-get >/dev/null; then
+    say "installing $packages (apt-get): $1"
+    $as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
+      $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >&2 ||
+      fail "apt-get install $packages failed"
   else
     fail "libtorch not found ($1): run 'sudo apt-get update && sudo apt-get install -y $packages', or set LIBTORCH=/path/to/libtorch"
   fi
@@ -46,17 +50,31 @@ find_libtorch() {
     include_dirs="$LIBTORCH/include;$LIBTORCH/include/torch/csrc/api/include"
     lib_dir="$LIBTORCH/lib" origin="LIBTORCH=$LIBTORCH"
   elif [ "${DEGENERATE_LIBTORCH_USE_PYTORCH:-}" = 1 ]; then
-    local py=${DEGENERATE_PYTHON:-python3} info
+    # A pip PyTorch wheel holds a complete libtorch: headers under torch/include (plus the C++ API's own root
+    # torch/include/torch/csrc/api/include), shared libraries under torch/lib, and the CUDA libraries it needs in
+    # the nvidia-* wheels that libtorch_cuda.so finds through its own RUNPATH. The folders are read from torch's
+    # location rather than from torch.utils.cpp_extension, which imports setuptools (absent from many venvs).
+    local py=${DEGENERATE_PYTHON:-python3} info root
+    command -v "$py" >/dev/null || fail "DEGENERATE_LIBTORCH_USE_PYTORCH=1 but the interpreter '$py' was not found (set DEGENERATE_PYTHON)"
     info=$("$py" - <<'PY'
-import torch, torch.utils.cpp_extension as ext
-print(";".join(ext.include_paths()))
-print(ext.library_paths()[0])
-print(int(torch._C._GLIBCXX_USE_CXX11_ABI))
+import os, torch
+abi = torch.compiled_with_cxx11_abi() if hasattr(torch, "compiled_with_cxx11_abi") else torch._C._GLIBCXX_USE_CXX11_ABI
+print(os.path.dirname(os.path.abspath(torch.__file__)))
+print(int(bool(abi)))
 print(torch.__version__)
+print(torch.version.cuda or "")
 PY
 ) || fail "DEGENERATE_LIBTORCH_USE_PYTORCH=1 but '$py' could not import torch"
-    include_dirs=$(sed -n 1p <<<"$info") lib_dir=$(sed -n 2p <<<"$info") abi=$(sed -n 3p <<<"$info")
-    origin="PyTorch $(sed -n 4p <<<"$info") from $py"
+    root=$(sed -n 1p <<<"$info") abi=$(sed -n 2p <<<"$info")
+    [ -f "$root/include/ATen/ATen.h" ] && [ -f "$root/lib/libc10.so" ] ||
+      fail "PyTorch at $root has no C++ headers or libraries (include/ATen/ATen.h, lib/libc10.so expected)"
+    include_dirs="$root/include;$root/include/torch/csrc/api/include" lib_dir="$root/lib"
+    origin="PyTorch $(sed -n 3p <<<"$info") from $py"
+    local cuda; cuda=$(sed -n 4p <<<"$info")
+    if [ -n "$cuda" ]; then
+      origin="$origin (CUDA $cuda)"
+      [ -f "$lib_dir/libtorch_cuda.so" ] || fail "PyTorch reports CUDA $cuda but $lib_dir/libtorch_cuda.so is missing"
+    fi
   else
     if [ ! -f /usr/include/ATen/ATen.h ] || [ ! -f "/usr/lib/$multiarch/libtorch.so" ]; then
       install_packages "no LIBTORCH, no DEGENERATE_LIBTORCH_USE_PYTORCH=1, no system libtorch-dev"
@@ -83,10 +101,20 @@ if [ -f "$out_dir/libdegenerate_native.so" ] && [ "$(cat "$out_dir/.stamp" 2>/de
 fi
 
 say "building against $origin (lib: $lib_dir, C++11 ABI: $abi)"
-cmake -S "$here" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DTORCH_INCLUDE_DIRS="$include_dirs" \
+generator=()
+if [ ! -f "$build_dir/CMakeCache.txt" ] && ! command -v make >/dev/null && command -v ninja >/dev/null; then
+  generator=(-G Ninja)  # GPU images often carry ninja (pip) but no make
+fi
+cmake "${generator[@]}" -S "$here" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DTORCH_INCLUDE_DIRS="$include_dirs" \
   -DTORCH_LIB_DIR="$lib_dir" -DTORCH_CXX11_ABI="$abi" >"$build_dir/cmake.log" 2>&1 ||
   { cat "$build_dir/cmake.log" >&2; fail "cmake configure failed (log above)"; }
 cmake --build "$build_dir" -j "$(nproc)" >&2 || fail "compiling the native shim failed (errors above)"
+if [ -f "$lib_dir/libtorch_cuda.so" ]; then
+  # libtorch_cuda must be a direct dependency, or CUDA's kernels never register (see CMakeLists.txt).
+  grep -q libtorch_cuda.so "$build_dir/libdegenerate_native.so" ||
+    fail "the shim was linked without libtorch_cuda.so although $lib_dir has it: CUDA would be unavailable"
+  origin="$origin, CUDA linked"
+fi
 cp "$build_dir/libdegenerate_native.so" "$out_dir/libdegenerate_native.so.tmp"
 mv "$out_dir/libdegenerate_native.so.tmp" "$out_dir/libdegenerate_native.so"
 echo "$stamp" >"$out_dir/.stamp"

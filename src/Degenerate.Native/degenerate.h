@@ -39,6 +39,7 @@ DG_API const char* dg_last_error(void);
 /* ---- runtime.cpp: versions, devices, threads, seeding ---- */
 DG_API const char* dg_torch_version(void);
 DG_API int32_t dg_cuda_device_count(void);
+DG_API int32_t dg_cuda_runtime_version(void); /* CUDA runtime libtorch was built with (12080 = 12.8); 0: no CUDA */
 DG_API dg_status dg_cuda_synchronize(int32_t device_index);
 DG_API int32_t dg_get_num_threads(void);
 DG_API dg_status dg_set_num_threads(int32_t n);

@@ -20,6 +20,15 @@ int32_t dg_cuda_device_count(void) {
   }
 }
 
+int32_t dg_cuda_runtime_version(void) {
+  // The base hooks (a libtorch without CUDA) throw here; a CUDA build answers CUDART_VERSION, e.g. 12080.
+  try {
+    return static_cast<int32_t>(at::detail::getCUDAHooks().versionCUDART());
+  } catch (...) {
+    return 0;
+  }
+}
+
 dg_status dg_cuda_synchronize(int32_t device_index) {
   return dg::guard([&] { at::detail::getCUDAHooks().deviceSynchronize(device_index); });
 }

@@ -5,7 +5,9 @@ namespace Degenerate.Tests;
 /// <summary>
 /// Device parametrization: numeric tests take a device name from <see cref="All"/> and call <see cref="Get"/>, which
 /// skips the test (reported as skipped, with the reason) when that device is absent. Every test that runs on the CPU
-/// therefore also runs on CUDA where CUDA exists.
+/// therefore also runs on CUDA where CUDA exists. Tests that take no device use <see cref="Device.Default"/>, which is
+/// CUDA on a GPU machine (and whatever DEGENERATE_DEVICE names when it is set, as benchmarks/gpu/run.sh does); a test
+/// that must run on the CPU wherever it runs says so with <c>Device = Device.CPU</c>.
 /// </summary>
 public static class TestDevices
 {
@@ -16,7 +18,7 @@ public static class TestDevices
     public static Device Get(string name)
     {
         if (name == "cpu") return Device.CPU;
-        Skip.IfNot(Device.CudaIsAvailable, $"CUDA is not available (libtorch {Engine.TorchVersion} without CUDA, or no GPU)");
+        Skip.IfNot(Device.CudaIsAvailable, Device.CudaAbsenceReason());
         return Device.Cuda(0);
     }
 

@@ -8,6 +8,19 @@ public static class Engine
     /// <summary>The libtorch version the native shim was compiled against, e.g. "1.13.1".</summary>
     public static string TorchVersion => Marshal.PtrToStringUTF8(Native.dg_torch_version()) ?? "unknown";
 
+    /// <summary>
+    /// The CUDA runtime version libtorch was built with, e.g. "12.8"; null when this libtorch has no CUDA (then no GPU
+    /// can be used, whatever the hardware).
+    /// </summary>
+    public static string? CudaVersion
+    {
+        get
+        {
+            var v = Native.dg_cuda_runtime_version();
+            return v <= 0 ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{v / 1000}.{v % 1000 / 10}");
+        }
+    }
+
     /// <summary>libtorch's intra-op thread count (CPU parallelism of one operation).</summary>
     public static int Threads
     {

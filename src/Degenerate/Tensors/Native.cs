@@ -45,6 +45,7 @@ internal static partial class Native
     [LibraryImport(Library)] internal static partial IntPtr dg_last_error();
     [LibraryImport(Library)] internal static partial IntPtr dg_torch_version();
     [LibraryImport(Library)] internal static partial int dg_cuda_device_count();
+    [LibraryImport(Library)] internal static partial int dg_cuda_runtime_version();
     [LibraryImport(Library)] internal static partial int dg_cuda_synchronize(int deviceIndex);
     [LibraryImport(Library)] internal static partial int dg_get_num_threads();
     [LibraryImport(Library)] internal static partial int dg_set_num_threads(int n);

@@ -344,6 +344,7 @@ public sealed partial class Tensor
     /// <summary>Lower Cholesky factor of a symmetric positive-definite matrix; null when it is not positive definite.</summary>
     public Tensor? Cholesky()
     {
+        HostReads.Note();
         Native.Check(Native.dg_cholesky(Handle, out var h, out var info));
         var l = new Tensor(h);
         if (info == 0) return l;
@@ -382,6 +383,7 @@ public sealed partial class Tensor
     /// <summary>Numerical rank (singular values above rtol · largest).</summary>
     public long MatrixRank(double rtol)
     {
+        HostReads.Note();
         Native.Check(Native.dg_matrix_rank(Handle, rtol, out var r));
         return r;
     }

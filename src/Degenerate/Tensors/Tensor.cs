@@ -52,7 +52,7 @@ public sealed partial class Tensor : IDisposable
         var shape = new long[ndim];
         for (var i = 0; i < ndim; i++) shape[i] = dims[i];
         _dtype = (DType)dtype;
-        _device = devType == (int)DeviceType.Cpu ? Device.CPU : Device.Cuda(devIndex);
+        _device = Device.FromNative(devType, devIndex);
         _shape = shape;
     }
 
@@ -287,6 +287,7 @@ public sealed partial class Tensor : IDisposable
         var result = new T[NumElements];
         fixed (T* p = result)
         {
+            HostReads.Note();
             Native.Check(Native.dg_tensor_copy_out(Handle, p, (long)result.Length * sizeof(T)));
         }
         return result;
@@ -306,6 +307,7 @@ public sealed partial class Tensor : IDisposable
     /// <summary>The value of a one-element tensor, as a double (synchronizes with the device).</summary>
     public double Item()
     {
+        HostReads.Note();
         Native.Check(Native.dg_tensor_item(Handle, out var v));
         return v;
     }
@@ -313,6 +315,7 @@ public sealed partial class Tensor : IDisposable
     /// <summary>True when every element is finite (no NaN or ±Inf); integer tensors always are.</summary>
     public bool AllFinite()
     {
+        HostReads.Note();
         Native.Check(Native.dg_tensor_all_finite(Handle, out var r));
         return r != 0;
     }
@@ -320,6 +323,7 @@ public sealed partial class Tensor : IDisposable
     /// <summary>True when both tensors have the same shape and exactly the same elements.</summary>
     public bool ExactlyEquals(Tensor other)
     {
+        HostReads.Note();
         Native.Check(Native.dg_tensor_equal(Handle, other.Handle, out var r));
         return r != 0;
     }
