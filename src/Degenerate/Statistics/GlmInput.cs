@@ -102,8 +102,7 @@ internal static class GlmInput
         if (p == 0 && !o.FitIntercept) throw new ArgumentException("x has no columns and FitIntercept is false: nothing to fit", nameof(x));
         if (o.FeatureNames is { } names && names.Count != p)
             throw new ArgumentException($"FeatureNames has {names.Count} names but x has {p} columns", nameof(GlmOptions.FeatureNames));
-        CheckFinite(x, nameof(x));
-        CheckFinite(y, nameof(y));
+        CheckFinite(y, nameof(y));  // x is checked while it is copied (Design)
         if (weights is not null) CheckFinite(weights, nameof(weights));
 
         var classes = 1;
@@ -140,15 +139,25 @@ internal static class GlmInput
         }
     }
 
-    /// <summary>The design tensor [n, p(+1)] in one native copy, moved to the device when it is not the CPU.</summary>
+    /// <summary>
+    /// The design tensor [n, p(+1)] in one native copy that also checks every value is finite (an exception names
+    /// the row and column of the first that is not), moved to the device when it is not the CPU.
+    /// </summary>
     public static unsafe Tensor Design(double[,] x, bool intercept, Device device)
     {
-        TensorHandle h;
+        IntPtr raw;
+        long firstBad;
         fixed (double* p = x)
         {
-            Native.Check(Native.dg_glm_design(p, x.GetLongLength(0), x.GetLongLength(1), intercept ? 1 : 0, out h));
+            Native.Check(Native.dg_glm_design(p, x.GetLongLength(0), x.GetLongLength(1), intercept ? 1 : 0, out firstBad, out raw));
         }
-        var t = new Tensor(h);
+        if (firstBad >= 0)
+        {
+            var cols = x.GetLongLength(1);
+            long row = firstBad / cols, col = firstBad % cols;
+            throw new ArgumentException($"x contains a non-finite value ({F(x[row, col])}) at row {row}, column {col}", nameof(x));
+        }
+        var t = Tensor.FromRawHandle(raw);
         if (device == Device.CPU) return t;
         using (t) return t.To(device);
     }
