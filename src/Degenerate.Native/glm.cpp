@@ -9,7 +9,6 @@
 #endif
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -106,22 +105,27 @@ struct GramBuffers {
 };
 
 #if defined(__x86_64__)
-__attribute__((target("avx2,fma"))) void gram_avx2(const double* x, int64_t rows, const double* h, const double* s,
-                                                   GramBuffers& buf) {
+__attribute__((target("avx2,fma"))) void gram_avx2(const double* x, int64_t rows, bool intercept, const double* h,
+                                                   const double* s, GramBuffers& buf) {
   const int64_t p = buf.p, P4 = buf.rows4, P8 = buf.cols8;
+  const int64_t off = intercept ? 1 : 0, cols = p - off;  // x holds the data columns; the ones column is implicit
   double* xp = buf.xp.data();
   double* vp = buf.vp.data();
   double* g = buf.g.data();
   for (int64_t r0 = 0; r0 < rows; r0 += GramBuffers::kPack) {
     const int64_t nr = std::min(GramBuffers::kPack, rows - r0);
     for (int64_t k = 0; k < nr; ++k) {
-      const double* xr = x + (r0 + k) * p;
+      const double* xr = x + (r0 + k) * cols;
       double* xo = xp + k * P8;
       double* vo = vp + k * P4;
       const double hk = h[r0 + k];
-      for (int64_t a = 0; a < p; ++a) {
-        xo[a] = xr[a];
-        vo[a] = hk * xr[a];
+      if (intercept) {
+        xo[0] = 1.0;
+        vo[0] = hk;
+      }
+      for (int64_t a = 0; a < cols; ++a) {
+        xo[off + a] = xr[a];
+        vo[off + a] = hk * xr[a];
       }
       vo[p] = s[r0 + k];  // padding stays zero from construction
     }
@@ -157,12 +161,25 @@ bool have_avx2() {
 }
 #else
 bool have_avx2() { return false; }
-void gram_avx2(const double*, int64_t, const double*, const double*, GramBuffers&) {}
+void gram_avx2(const double*, int64_t, bool, const double*, const double*, GramBuffers&) {}
 #endif
 
 // The kernel pays off for small designs on the CPU; wider ones (and other devices) go to BLAS.
 bool use_gram_kernel(const at::Tensor& x) {
-  return x.device().is_cpu() && x.is_contiguous() && x.size(1) <= 64 && have_avx2();
+  return x.device().is_cpu() && x.is_contiguous() && x.size(1) < 64 && have_avx2();
+}
+
+// The rows [start, start + len) of the design: the data with the ones column prepended when the intercept is
+// implicit (a chunk-sized copy, cache-resident, instead of a copy of the whole design).
+at::Tensor design_rows(const at::Tensor& x, bool intercept, int64_t start, int64_t len) {
+  auto rows = x.narrow(0, start, len);
+  return intercept ? at::cat({at::ones({len, 1}, x.options()), rows}, 1) : rows;
+}
+
+// η = Xβ for the rows of a chunk, the intercept added rather than multiplied by a column of ones.
+at::Tensor linear_predictor(const at::Tensor& rows, bool intercept, const at::Tensor& beta) {
+  if (!intercept) return at::mv(rows, beta);
+  return at::mv(rows, beta.narrow(0, 1, beta.size(0) - 1)).add_(beta[0]);
 }
 
 // Splits [0, n) into chunks processed by libtorch's threads; each block accumulates into its own buffers.
@@ -201,9 +218,9 @@ void check_inputs(const at::Tensor& x, const at::Tensor& y, const at::Tensor& w)
 }
 
 // Binary-response families: β is [p].
-Pass pass_univariate(const at::Tensor& x, const at::Tensor& y, const at::Tensor& w, int32_t family, int32_t link,
-                     bool observed, const at::Tensor& beta) {
-  const int64_t n = x.size(0), p = x.size(1);
+Pass pass_univariate(const at::Tensor& x, bool intercept, const at::Tensor& y, const at::Tensor& w, int32_t family,
+                     int32_t link, bool observed, const at::Tensor& beta) {
+  const int64_t n = x.size(0), p = x.size(1) + (intercept ? 1 : 0);
   const bool cuda = x.is_cuda();
   const int64_t blocks = block_count(n, cuda);
   auto opts = x.options();
@@ -218,16 +235,17 @@ Pass pass_univariate(const at::Tensor& x, const at::Tensor& y, const at::Tensor&
     if (kernel) gram.emplace_back(p);
   }
   over_chunks(n, cuda, [&](int64_t b, int64_t start, int64_t len) {
-    auto xc = x.narrow(0, start, len);
-    auto eta = at::mv(xc, beta);
+    auto xr = x.narrow(0, start, len);
+    auto eta = linear_predictor(xr, intercept, beta);
     at::Tensor s, h, l, r;
     observation_terms(family, link, observed, eta, y.narrow(0, start, len), w.defined() ? w.narrow(0, start, len) : w,
                       s, h, l, r);
     if (kernel) {
       auto hc = h.to(at::kDouble).contiguous();
       auto sc = s.to(at::kDouble).contiguous();
-      gram_avx2(xc.data_ptr<double>(), len, hc.data_ptr<double>(), sc.data_ptr<double>(), gram[b]);
+      gram_avx2(xr.data_ptr<double>(), len, intercept, hc.data_ptr<double>(), sc.data_ptr<double>(), gram[b]);
     } else {
+      auto xc = design_rows(x, intercept, start, len);
       g[b].addmv_(xc.t(), s);
       H[b].addmm_(xc.t(), xc * h.unsqueeze(1));
     }
@@ -262,8 +280,9 @@ Pass pass_univariate(const at::Tensor& x, const at::Tensor& y, const at::Tensor&
 }
 
 // Multinomial logit, class 0 the reference: β is [k−1, p] (class-major, statsmodels' order), y holds class indices.
-Pass pass_multinomial(const at::Tensor& x, const at::Tensor& y, const at::Tensor& w, const at::Tensor& beta) {
-  const int64_t n = x.size(0), p = x.size(1), m = beta.size(0);  // m = k − 1
+Pass pass_multinomial(const at::Tensor& x, bool intercept, const at::Tensor& y, const at::Tensor& w,
+                      const at::Tensor& beta) {
+  const int64_t n = x.size(0), p = x.size(1) + (intercept ? 1 : 0), m = beta.size(0);  // m = k − 1
   const bool cuda = x.is_cuda();
   const int64_t blocks = block_count(n, cuda);
   auto opts = x.options();
@@ -275,7 +294,7 @@ Pass pass_multinomial(const at::Tensor& x, const at::Tensor& y, const at::Tensor
     mr[b] = at::zeros({}, opts);
   }
   over_chunks(n, cuda, [&](int64_t b, int64_t start, int64_t len) {
-    auto xc = x.narrow(0, start, len);
+    auto xc = design_rows(x, intercept, start, len);
     auto yc = y.narrow(0, start, len).to(at::kLong);
     auto eta = at::cat({at::zeros({len, 1}, opts), at::mm(xc, beta.t())}, 1);  // [len, k]
     auto logp = at::log_softmax(eta, 1);
@@ -318,17 +337,18 @@ Pass pass_multinomial(const at::Tensor& x, const at::Tensor& y, const at::Tensor
   return out;
 }
 
-Pass pass(const at::Tensor& x, const at::Tensor& y, const at::Tensor& w, int32_t family, int32_t link, bool observed,
-          const at::Tensor& beta) {
+Pass pass(const at::Tensor& x, bool intercept, const at::Tensor& y, const at::Tensor& w, int32_t family, int32_t link,
+          bool observed, const at::Tensor& beta) {
   check_inputs(x, y, w);
   check_pair(family, link);
   at::NoGradGuard no_grad;
+  const int64_t p = x.size(1) + (intercept ? 1 : 0);
   if (family == DG_FAMILY_MULTINOMIAL) {
-    if (beta.dim() != 2 || beta.size(1) != x.size(1)) throw std::invalid_argument("multinomial beta must be [k-1, columns]");
-    return pass_multinomial(x, y, w, beta);
+    if (beta.dim() != 2 || beta.size(1) != p) throw std::invalid_argument("multinomial beta must be [k-1, columns]");
+    return pass_multinomial(x, intercept, y, w, beta);
   }
-  if (beta.dim() != 1 || beta.size(0) != x.size(1)) throw std::invalid_argument("beta must be [columns]");
-  return pass_univariate(x, y, w, family, link, observed, beta);
+  if (beta.dim() != 1 || beta.size(0) != p) throw std::invalid_argument("beta must be [columns]");
+  return pass_univariate(x, intercept, y, w, family, link, observed, beta);
 }
 
 // Solves information · step = score: Cholesky, else (not positive definite) least squares, which copes with
@@ -348,56 +368,43 @@ at::Tensor newton_step(const at::Tensor& information, const at::Tensor& score, i
 
 extern "C" {
 
-dg_status dg_glm_design(const double* data, int64_t rows, int64_t cols, int32_t intercept, int64_t* first_bad,
-                        dg_tensor* out) {
+dg_status dg_glm_borrow(const double* data, int64_t rows, int64_t cols, dg_tensor* out) {
   return dg::guard([&] {
-    if (rows < 0 || cols < 0) throw std::invalid_argument("negative design size");
-    *out = nullptr;
-    const int64_t width = cols + (intercept ? 1 : 0);
-    auto x = at::empty({rows, width}, at::TensorOptions().dtype(at::kDouble));
-    double* dst = x.data_ptr<double>();
-    // One copy from the caller's row-major array, with the constant column written alongside, checking finiteness
-    // on the way (the values are in registers anyway).
-    std::atomic<int64_t> bad{INT64_MAX};
-    at::parallel_for(0, rows, 16384, [&](int64_t begin, int64_t end) {
-      for (int64_t i = begin; i < end; ++i) {
-        const double* src = data + i * cols;
-        double* row = dst + i * width;
-        if (intercept) *row++ = 1.0;
-        bool finite = true;
-        for (int64_t j = 0; j < cols; ++j) {
-          row[j] = src[j];
-          finite &= std::isfinite(src[j]);
-        }
-        if (!finite) {
-          for (int64_t j = 0; j < cols; ++j) {
-            if (!std::isfinite(src[j])) {
-              int64_t index = i * cols + j, seen = bad.load();
-              while (index < seen && !bad.compare_exchange_weak(seen, index)) {}
-              break;
-            }
-          }
-        }
-      }
-    });
-    *first_bad = bad.load() == INT64_MAX ? -1 : bad.load();
-    if (*first_bad < 0) *out = give(std::move(x));
+    if (rows < 0 || cols < 0) throw std::invalid_argument("negative data size");
+    // No copy: the caller keeps the memory alive (pinned) for the tensor's lifetime.
+    *out = give(at::from_blob(const_cast<double*>(data), {rows, cols}, at::TensorOptions().dtype(at::kDouble)));
   });
 }
 
-dg_status dg_glm_information(dg_tensor x, dg_tensor y, dg_tensor weights, int32_t family, int32_t link,
-                             int32_t observed, dg_tensor beta, dg_tensor* score, dg_tensor* information,
+dg_status dg_glm_linear_predictor(dg_tensor x, int32_t intercept, dg_tensor beta, dg_tensor* out) {
+  return dg::guard([&] {
+    at::NoGradGuard no_grad;
+    const auto& b = T(beta);
+    if (b.dim() == 1) {
+      *out = give(linear_predictor(T(x), intercept != 0, b));
+    } else {
+      // multinomial [k-1, p]: η = X Bᵀ, [n, k-1]
+      auto eta = at::mm(T(x), b.narrow(1, intercept ? 1 : 0, T(x).size(1)).t());
+      if (intercept) eta.add_(b.select(1, 0));
+      *out = give(eta);
+    }
+  });
+}
+
+dg_status dg_glm_information(dg_tensor x, int32_t intercept, dg_tensor y, dg_tensor weights, int32_t family,
+                             int32_t link, int32_t observed, dg_tensor beta, dg_tensor* score, dg_tensor* information,
                              double* loglik) {
   return dg::guard([&] {
     at::Tensor w = weights == nullptr ? at::Tensor() : T(weights);
-    auto r = pass(T(x), T(y), w, family, link, observed != 0, T(beta));
+    auto r = pass(T(x), intercept != 0, T(y), w, family, link, observed != 0, T(beta));
     *loglik = r.loglik;
     *score = give(r.score);
     *information = give(r.information);
   });
 }
 
-dg_status dg_glm_newton(dg_tensor x, dg_tensor y, dg_tensor weights, int32_t family, int32_t link, double tol,
+dg_status dg_glm_newton(dg_tensor x, int32_t intercept, dg_tensor y, dg_tensor weights, int32_t family, int32_t link,
+                        double tol,
                         int32_t max_iter, double ridge, dg_tensor beta, int32_t* iterations, int32_t* converged,
                         int32_t* perfect_prediction, int32_t* fallbacks, double* max_step, dg_tensor* information) {
   return dg::guard([&] {
@@ -413,7 +420,7 @@ dg_status dg_glm_newton(dg_tensor x, dg_tensor y, dg_tensor weights, int32_t fam
     const bool classifies = family == DG_FAMILY_BINOMIAL || family == DG_FAMILY_MULTINOMIAL;
     for (int32_t it = 1; it <= max_iter; ++it) {
       // Fisher scoring (expected information) is Newton for canonical links and IRLS for the others.
-      auto r = pass(T(x), T(y), w, family, link, false, b);
+      auto r = pass(T(x), intercept != 0, T(y), w, family, link, false, b);
       if (classifies && r.max_residual < 1e-10) {
         // Every observation fitted exactly: the MLE is at infinity (statsmodels' perfect-prediction check).
         *perfect_prediction = 1;

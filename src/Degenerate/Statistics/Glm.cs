@@ -38,7 +38,7 @@ public static class Glm
         GlmInput.CheckOptions(options);
         var resolved = GlmInput.ResolveLink(family, link);
         using var problem = GlmInput.Build(x, y, weights, family, resolved, options);
-        GlmInput.CheckRank(problem);
+        GlmInput.CheckRank(problem, x);
         return options.Solver switch
         {
             Solver.Newton => FitNewton(problem, options),
@@ -108,7 +108,7 @@ public static class Glm
         problem.WithWeights(w =>
         {
             IntPtr info = IntPtr.Zero;
-            var status = Native.dg_glm_newton(problem.X.Handle, problem.Y.Handle, w, (int)problem.Family, (int)problem.Link,
+            var status = Native.dg_glm_newton(problem.X.Handle, problem.Intercept ? 1 : 0, problem.Y.Handle, w, (int)problem.Family, (int)problem.Link,
                 tolerance, maxIterations, Ridge, beta.Handle, out var it, out var conv, out var perfect, out var fb, out var step, &info);
             var information = info == IntPtr.Zero ? null : Tensor.FromRawHandle(info);
             if (status != 0)
@@ -143,7 +143,7 @@ public static class Glm
         {
             unsafe
             {
-                Native.Check(Native.dg_glm_newton(problem.X.Handle, zt.Handle, w, (int)Family.Gaussian, (int)Link.Identity,
+                Native.Check(Native.dg_glm_newton(problem.X.Handle, problem.Intercept ? 1 : 0, zt.Handle, w, (int)Family.Gaussian, (int)Link.Identity,
                     0, 1, 0, beta.Handle, out _, out _, out _, out _, out _, null));
             }
             return 0;
@@ -284,7 +284,7 @@ public static class Glm
             BatchSize = options.BatchSize,
         };
         using var problem = GlmInput.Build(xs, ys, ws, family, link, effective);
-        GlmInput.CheckRank(problem);
+        GlmInput.CheckRank(problem, xs);
         return FromProblem(model, problem, effective, "model", (int)Math.Min(int.MaxValue, model.Optimizer?.Iterations ?? 0));
     }
 

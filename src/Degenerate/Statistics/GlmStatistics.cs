@@ -33,7 +33,7 @@ internal static class GlmStatistics
         double[] eta;
         using (var scope = new DisposeScope())
         {
-            var e = family == Family.Multinomial ? problem.X.MatMul(beta.T()) : problem.X.MatMul(beta);
+            var e = problem.LinearPredictor(beta);
             eta = e.To(DType.Float64, Device.CPU).Reshape(-1).ToArray<double>();
         }
 
