@@ -167,19 +167,25 @@ public sealed class GlmResult
         }
         sb.AppendLine(new string('=', width));
         var stat = UsesTDistribution ? "t" : "z";
-        var nameWidth = Math.Max(14, ParamNames.Max(n => n.Length) + 2);
+        // statsmodels' column widths (11 + 10 + 11·3 + 12·2 = 78); a cell that overflows keeps one space before it.
+        var nameWidth = Math.Max(11, ParamNames.Max(n => n.Length) + 1);
+        int[] widths = [10, 11, 11, 11, 12, 12];
+        static string Cell(string text, int width) => text.Length < width ? text.PadLeft(width) : " " + text;
         var (lo, hi) = ConfInt();
-        sb.Append(new string(' ', nameWidth)).Append("coef".PadLeft(10)).Append("std err".PadLeft(11)).Append(stat.PadLeft(11))
-            .Append($"P>|{stat}|".PadLeft(11)).Append("[0.025".PadLeft(11)).AppendLine("0.975]".PadLeft(11));
-        var tableWidth = nameWidth + 65;
-        sb.AppendLine(new string('-', Math.Max(width, tableWidth)));
+        var tableWidth = Math.Max(width, nameWidth + widths.Sum());
+        string[] heads = ["coef", "std err", stat, $"P>|{stat}|", "[0.025", "0.975]"];
+        sb.Append(new string(' ', nameWidth));
+        for (var c = 0; c < heads.Length; c++) sb.Append(Cell(heads[c], widths[c]));
+        sb.AppendLine();
+        sb.AppendLine(new string('-', tableWidth));
         for (var i = 0; i < Params.Count; i++)
         {
-            sb.Append(ParamNames[i].PadRight(nameWidth)).Append(G(Params[i], "F4").PadLeft(10)).Append(G(Bse[i], "F3").PadLeft(11))
-                .Append(G(TValues[i], "F3").PadLeft(11)).Append(G(PValues[i], "F3").PadLeft(11))
-                .Append(G(lo[i], "F3").PadLeft(11)).AppendLine(G(hi[i], "F3").PadLeft(11));
+            string[] cells = [G(Params[i], "F4"), G(Bse[i], "F3"), G(TValues[i], "F3"), G(PValues[i], "F3"), G(lo[i], "F3"), G(hi[i], "F3")];
+            sb.Append(ParamNames[i].PadRight(nameWidth));
+            for (var c = 0; c < cells.Length; c++) sb.Append(Cell(cells[c], widths[c]));
+            sb.AppendLine();
         }
-        sb.AppendLine(new string('=', Math.Max(width, tableWidth)));
+        sb.AppendLine(new string('=', tableWidth));
         if (Warnings.Count > 0)
         {
             sb.AppendLine();
