@@ -11,7 +11,10 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <exception>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "shim.h"
 
@@ -182,12 +185,23 @@ at::Tensor linear_predictor(const at::Tensor& rows, bool intercept, const at::Te
   return at::mv(rows, beta.narrow(0, 1, beta.size(0) - 1)).add_(beta[0]);
 }
 
-// Splits [0, n) into chunks processed by libtorch's threads; each block accumulates into its own buffers.
+// Number of blocks (threads) a pass uses: `threads` (0: one per hardware thread), at most one per chunk; one on
+// CUDA, where the device parallelizes each chunk. Our own threads rather than libtorch's pool: a GLM pass is one
+// large job, and libtorch's default on small machines is often a single OpenMP thread.
+int64_t block_count(int64_t n, bool cuda, int32_t threads) {
+  if (cuda) return 1;
+  const int64_t chunk = 4096;
+  const int64_t nchunks = (n + chunk - 1) / chunk;
+  const int64_t want = threads > 0 ? threads : std::max<int64_t>(1, std::thread::hardware_concurrency());
+  return std::max<int64_t>(1, std::min<int64_t>(want, nchunks));
+}
+
+// Splits [0, n) into chunks; block b processes a contiguous run of chunks on its own thread and accumulates into
+// its own buffers (so the sum order, and the result, depend only on the block count).
 template <class F>
-void over_chunks(int64_t n, bool cuda, F&& body) {
+void over_chunks(int64_t n, bool cuda, int64_t blocks, F&& body) {
   const int64_t chunk = cuda ? (int64_t{1} << 18) : 4096;
   const int64_t nchunks = (n + chunk - 1) / chunk;
-  const int64_t blocks = cuda ? 1 : std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), nchunks));
   auto run_block = [&](int64_t b) {
     const int64_t first = nchunks * b / blocks, last = nchunks * (b + 1) / blocks;
     for (int64_t c = first; c < last; ++c) {
@@ -197,17 +211,29 @@ void over_chunks(int64_t n, bool cuda, F&& body) {
   };
   if (blocks == 1) {
     run_block(0);
-  } else {
-    at::parallel_for(0, blocks, 1, [&](int64_t begin, int64_t end) {
-      for (int64_t b = begin; b < end; ++b) run_block(b);
-    });
+    return;
   }
-}
-
-int64_t block_count(int64_t n, bool cuda) {
-  const int64_t chunk = cuda ? (int64_t{1} << 18) : 4096;
-  const int64_t nchunks = (n + chunk - 1) / chunk;
-  return cuda ? 1 : std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), nchunks));
+  // Exceptions are carried back to this thread: none may escape a std::thread (that would terminate the process).
+  std::vector<std::exception_ptr> errors(blocks);
+  std::vector<std::thread> workers;
+  workers.reserve(blocks - 1);
+  for (int64_t b = 1; b < blocks; ++b)
+    workers.emplace_back([&, b] {
+      try {
+        at::NoGradGuard no_grad;  // grad mode is per thread
+        run_block(b);
+      } catch (...) {
+        errors[b] = std::current_exception();
+      }
+    });
+  try {
+    run_block(0);
+  } catch (...) {
+    errors[0] = std::current_exception();
+  }
+  for (auto& w : workers) w.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
 }
 
 void check_inputs(const at::Tensor& x, const at::Tensor& y, const at::Tensor& w) {
@@ -219,10 +245,10 @@ void check_inputs(const at::Tensor& x, const at::Tensor& y, const at::Tensor& w)
 
 // Binary-response families: β is [p].
 Pass pass_univariate(const at::Tensor& x, bool intercept, const at::Tensor& y, const at::Tensor& w, int32_t family,
-                     int32_t link, bool observed, const at::Tensor& beta) {
+                     int32_t link, bool observed, const at::Tensor& beta, int32_t threads) {
   const int64_t n = x.size(0), p = x.size(1) + (intercept ? 1 : 0);
   const bool cuda = x.is_cuda();
-  const int64_t blocks = block_count(n, cuda);
+  const int64_t blocks = block_count(n, cuda, threads);
   auto opts = x.options();
   const bool kernel = use_gram_kernel(x);
   std::vector<at::Tensor> g(blocks), H(blocks), ll(blocks), mr(blocks);
@@ -234,7 +260,7 @@ Pass pass_univariate(const at::Tensor& x, bool intercept, const at::Tensor& y, c
     mr[b] = at::zeros({}, opts);
     if (kernel) gram.emplace_back(p);
   }
-  over_chunks(n, cuda, [&](int64_t b, int64_t start, int64_t len) {
+  over_chunks(n, cuda, blocks, [&](int64_t b, int64_t start, int64_t len) {
     auto xr = x.narrow(0, start, len);
     auto eta = linear_predictor(xr, intercept, beta);
     at::Tensor s, h, l, r;
@@ -281,10 +307,10 @@ Pass pass_univariate(const at::Tensor& x, bool intercept, const at::Tensor& y, c
 
 // Multinomial logit, class 0 the reference: β is [k−1, p] (class-major, statsmodels' order), y holds class indices.
 Pass pass_multinomial(const at::Tensor& x, bool intercept, const at::Tensor& y, const at::Tensor& w,
-                      const at::Tensor& beta) {
+                      const at::Tensor& beta, int32_t threads) {
   const int64_t n = x.size(0), p = x.size(1) + (intercept ? 1 : 0), m = beta.size(0);  // m = k − 1
   const bool cuda = x.is_cuda();
-  const int64_t blocks = block_count(n, cuda);
+  const int64_t blocks = block_count(n, cuda, threads);
   auto opts = x.options();
   std::vector<at::Tensor> g(blocks), H(blocks), ll(blocks), mr(blocks);
   for (int64_t b = 0; b < blocks; ++b) {
@@ -293,7 +319,7 @@ Pass pass_multinomial(const at::Tensor& x, bool intercept, const at::Tensor& y, 
     ll[b] = at::zeros({}, opts);
     mr[b] = at::zeros({}, opts);
   }
-  over_chunks(n, cuda, [&](int64_t b, int64_t start, int64_t len) {
+  over_chunks(n, cuda, blocks, [&](int64_t b, int64_t start, int64_t len) {
     auto xc = design_rows(x, intercept, start, len);
     auto yc = y.narrow(0, start, len).to(at::kLong);
     auto eta = at::cat({at::zeros({len, 1}, opts), at::mm(xc, beta.t())}, 1);  // [len, k]
@@ -338,17 +364,17 @@ Pass pass_multinomial(const at::Tensor& x, bool intercept, const at::Tensor& y, 
 }
 
 Pass pass(const at::Tensor& x, bool intercept, const at::Tensor& y, const at::Tensor& w, int32_t family, int32_t link,
-          bool observed, const at::Tensor& beta) {
+          bool observed, const at::Tensor& beta, int32_t threads) {
   check_inputs(x, y, w);
   check_pair(family, link);
   at::NoGradGuard no_grad;
   const int64_t p = x.size(1) + (intercept ? 1 : 0);
   if (family == DG_FAMILY_MULTINOMIAL) {
     if (beta.dim() != 2 || beta.size(1) != p) throw std::invalid_argument("multinomial beta must be [k-1, columns]");
-    return pass_multinomial(x, intercept, y, w, beta);
+    return pass_multinomial(x, intercept, y, w, beta, threads);
   }
   if (beta.dim() != 1 || beta.size(0) != p) throw std::invalid_argument("beta must be [columns]");
-  return pass_univariate(x, intercept, y, w, family, link, observed, beta);
+  return pass_univariate(x, intercept, y, w, family, link, observed, beta, threads);
 }
 
 // Solves information · step = score: Cholesky, else (not positive definite) least squares, which copes with
@@ -392,11 +418,11 @@ dg_status dg_glm_linear_predictor(dg_tensor x, int32_t intercept, dg_tensor beta
 }
 
 dg_status dg_glm_information(dg_tensor x, int32_t intercept, dg_tensor y, dg_tensor weights, int32_t family,
-                             int32_t link, int32_t observed, dg_tensor beta, dg_tensor* score, dg_tensor* information,
-                             double* loglik) {
+                             int32_t link, int32_t observed, dg_tensor beta, int32_t threads, dg_tensor* score,
+                             dg_tensor* information, double* loglik) {
   return dg::guard([&] {
     at::Tensor w = weights == nullptr ? at::Tensor() : T(weights);
-    auto r = pass(T(x), intercept != 0, T(y), w, family, link, observed != 0, T(beta));
+    auto r = pass(T(x), intercept != 0, T(y), w, family, link, observed != 0, T(beta), threads);
     *loglik = r.loglik;
     *score = give(r.score);
     *information = give(r.information);
@@ -405,7 +431,8 @@ dg_status dg_glm_information(dg_tensor x, int32_t intercept, dg_tensor y, dg_ten
 
 dg_status dg_glm_newton(dg_tensor x, int32_t intercept, dg_tensor y, dg_tensor weights, int32_t family, int32_t link,
                         double tol,
-                        int32_t max_iter, double ridge, dg_tensor beta, int32_t* iterations, int32_t* converged,
+                        int32_t max_iter, double ridge, dg_tensor beta, int32_t threads, int32_t* iterations,
+                        int32_t* converged,
                         int32_t* perfect_prediction, int32_t* fallbacks, double* max_step, dg_tensor* information) {
   return dg::guard([&] {
     if (information != nullptr) *information = nullptr;
@@ -420,7 +447,7 @@ dg_status dg_glm_newton(dg_tensor x, int32_t intercept, dg_tensor y, dg_tensor w
     const bool classifies = family == DG_FAMILY_BINOMIAL || family == DG_FAMILY_MULTINOMIAL;
     for (int32_t it = 1; it <= max_iter; ++it) {
       // Fisher scoring (expected information) is Newton for canonical links and IRLS for the others.
-      auto r = pass(T(x), intercept != 0, T(y), w, family, link, false, b);
+      auto r = pass(T(x), intercept != 0, T(y), w, family, link, false, b, threads);
       if (classifies && r.max_residual < 1e-10) {
         // Every observation fitted exactly: the MLE is at infinity (statsmodels' perfect-prediction check).
         *perfect_prediction = 1;

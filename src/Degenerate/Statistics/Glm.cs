@@ -109,7 +109,7 @@ public static class Glm
         {
             IntPtr info = IntPtr.Zero;
             var status = Native.dg_glm_newton(problem.X.Handle, problem.Intercept ? 1 : 0, problem.Y.Handle, w, (int)problem.Family, (int)problem.Link,
-                tolerance, maxIterations, Ridge, beta.Handle, out var it, out var conv, out var perfect, out var fb, out var step, &info);
+                tolerance, maxIterations, Ridge, beta.Handle, problem.Threads, out var it, out var conv, out var perfect, out var fb, out var step, &info);
             var information = info == IntPtr.Zero ? null : Tensor.FromRawHandle(info);
             if (status != 0)
             {
@@ -144,7 +144,7 @@ public static class Glm
             unsafe
             {
                 Native.Check(Native.dg_glm_newton(problem.X.Handle, problem.Intercept ? 1 : 0, zt.Handle, w, (int)Family.Gaussian, (int)Link.Identity,
-                    0, 1, 0, beta.Handle, out _, out _, out _, out _, out _, null));
+                    0, 1, 0, beta.Handle, problem.Threads, out _, out _, out _, out _, out _, null));
             }
             return 0;
         });
@@ -279,7 +279,7 @@ public static class Glm
         {
             Solver = options.Solver, FitIntercept = dense.UseBias, FeatureNames = options.FeatureNames, ClassNames = classNames,
             Tolerance = options.Tolerance, MaxIterations = options.MaxIterations, Logger = options.Logger,
-            Device = options.Device, ObservedInformation = options.ObservedInformation,
+            Device = options.Device, ObservedInformation = options.ObservedInformation, Threads = options.Threads,
             UseTDistribution = options.UseTDistribution, Epochs = options.Epochs, LearningRate = options.LearningRate,
             BatchSize = options.BatchSize,
         };

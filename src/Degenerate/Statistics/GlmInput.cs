@@ -18,6 +18,7 @@ internal static class GlmInput
             throw new ArgumentOutOfRangeException(nameof(GlmOptions.MaxIterations), o.MaxIterations, "MaxIterations must be > 0");
         if (o.Epochs <= 0) throw new ArgumentOutOfRangeException(nameof(GlmOptions.Epochs), o.Epochs, "Epochs must be > 0");
         if (o.BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(GlmOptions.BatchSize), o.BatchSize, "BatchSize must be > 0");
+        if (o.Threads is <= 0) throw new ArgumentOutOfRangeException(nameof(GlmOptions.Threads), o.Threads, "Threads must be > 0 (or null for all)");
         if (!(o.LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(GlmOptions.LearningRate), o.LearningRate, "LearningRate must be > 0");
     }
 
@@ -128,6 +129,7 @@ internal static class GlmInput
             {
                 X = data, Pin = pin, Y = yt, W = wt, YHost = y, WHost = weights, Family = family, Link = link,
                 Intercept = o.FitIntercept, ColumnNames = columns, Classes = classes, ClassNames = o.ClassNames,
+                Threads = o.Threads ?? 0,
             };
         }
         catch
@@ -179,7 +181,7 @@ internal static class GlmInput
             // The Gaussian information at β = 0 without weights is exactly XᵀX.
             using var zero = Tensor.Zeros([p], DType.Float64, problem.X.Device);
             Native.Check(Native.dg_glm_information(problem.X.Handle, problem.Intercept ? 1 : 0, problem.Y.Handle, IntPtr.Zero, (int)Family.Gaussian,
-                (int)Link.Identity, 0, zero.Handle, out var s, out var i, out _));
+                (int)Link.Identity, 0, zero.Handle, problem.Threads, out var s, out var i, out _));
             using var score = new Tensor(s);
             using var info = new Tensor(i);
             using var cpu = info.To(DType.Float64, Device.CPU);
