@@ -173,13 +173,14 @@ DG_API dg_status dg_glm_information(dg_tensor x, int32_t intercept, dg_tensor y,
    predicts every observation exactly (perfect_prediction = 1). ridge is added to the information's diagonal;
    fallbacks counts steps solved by least squares because the information was not positive definite. When
    information is not NULL it receives the expected information of the last pass (at beta before the last step; the
-   caller owns it), so that statistics at convergence need no further pass. */
+   caller owns it), so that statistics at convergence need no further pass; first_information, when not NULL, the
+   information at the starting beta. */
 DG_API dg_status dg_glm_newton(dg_tensor x, int32_t intercept, dg_tensor y, dg_tensor weights, int32_t family,
                                int32_t link, double tol,
                                int32_t max_iter, double ridge, dg_tensor beta, int32_t threads, int32_t* iterations,
                                int32_t* converged,
                                int32_t* perfect_prediction, int32_t* fallbacks, double* max_step,
-                               dg_tensor* information);
+                               dg_tensor* information, dg_tensor* first_information);
 
 #ifdef __cplusplus
 }

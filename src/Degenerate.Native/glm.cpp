@@ -433,9 +433,11 @@ dg_status dg_glm_newton(dg_tensor x, int32_t intercept, dg_tensor y, dg_tensor w
                         double tol,
                         int32_t max_iter, double ridge, dg_tensor beta, int32_t threads, int32_t* iterations,
                         int32_t* converged,
-                        int32_t* perfect_prediction, int32_t* fallbacks, double* max_step, dg_tensor* information) {
+                        int32_t* perfect_prediction, int32_t* fallbacks, double* max_step, dg_tensor* information,
+                        dg_tensor* first_information) {
   return dg::guard([&] {
     if (information != nullptr) *information = nullptr;
+    if (first_information != nullptr) *first_information = nullptr;
     at::Tensor w = weights == nullptr ? at::Tensor() : T(weights);
     auto& b = T(beta);
     at::NoGradGuard no_grad;
@@ -448,6 +450,8 @@ dg_status dg_glm_newton(dg_tensor x, int32_t intercept, dg_tensor y, dg_tensor w
     for (int32_t it = 1; it <= max_iter; ++it) {
       // Fisher scoring (expected information) is Newton for canonical links and IRLS for the others.
       auto r = pass(T(x), intercept != 0, T(y), w, family, link, false, b, threads);
+      // The start's information serves the caller's rank check (same null space as XᵀX when the weights are > 0).
+      if (it == 1 && first_information != nullptr) *first_information = give(r.information.clone());
       if (classifies && r.max_residual < 1e-10) {
         // Every observation fitted exactly: the MLE is at infinity (statsmodels' perfect-prediction check).
         *perfect_prediction = 1;

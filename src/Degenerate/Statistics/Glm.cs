@@ -38,10 +38,11 @@ public static class Glm
         GlmInput.CheckOptions(options);
         var resolved = GlmInput.ResolveLink(family, link);
         using var problem = GlmInput.Build(x, y, weights, family, resolved, options);
-        GlmInput.CheckRank(problem, x);
+        // Newton checks the rank on the information of its first pass; the other solvers pay for a pass of their own.
+        if (options.Solver != Solver.Newton) GlmInput.CheckRank(problem, x);
         return options.Solver switch
         {
-            Solver.Newton => FitNewton(problem, options),
+            Solver.Newton => FitNewton(problem, options, x),
             Solver.LBFGS => FitLbfgs(problem, options),
             Solver.Adam => FitAdam(x, y, weights, problem, options),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Solver, "unknown solver"),
@@ -77,13 +78,14 @@ public static class Glm
 
     // ------------------------------------------------------------------ Newton
 
-    private static GlmResult FitNewton(GlmProblem problem, GlmOptions options)
+    private static GlmResult FitNewton(GlmProblem problem, GlmOptions options, double[,] x)
     {
         var warnings = new List<string>();
         using var beta = StartingValues(problem);
-        var (iterations, converged, perfect, fallbacks, maxStep, information) =
+        var (iterations, converged, perfect, fallbacks, maxStep, information, first) =
             Newton(problem, beta, options.Tolerance, options.MaxIterations);
         using var lastInformation = information;
+        using (first) GlmInput.CheckRank(problem, x, first);
         if (perfect)
             warnings.Add("Perfect separation detected: every observation is predicted exactly, so the maximum-likelihood " +
                          "coefficients are infinite; the reported coefficients are where Newton stopped and their " +
@@ -103,21 +105,24 @@ public static class Glm
     internal static bool IsCanonical(Family family, Link link) => (family, link) is (Family.Gaussian, Link.Identity)
         or (Family.Binomial, Link.Logit) or (Family.Poisson, Link.Log) or (Family.Gamma, Link.Inverse) or (Family.Multinomial, Link.Logit);
 
-    internal static unsafe (int Iterations, bool Converged, bool Perfect, int Fallbacks, double MaxStep, Tensor? Information) Newton(
-        GlmProblem problem, Tensor beta, double tolerance, int maxIterations) =>
+    internal static unsafe (int Iterations, bool Converged, bool Perfect, int Fallbacks, double MaxStep, Tensor? Information,
+        Tensor? FirstInformation) Newton(GlmProblem problem, Tensor beta, double tolerance, int maxIterations) =>
         problem.WithWeights(w =>
         {
-            IntPtr info = IntPtr.Zero;
+            IntPtr info = IntPtr.Zero, firstInfo = IntPtr.Zero;
             var status = Native.dg_glm_newton(problem.X.Handle, problem.Intercept ? 1 : 0, problem.Y.Handle, w, (int)problem.Family, (int)problem.Link,
-                tolerance, maxIterations, Ridge, beta.Handle, problem.Threads, out var it, out var conv, out var perfect, out var fb, out var step, &info);
+                tolerance, maxIterations, Ridge, beta.Handle, problem.Threads, out var it, out var conv, out var perfect, out var fb, out var step, &info, &firstInfo);
             var information = info == IntPtr.Zero ? null : Tensor.FromRawHandle(info);
+            var first = firstInfo == IntPtr.Zero ? null : Tensor.FromRawHandle(firstInfo);
             if (status != 0)
             {
                 information?.Dispose();
+                first?.Dispose();
                 Native.Check(status);
             }
             if (information is not null) DisposeScope.Current?.Detach(information);
-            return (it, conv != 0, perfect != 0, fb, step, information);
+            if (first is not null) DisposeScope.Current?.Detach(first);
+            return (it, conv != 0, perfect != 0, fb, step, information, first);
         });
 
     /// <summary>
@@ -144,7 +149,7 @@ public static class Glm
             unsafe
             {
                 Native.Check(Native.dg_glm_newton(problem.X.Handle, problem.Intercept ? 1 : 0, zt.Handle, w, (int)Family.Gaussian, (int)Link.Identity,
-                    0, 1, 0, beta.Handle, problem.Threads, out _, out _, out _, out _, out _, null));
+                    0, 1, 0, beta.Handle, problem.Threads, out _, out _, out _, out _, out _, null, null));
             }
             return 0;
         });

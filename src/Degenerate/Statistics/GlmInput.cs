@@ -168,25 +168,35 @@ internal static class GlmInput
         }
     }
 
+    // XᵀX of the design: the Gaussian information at β = 0 without weights.
+    private static double[,] Gram(GlmProblem problem)
+    {
+        using var scope = new DisposeScope();
+        var zero = Tensor.Zeros([problem.Columns], DType.Float64, problem.X.Device);
+        Native.Check(Native.dg_glm_information(problem.X.Handle, problem.Intercept ? 1 : 0, problem.Y.Handle, IntPtr.Zero,
+            (int)Family.Gaussian, (int)Link.Identity, 0, zero.Handle, problem.Threads, out var s, out var i, out _));
+        using var score = new Tensor(s);
+        using var info = new Tensor(i);
+        return info.To(DType.Float64, Device.CPU).ToArray2D<double>();
+    }
+
     /// <summary>
     /// Rejects a rank-deficient design, naming each column that is (numerically) a linear combination of the ones
     /// before it: a Cholesky pass over the column-scaled Gram matrix XᵀX.
     /// </summary>
-    public static void CheckRank(GlmProblem problem, double[,] x)
+    public static void CheckRank(GlmProblem problem, double[,] x, Tensor? information = null)
     {
         var p = problem.Columns;
-        double[,] gram;
-        using (var scope = new DisposeScope())
+        double[,]? gram = null;
+        if (information is not null)
         {
-            // The Gaussian information at β = 0 without weights is exactly XᵀX.
-            using var zero = Tensor.Zeros([p], DType.Float64, problem.X.Device);
-            Native.Check(Native.dg_glm_information(problem.X.Handle, problem.Intercept ? 1 : 0, problem.Y.Handle, IntPtr.Zero, (int)Family.Gaussian,
-                (int)Link.Identity, 0, zero.Handle, problem.Threads, out var s, out var i, out _));
-            using var score = new Tensor(s);
-            using var info = new Tensor(i);
-            using var cpu = info.To(DType.Float64, Device.CPU);
-            gram = cpu.ToArray2D<double>();
+            // An information XᵀWX with positive weights (Newton's first pass; its first block for the multinomial family)
+            // has XᵀX's null space. When it is not finite, fall back to XᵀX itself, which also locates bad values.
+            using var scope = new DisposeScope();
+            var block = information.Slice(0, 0, p).Slice(1, 0, p).To(DType.Float64, Device.CPU).ToArray2D<double>();
+            if (block.Cast<double>().All(double.IsFinite)) gram = block;
         }
+        gram ??= Gram(problem);
         // XᵀX is finite exactly when x is (barring overflow): the search for the culprit runs only on failure.
         if (gram.Cast<double>().Any(v => !double.IsFinite(v)))
         {

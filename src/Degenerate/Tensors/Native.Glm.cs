@@ -18,5 +18,5 @@ internal static partial class Native
     [LibraryImport(Library)]
     internal static unsafe partial int dg_glm_newton(TensorHandle x, int intercept, TensorHandle y, IntPtr weights, int family, int link,
         double tol, int maxIter, double ridge, TensorHandle beta, int threads, out int iterations, out int converged,
-        out int perfectPrediction, out int fallbacks, out double maxStep, IntPtr* information);
+        out int perfectPrediction, out int fallbacks, out double maxStep, IntPtr* information, IntPtr* firstInformation);
 }
