@@ -9,6 +9,7 @@
 #endif
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <stdexcept>
 #include <exception>
@@ -158,6 +159,25 @@ __attribute__((target("avx2,fma"))) void gram_avx2(const double* x, int64_t rows
   }
 }
 
+// η for the rows of a chunk: one dot product per row (the ones column as beta[0]). Written out rather than calling
+// BLAS gemv, which OpenBLAS may spread over its own spinning threads, fighting the pass's threads.
+__attribute__((target("avx2,fma"))) void eta_avx2(const double* x, int64_t rows, int64_t cols, bool intercept,
+                                                  const double* beta, double* eta) {
+  const double b0 = intercept ? beta[0] : 0.0;
+  const double* b = beta + (intercept ? 1 : 0);
+  for (int64_t i = 0; i < rows; ++i) {
+    const double* xr = x + i * cols;
+    __m256d acc = _mm256_setzero_pd();
+    int64_t j = 0;
+    for (; j + 4 <= cols; j += 4) acc = _mm256_fmadd_pd(_mm256_loadu_pd(xr + j), _mm256_loadu_pd(b + j), acc);
+    alignas(32) double lanes[4];
+    _mm256_store_pd(lanes, acc);
+    double sum = b0 + (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+    for (; j < cols; ++j) sum += xr[j] * b[j];
+    eta[i] = sum;
+  }
+}
+
 bool have_avx2() {
   static const bool ok = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   return ok;
@@ -165,6 +185,7 @@ bool have_avx2() {
 #else
 bool have_avx2() { return false; }
 void gram_avx2(const double*, int64_t, bool, const double*, const double*, GramBuffers&) {}
+void eta_avx2(const double*, int64_t, int64_t, bool, const double*, double*) {}
 #endif
 
 // The kernel pays off for small designs on the CPU; wider ones (and other devices) go to BLAS.
@@ -185,53 +206,58 @@ at::Tensor linear_predictor(const at::Tensor& rows, bool intercept, const at::Te
   return at::mv(rows, beta.narrow(0, 1, beta.size(0) - 1)).add_(beta[0]);
 }
 
-// Number of blocks (threads) a pass uses: `threads` (0: one per hardware thread), at most one per chunk; one on
-// CUDA, where the device parallelizes each chunk. Our own threads rather than libtorch's pool: a GLM pass is one
-// large job, and libtorch's default on small machines is often a single OpenMP thread.
-int64_t block_count(int64_t n, bool cuda, int32_t threads) {
-  if (cuda) return 1;
-  const int64_t chunk = 4096;
-  const int64_t nchunks = (n + chunk - 1) / chunk;
+// How a pass divides its rows: `slots` contiguous runs of 4096-row chunks, each accumulating into its own buffers,
+// and `workers` threads taking slots from a shared counter. With several slots per worker, a thread slowed by
+// other load on the machine simply takes fewer slots. The slots are summed in order, so results depend on the slot
+// count only (a function of n and the requested threads), never on timing. `threads` 0 means one per hardware
+// thread. Our own threads rather than libtorch's pool: a GLM pass is one large job, and libtorch's default on small
+// machines is often a single OpenMP thread. CUDA: one slot, the device parallelizes each chunk.
+struct Split {
+  int64_t slots, workers;
+};
+
+Split split_rows(int64_t n, bool cuda, int32_t threads) {
+  if (cuda) return {1, 1};
+  const int64_t nchunks = (n + 4095) / 4096;
   const int64_t want = threads > 0 ? threads : std::max<int64_t>(1, std::thread::hardware_concurrency());
-  return std::max<int64_t>(1, std::min<int64_t>(want, nchunks));
+  const int64_t workers = std::max<int64_t>(1, std::min<int64_t>(want, nchunks));
+  if (workers == 1) return {1, 1};
+  return {std::min<int64_t>(nchunks, 8 * workers), workers};
 }
 
-// Splits [0, n) into chunks; block b processes a contiguous run of chunks on its own thread and accumulates into
-// its own buffers (so the sum order, and the result, depend only on the block count).
 template <class F>
-void over_chunks(int64_t n, bool cuda, int64_t blocks, F&& body) {
+void over_chunks(int64_t n, bool cuda, Split split, F&& body) {
   const int64_t chunk = cuda ? (int64_t{1} << 18) : 4096;
   const int64_t nchunks = (n + chunk - 1) / chunk;
-  auto run_block = [&](int64_t b) {
-    const int64_t first = nchunks * b / blocks, last = nchunks * (b + 1) / blocks;
+  const int64_t slots = split.slots;
+  auto run_slot = [&](int64_t b) {
+    const int64_t first = nchunks * b / slots, last = nchunks * (b + 1) / slots;
     for (int64_t c = first; c < last; ++c) {
       const int64_t start = c * chunk;
       body(b, start, std::min(chunk, n - start));
     }
   };
-  if (blocks == 1) {
-    run_block(0);
+  if (split.workers == 1) {
+    for (int64_t b = 0; b < slots; ++b) run_slot(b);
     return;
   }
+  std::atomic<int64_t> next{0};
   // Exceptions are carried back to this thread: none may escape a std::thread (that would terminate the process).
-  std::vector<std::exception_ptr> errors(blocks);
-  std::vector<std::thread> workers;
-  workers.reserve(blocks - 1);
-  for (int64_t b = 1; b < blocks; ++b)
-    workers.emplace_back([&, b] {
-      try {
-        at::NoGradGuard no_grad;  // grad mode is per thread
-        run_block(b);
-      } catch (...) {
-        errors[b] = std::current_exception();
-      }
-    });
-  try {
-    run_block(0);
-  } catch (...) {
-    errors[0] = std::current_exception();
-  }
-  for (auto& w : workers) w.join();
+  std::vector<std::exception_ptr> errors(split.workers);
+  auto work = [&](int64_t id) {
+    try {
+      at::NoGradGuard no_grad;  // grad mode is per thread
+      for (int64_t b = next++; b < slots; b = next++) run_slot(b);
+    } catch (...) {
+      errors[id] = std::current_exception();
+      next = slots;  // the others stop after their current slot
+    }
+  };
+  std::vector<std::thread> threads;
+  threads.reserve(split.workers - 1);
+  for (int64_t id = 1; id < split.workers; ++id) threads.emplace_back(work, id);
+  work(0);
+  for (auto& t : threads) t.join();
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
 }
@@ -248,9 +274,11 @@ Pass pass_univariate(const at::Tensor& x, bool intercept, const at::Tensor& y, c
                      int32_t link, bool observed, const at::Tensor& beta, int32_t threads) {
   const int64_t n = x.size(0), p = x.size(1) + (intercept ? 1 : 0);
   const bool cuda = x.is_cuda();
-  const int64_t blocks = block_count(n, cuda, threads);
+  const Split split = split_rows(n, cuda, threads);
+  const int64_t blocks = split.slots;
   auto opts = x.options();
   const bool kernel = use_gram_kernel(x);
+  const at::Tensor beta_c = beta.contiguous();
   std::vector<at::Tensor> g(blocks), H(blocks), ll(blocks), mr(blocks);
   std::vector<GramBuffers> gram;
   for (int64_t b = 0; b < blocks; ++b) {
@@ -260,9 +288,15 @@ Pass pass_univariate(const at::Tensor& x, bool intercept, const at::Tensor& y, c
     mr[b] = at::zeros({}, opts);
     if (kernel) gram.emplace_back(p);
   }
-  over_chunks(n, cuda, blocks, [&](int64_t b, int64_t start, int64_t len) {
+  over_chunks(n, cuda, split, [&](int64_t b, int64_t start, int64_t len) {
     auto xr = x.narrow(0, start, len);
-    auto eta = linear_predictor(xr, intercept, beta);
+    at::Tensor eta;
+    if (kernel) {
+      eta = at::empty({len}, opts);
+      eta_avx2(xr.data_ptr<double>(), len, x.size(1), intercept, beta_c.data_ptr<double>(), eta.data_ptr<double>());
+    } else {
+      eta = linear_predictor(xr, intercept, beta);
+    }
     at::Tensor s, h, l, r;
     observation_terms(family, link, observed, eta, y.narrow(0, start, len), w.defined() ? w.narrow(0, start, len) : w,
                       s, h, l, r);
@@ -310,7 +344,8 @@ Pass pass_multinomial(const at::Tensor& x, bool intercept, const at::Tensor& y, 
                       const at::Tensor& beta, int32_t threads) {
   const int64_t n = x.size(0), p = x.size(1) + (intercept ? 1 : 0), m = beta.size(0);  // m = k − 1
   const bool cuda = x.is_cuda();
-  const int64_t blocks = block_count(n, cuda, threads);
+  const Split split = split_rows(n, cuda, threads);
+  const int64_t blocks = split.slots;
   auto opts = x.options();
   std::vector<at::Tensor> g(blocks), H(blocks), ll(blocks), mr(blocks);
   for (int64_t b = 0; b < blocks; ++b) {
@@ -319,7 +354,7 @@ Pass pass_multinomial(const at::Tensor& x, bool intercept, const at::Tensor& y, 
     ll[b] = at::zeros({}, opts);
     mr[b] = at::zeros({}, opts);
   }
-  over_chunks(n, cuda, blocks, [&](int64_t b, int64_t start, int64_t len) {
+  over_chunks(n, cuda, split, [&](int64_t b, int64_t start, int64_t len) {
     auto xc = design_rows(x, intercept, start, len);
     auto yc = y.narrow(0, start, len).to(at::kLong);
     auto eta = at::cat({at::zeros({len, 1}, opts), at::mm(xc, beta.t())}, 1);  // [len, k]
