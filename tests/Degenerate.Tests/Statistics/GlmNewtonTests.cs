@@ -130,8 +130,8 @@ public class GlmNewtonTests
     [InlineData(Family.Multinomial)]
     public void Thread_count_changes_only_the_summation_order(Family family)
     {
-        // 140 000 rows = 35 chunks of 4096 (and 2+ host parts): one, two and three threads split them differently; every part must
-        // be counted exactly once, so the estimates agree to rounding.
+        // 140 000 rows = 35 chunks of 4096 and 2+ host parts: one, two and three threads split them differently;
+        // every part must be counted exactly once, so the estimates agree to rounding.
         var rng = new System.Random(5);
         const int n = 140_000;
         var x = new double[n, 4];
