@@ -1,4 +1,3 @@
-using System.Globalization;
 using MathNet.Numerics;
 using MathNet.Numerics.Distributions;
 using Degenerate.Tensors;
@@ -6,8 +5,9 @@ using Degenerate.Tensors;
 namespace Degenerate.Statistics;
 
 /// <summary>
-/// Computes every statistic of a <see cref="GlmResult"/> at given coefficients: the information in one native pass,
-/// the likelihoods and goodness-of-fit sums on the host from the linear predictor. Formulas follow statsmodels 0.13.
+/// Computes every statistic of a <see cref="GlmResult"/> at given coefficients: the information from one native pass
+/// (or the solver's last), the likelihoods and goodness-of-fit sums on the host from the linear predictor. Formulas
+/// follow statsmodels 0.13.
 /// </summary>
 internal static class GlmStatistics
 {
@@ -305,6 +305,4 @@ internal static class GlmStatistics
         }
         return new Fit(llf, llnull, -2 * llf, pearson, 1.0, double.NaN, exact);
     }
-
-    internal static string Format(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 }
