@@ -115,4 +115,41 @@ public class GlmSolverTests
         var e2 = Assert.Throws<ArgumentException>(() => Glm.FromModel(mismatch, f.X, f.Y));
         Assert.Contains("'sigmoid' with loss 'mean_squared_error' is not a GLM", e2.Message);
     }
+
+    [Fact]
+    public void A_softmax_model_with_one_hot_targets_compiled_with_Newton_gives_MNLogit()
+    {
+        // The softmax Hessian is singular (adding one vector to every class changes nothing): Newton's steps come from
+        // the pseudo-inverse, and the class differences still land on MNLogit.
+        var f = GlmFixture.Load("mnlogit");
+        var labels = f.Y;
+        var oneHot = new double[labels.Length, 4];
+        for (var i = 0; i < labels.Length; i++) oneHot[i, (int)labels[i]] = 1;
+        Degenerate.Random.Seed(3);
+        using var model = new Sequential(new Dense(4, "softmax", inputDim: 3)) { Device = Device.CPU };
+        model.Compile(new Newton(), "categorical_crossentropy");
+        model.Fit(f.X, oneHot, epochs: 40, verbose: 0);
+        var r = Glm.FromModel(model, f.X, oneHot);
+        Assert.Equal(Family.Multinomial, r.Family);
+        Assert.Equal("1:const", r.ParamNames[0]);
+        Close.All(f.Array("params"), r.Params, 1e-6, 1e-8, "Newton softmax params");
+        Close.All(f.Array("bse"), r.Bse, 1e-5, 1e-10, "Newton softmax bse");
+    }
+
+    [Fact]
+    public void An_inverse_activation_with_the_Gamma_loss_is_the_Gamma_GLM_with_inverse_link()
+    {
+        var f = GlmFixture.Load("gamma_inverse");
+        var mean = f.Y.Average();
+        using var model = new Sequential(new Dense(1, "inverse", inputDim: 2,
+            kernelInitializer: new Degenerate.Initializers.Zeros(), biasInitializer: new Degenerate.Initializers.Constant(1 / mean)))
+            { Device = Device.CPU };
+        model.Compile(new Newton(), "gamma");
+        model.Fit(f.X, f.Y, epochs: 50, verbose: 0);
+        var r = Glm.FromModel(model, f.X, f.Y);
+        Assert.Equal((Family.Gamma, Link.Inverse), (r.Family, r.Link));
+        Close.All(f.Array("params"), r.Params, 1e-6, 1e-8, "inverse-activation Gamma params");
+        Close.All(f.Array("bse"), r.Bse, 1e-5, 1e-10, "inverse-activation Gamma bse");
+        Close.Equal(f.Number("llf"), r.Llf, 1e-8, 0, "inverse-activation Gamma llf");
+    }
 }
