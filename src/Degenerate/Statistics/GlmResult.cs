@@ -78,7 +78,10 @@ public sealed class GlmResult
     /// <summary>Number of observations (rows).</summary>
     public double Nobs { get; internal init; }
 
-    /// <summary>Coefficients minus the intercept(s).</summary>
+    /// <summary>
+    /// Coefficients minus the intercept(s), as statsmodels counts them: without an intercept OLS counts every
+    /// coefficient, while GLM and the discrete models still subtract one per equation.
+    /// </summary>
     public double DfModel { get; internal init; }
 
     /// <summary>nobs − number of coefficients.</summary>

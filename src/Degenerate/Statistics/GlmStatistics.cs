@@ -84,7 +84,10 @@ internal static class GlmStatistics
             pvalues[i] = double.IsNaN(a) ? double.NaN : 2 * (useT ? StudentT.CDF(0, 1, dfResid, a) : Normal.CDF(0, 1, a));
         }
 
-        var dfModel = k - (problem.Intercept ? problem.Equations : 0);
+        // statsmodels: OLS subtracts the constant only when there is one; GLM and the discrete models always subtract
+        // one coefficient per equation (as if a constant were present).
+        var leastSquares = family == Family.Gaussian && problem.Link == Link.Identity;
+        var dfModel = k - (problem.Intercept || !leastSquares ? problem.Equations : 0);
         if (options.Logger is { } logger)
             foreach (var warning in warnings) logger.LogWarning("GLM ({Family}, {Link}): {Warning}", family, problem.Link, warning);
         return new GlmResult

@@ -48,6 +48,9 @@ public sealed class GlmFixture
     /// <summary>A scalar field.</summary>
     public double Number(string key) => _root.GetProperty(key).GetDouble();
 
+    /// <summary>A boolean field.</summary>
+    public bool Flag(string key) => _root.GetProperty(key).GetBoolean();
+
     /// <summary>Whether the fixture has a field.</summary>
     public bool Has(string key) => _root.TryGetProperty(key, out var v) && v.ValueKind != JsonValueKind.Null;
 
