@@ -152,4 +152,20 @@ public class GlmSolverTests
         Close.All(f.Array("bse"), r.Bse, 1e-5, 1e-10, "inverse-activation Gamma bse");
         Close.Equal(f.Number("llf"), r.Llf, 1e-8, 0, "inverse-activation Gamma llf");
     }
+
+    [Fact]
+    public void A_sigmoid_network_on_proportions_weighted_by_trials_is_the_binomial_count_GLM()
+    {
+        // Successes out of trials: the proportion as the label and the trials as Keras sample weights.
+        var f = GlmFixture.Load("binomial_counts");
+        var trials = f.Weights!;
+        using var model = new Sequential(new Dense(1, "sigmoid", inputDim: 2)) { Device = Device.CPU };
+        model.Compile(new Newton(), "binary_crossentropy");
+        model.Fit(f.X, f.Y, epochs: 30, verbose: 0, sampleWeight: trials);
+        var r = Glm.FromModel(model, f.X, f.Y, weights: trials);
+        Close.All(f.Array("params"), r.Params, 1e-6, 1e-8, "weighted sigmoid params");
+        Close.All(f.Array("bse"), r.Bse, 1e-5, 1e-10, "weighted sigmoid bse");
+        Close.Equal(f.Number("llf"), r.Llf, 1e-8, 0, "weighted sigmoid llf");
+        Close.Equal(f.Number("deviance"), r.Deviance, 1e-7, 0, "weighted sigmoid deviance");
+    }
 }
