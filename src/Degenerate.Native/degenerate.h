@@ -163,24 +163,21 @@ DG_API dg_status dg_glm_linear_predictor(dg_tensor x, int32_t intercept, dg_tens
    one pass over the design (float64) — x [n, p], or [1, x] with x [n, p-1] when intercept != 0 (the ones column is
    implicit, never materialized): score = dl/dbeta, information = -d2l/dbeta2 (observed when observed != 0, else
    expected), loglik = the log-likelihood kernel (terms free of beta and of the scale dropped), all at unit scale.
-   weights: [n] or NULL (binomial: trials, with y the proportion of successes). threads: CPU threads sharing the
-   pass (0: one per hardware thread). */
+   weights: [n] or NULL (binomial: trials, with y the proportion of successes). */
 DG_API dg_status dg_glm_information(dg_tensor x, int32_t intercept, dg_tensor y, dg_tensor weights, int32_t family,
-                                    int32_t link, int32_t observed, dg_tensor beta, int32_t threads,
-                                    dg_tensor* score, dg_tensor* information, double* loglik);
+                                    int32_t link, int32_t observed, dg_tensor beta, dg_tensor* score,
+                                    dg_tensor* information, double* loglik);
 /* Newton iterations (Fisher scoring for non-canonical links) updating beta in place from its current value; stops
    when max|step| <= tol (converged = 1), after max_iter, on a non-finite step, or when a binomial/multinomial model
    predicts every observation exactly (perfect_prediction = 1). ridge is added to the information's diagonal;
    fallbacks counts steps solved by least squares because the information was not positive definite. When
    information is not NULL it receives the expected information of the last pass (at beta before the last step; the
-   caller owns it), so that statistics at convergence need no further pass; first_information, when not NULL, the
-   information at the starting beta. */
+   caller owns it), so that statistics at convergence need no further pass. */
 DG_API dg_status dg_glm_newton(dg_tensor x, int32_t intercept, dg_tensor y, dg_tensor weights, int32_t family,
                                int32_t link, double tol,
-                               int32_t max_iter, double ridge, dg_tensor beta, int32_t threads, int32_t* iterations,
-                               int32_t* converged,
+                               int32_t max_iter, double ridge, dg_tensor beta, int32_t* iterations, int32_t* converged,
                                int32_t* perfect_prediction, int32_t* fallbacks, double* max_step,
-                               dg_tensor* information, dg_tensor* first_information);
+                               dg_tensor* information);
 
 #ifdef __cplusplus
 }

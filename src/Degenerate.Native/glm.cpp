@@ -9,13 +9,9 @@
 #endif
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <stdexcept>
-#include <exception>
 #include <string>
-#include <thread>
-#include <vector>
 
 #include "shim.h"
 
@@ -159,25 +155,6 @@ __attribute__((target("avx2,fma"))) void gram_avx2(const double* x, int64_t rows
   }
 }
 
-// η for the rows of a chunk: one dot product per row (the ones column as beta[0]). Written out rather than calling
-// BLAS gemv, which OpenBLAS may spread over its own spinning threads, fighting the pass's threads.
-__attribute__((target("avx2,fma"))) void eta_avx2(const double* x, int64_t rows, int64_t cols, bool intercept,
-                                                  const double* beta, double* eta) {
-  const double b0 = intercept ? beta[0] : 0.0;
-  const double* b = beta + (intercept ? 1 : 0);
-  for (int64_t i = 0; i < rows; ++i) {
-    const double* xr = x + i * cols;
-    __m256d acc = _mm256_setzero_pd();
-    int64_t j = 0;
-    for (; j + 4 <= cols; j += 4) acc = _mm256_fmadd_pd(_mm256_loadu_pd(xr + j), _mm256_loadu_pd(b + j), acc);
-    alignas(32) double lanes[4];
-    _mm256_store_pd(lanes, acc);
-    double sum = b0 + (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
-    for (; j < cols; ++j) sum += xr[j] * b[j];
-    eta[i] = sum;
-  }
-}
-
 bool have_avx2() {
   static const bool ok = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   return ok;
@@ -185,7 +162,6 @@ bool have_avx2() {
 #else
 bool have_avx2() { return false; }
 void gram_avx2(const double*, int64_t, bool, const double*, const double*, GramBuffers&) {}
-void eta_avx2(const double*, int64_t, int64_t, bool, const double*, double*) {}
 #endif
 
 // The kernel pays off for small designs on the CPU; wider ones (and other devices) go to BLAS.
@@ -206,60 +182,32 @@ at::Tensor linear_predictor(const at::Tensor& rows, bool intercept, const at::Te
   return at::mv(rows, beta.narrow(0, 1, beta.size(0) - 1)).add_(beta[0]);
 }
 
-// How a pass divides its rows: `slots` contiguous runs of 4096-row chunks, each accumulating into its own buffers,
-// and `workers` threads taking slots from a shared counter. With several slots per worker, a thread slowed by
-// other load on the machine simply takes fewer slots. The slots are summed in order, so results depend on the slot
-// count only (a function of n and the requested threads), never on timing. `threads` 0 means one per hardware
-// thread. Our own threads rather than libtorch's pool: a GLM pass is one large job, and libtorch's default on small
-// machines is often a single OpenMP thread. CUDA: one slot, the device parallelizes each chunk.
-struct Split {
-  int64_t slots, workers;
-};
-
-Split split_rows(int64_t n, bool cuda, int32_t threads) {
-  if (cuda) return {1, 1};
-  const int64_t nchunks = (n + 4095) / 4096;
-  const int64_t want = threads > 0 ? threads : std::max<int64_t>(1, std::thread::hardware_concurrency());
-  const int64_t workers = std::max<int64_t>(1, std::min<int64_t>(want, nchunks));
-  if (workers == 1) return {1, 1};
-  return {std::min<int64_t>(nchunks, 8 * workers), workers};
-}
-
+// Splits [0, n) into chunks processed by libtorch's threads; each block accumulates into its own buffers.
 template <class F>
-void over_chunks(int64_t n, bool cuda, Split split, F&& body) {
+void over_chunks(int64_t n, bool cuda, F&& body) {
   const int64_t chunk = cuda ? (int64_t{1} << 18) : 4096;
   const int64_t nchunks = (n + chunk - 1) / chunk;
-  const int64_t slots = split.slots;
-  auto run_slot = [&](int64_t b) {
-    const int64_t first = nchunks * b / slots, last = nchunks * (b + 1) / slots;
+  const int64_t blocks = cuda ? 1 : std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), nchunks));
+  auto run_block = [&](int64_t b) {
+    const int64_t first = nchunks * b / blocks, last = nchunks * (b + 1) / blocks;
     for (int64_t c = first; c < last; ++c) {
       const int64_t start = c * chunk;
       body(b, start, std::min(chunk, n - start));
     }
   };
-  if (split.workers == 1) {
-    for (int64_t b = 0; b < slots; ++b) run_slot(b);
-    return;
+  if (blocks == 1) {
+    run_block(0);
+  } else {
+    at::parallel_for(0, blocks, 1, [&](int64_t begin, int64_t end) {
+      for (int64_t b = begin; b < end; ++b) run_block(b);
+    });
   }
-  std::atomic<int64_t> next{0};
-  // Exceptions are carried back to this thread: none may escape a std::thread (that would terminate the process).
-  std::vector<std::exception_ptr> errors(split.workers);
-  auto work = [&](int64_t id) {
-    try {
-      at::NoGradGuard no_grad;  // grad mode is per thread
-      for (int64_t b = next++; b < slots; b = next++) run_slot(b);
-    } catch (...) {
-      errors[id] = std::current_exception();
-      next = slots;  // the others stop after their current slot
-    }
-  };
-  std::vector<std::thread> threads;
-  threads.reserve(split.workers - 1);
-  for (int64_t id = 1; id < split.workers; ++id) threads.emplace_back(work, id);
-  work(0);
-  for (auto& t : threads) t.join();
-  for (auto& e : errors)
-    if (e) std::rethrow_exception(e);
+}
+
+int64_t block_count(int64_t n, bool cuda) {
+  const int64_t chunk = cuda ? (int64_t{1} << 18) : 4096;
+  const int64_t nchunks = (n + chunk - 1) / chunk;
+  return cuda ? 1 : std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), nchunks));
 }
 
 void check_inputs(const at::Tensor& x, const at::Tensor& y, const at::Tensor& w) {
@@ -271,14 +219,12 @@ void check_inputs(const at::Tensor& x, const at::Tensor& y, const at::Tensor& w)
 
 // Binary-response families: β is [p].
 Pass pass_univariate(const at::Tensor& x, bool intercept, const at::Tensor& y, const at::Tensor& w, int32_t family,
-                     int32_t link, bool observed, const at::Tensor& beta, int32_t threads) {
+                     int32_t link, bool observed, const at::Tensor& beta) {
   const int64_t n = x.size(0), p = x.size(1) + (intercept ? 1 : 0);
   const bool cuda = x.is_cuda();
-  const Split split = split_rows(n, cuda, threads);
-  const int64_t blocks = split.slots;
+  const int64_t blocks = block_count(n, cuda);
   auto opts = x.options();
   const bool kernel = use_gram_kernel(x);
-  const at::Tensor beta_c = beta.contiguous();
   std::vector<at::Tensor> g(blocks), H(blocks), ll(blocks), mr(blocks);
   std::vector<GramBuffers> gram;
   for (int64_t b = 0; b < blocks; ++b) {
@@ -288,15 +234,9 @@ Pass pass_univariate(const at::Tensor& x, bool intercept, const at::Tensor& y, c
     mr[b] = at::zeros({}, opts);
     if (kernel) gram.emplace_back(p);
   }
-  over_chunks(n, cuda, split, [&](int64_t b, int64_t start, int64_t len) {
+  over_chunks(n, cuda, [&](int64_t b, int64_t start, int64_t len) {
     auto xr = x.narrow(0, start, len);
-    at::Tensor eta;
-    if (kernel) {
-      eta = at::empty({len}, opts);
-      eta_avx2(xr.data_ptr<double>(), len, x.size(1), intercept, beta_c.data_ptr<double>(), eta.data_ptr<double>());
-    } else {
-      eta = linear_predictor(xr, intercept, beta);
-    }
+    auto eta = linear_predictor(xr, intercept, beta);
     at::Tensor s, h, l, r;
     observation_terms(family, link, observed, eta, y.narrow(0, start, len), w.defined() ? w.narrow(0, start, len) : w,
                       s, h, l, r);
@@ -341,11 +281,10 @@ Pass pass_univariate(const at::Tensor& x, bool intercept, const at::Tensor& y, c
 
 // Multinomial logit, class 0 the reference: β is [k−1, p] (class-major, statsmodels' order), y holds class indices.
 Pass pass_multinomial(const at::Tensor& x, bool intercept, const at::Tensor& y, const at::Tensor& w,
-                      const at::Tensor& beta, int32_t threads) {
+                      const at::Tensor& beta) {
   const int64_t n = x.size(0), p = x.size(1) + (intercept ? 1 : 0), m = beta.size(0);  // m = k − 1
   const bool cuda = x.is_cuda();
-  const Split split = split_rows(n, cuda, threads);
-  const int64_t blocks = split.slots;
+  const int64_t blocks = block_count(n, cuda);
   auto opts = x.options();
   std::vector<at::Tensor> g(blocks), H(blocks), ll(blocks), mr(blocks);
   for (int64_t b = 0; b < blocks; ++b) {
@@ -354,7 +293,7 @@ Pass pass_multinomial(const at::Tensor& x, bool intercept, const at::Tensor& y, 
     ll[b] = at::zeros({}, opts);
     mr[b] = at::zeros({}, opts);
   }
-  over_chunks(n, cuda, split, [&](int64_t b, int64_t start, int64_t len) {
+  over_chunks(n, cuda, [&](int64_t b, int64_t start, int64_t len) {
     auto xc = design_rows(x, intercept, start, len);
     auto yc = y.narrow(0, start, len).to(at::kLong);
     auto eta = at::cat({at::zeros({len, 1}, opts), at::mm(xc, beta.t())}, 1);  // [len, k]
@@ -399,17 +338,17 @@ Pass pass_multinomial(const at::Tensor& x, bool intercept, const at::Tensor& y, 
 }
 
 Pass pass(const at::Tensor& x, bool intercept, const at::Tensor& y, const at::Tensor& w, int32_t family, int32_t link,
-          bool observed, const at::Tensor& beta, int32_t threads) {
+          bool observed, const at::Tensor& beta) {
   check_inputs(x, y, w);
   check_pair(family, link);
   at::NoGradGuard no_grad;
   const int64_t p = x.size(1) + (intercept ? 1 : 0);
   if (family == DG_FAMILY_MULTINOMIAL) {
     if (beta.dim() != 2 || beta.size(1) != p) throw std::invalid_argument("multinomial beta must be [k-1, columns]");
-    return pass_multinomial(x, intercept, y, w, beta, threads);
+    return pass_multinomial(x, intercept, y, w, beta);
   }
   if (beta.dim() != 1 || beta.size(0) != p) throw std::invalid_argument("beta must be [columns]");
-  return pass_univariate(x, intercept, y, w, family, link, observed, beta, threads);
+  return pass_univariate(x, intercept, y, w, family, link, observed, beta);
 }
 
 // Solves information · step = score: Cholesky, else (not positive definite) least squares, which copes with
@@ -453,11 +392,11 @@ dg_status dg_glm_linear_predictor(dg_tensor x, int32_t intercept, dg_tensor beta
 }
 
 dg_status dg_glm_information(dg_tensor x, int32_t intercept, dg_tensor y, dg_tensor weights, int32_t family,
-                             int32_t link, int32_t observed, dg_tensor beta, int32_t threads, dg_tensor* score,
-                             dg_tensor* information, double* loglik) {
+                             int32_t link, int32_t observed, dg_tensor beta, dg_tensor* score, dg_tensor* information,
+                             double* loglik) {
   return dg::guard([&] {
     at::Tensor w = weights == nullptr ? at::Tensor() : T(weights);
-    auto r = pass(T(x), intercept != 0, T(y), w, family, link, observed != 0, T(beta), threads);
+    auto r = pass(T(x), intercept != 0, T(y), w, family, link, observed != 0, T(beta));
     *loglik = r.loglik;
     *score = give(r.score);
     *information = give(r.information);
@@ -466,13 +405,10 @@ dg_status dg_glm_information(dg_tensor x, int32_t intercept, dg_tensor y, dg_ten
 
 dg_status dg_glm_newton(dg_tensor x, int32_t intercept, dg_tensor y, dg_tensor weights, int32_t family, int32_t link,
                         double tol,
-                        int32_t max_iter, double ridge, dg_tensor beta, int32_t threads, int32_t* iterations,
-                        int32_t* converged,
-                        int32_t* perfect_prediction, int32_t* fallbacks, double* max_step, dg_tensor* information,
-                        dg_tensor* first_information) {
+                        int32_t max_iter, double ridge, dg_tensor beta, int32_t* iterations, int32_t* converged,
+                        int32_t* perfect_prediction, int32_t* fallbacks, double* max_step, dg_tensor* information) {
   return dg::guard([&] {
     if (information != nullptr) *information = nullptr;
-    if (first_information != nullptr) *first_information = nullptr;
     at::Tensor w = weights == nullptr ? at::Tensor() : T(weights);
     auto& b = T(beta);
     at::NoGradGuard no_grad;
@@ -484,9 +420,7 @@ dg_status dg_glm_newton(dg_tensor x, int32_t intercept, dg_tensor y, dg_tensor w
     const bool classifies = family == DG_FAMILY_BINOMIAL || family == DG_FAMILY_MULTINOMIAL;
     for (int32_t it = 1; it <= max_iter; ++it) {
       // Fisher scoring (expected information) is Newton for canonical links and IRLS for the others.
-      auto r = pass(T(x), intercept != 0, T(y), w, family, link, false, b, threads);
-      // The start's information serves the caller's rank check (same null space as XᵀX when the weights are > 0).
-      if (it == 1 && first_information != nullptr) *first_information = give(r.information.clone());
+      auto r = pass(T(x), intercept != 0, T(y), w, family, link, false, b);
       if (classifies && r.max_residual < 1e-10) {
         // Every observation fitted exactly: the MLE is at infinity (statsmodels' perfect-prediction check).
         *perfect_prediction = 1;

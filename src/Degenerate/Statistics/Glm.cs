@@ -38,11 +38,10 @@ public static class Glm
         GlmInput.CheckOptions(options);
         var resolved = GlmInput.ResolveLink(family, link);
         using var problem = GlmInput.Build(x, y, weights, family, resolved, options);
-        // Newton checks the rank on the information of its first pass; the other solvers pay for a pass of their own.
-        if (options.Solver != Solver.Newton) GlmInput.CheckRank(problem, x);
+        GlmInput.CheckRank(problem, x);
         return options.Solver switch
         {
-            Solver.Newton => FitNewton(problem, options, x),
+            Solver.Newton => FitNewton(problem, options),
             Solver.LBFGS => FitLbfgs(problem, options),
             Solver.Adam => FitAdam(x, y, weights, problem, options),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Solver, "unknown solver"),
@@ -78,14 +77,13 @@ public static class Glm
 
     // ------------------------------------------------------------------ Newton
 
-    private static GlmResult FitNewton(GlmProblem problem, GlmOptions options, double[,] x)
+    private static GlmResult FitNewton(GlmProblem problem, GlmOptions options)
     {
         var warnings = new List<string>();
         using var beta = StartingValues(problem);
-        var (iterations, converged, perfect, fallbacks, maxStep, information, first) =
+        var (iterations, converged, perfect, fallbacks, maxStep, information) =
             Newton(problem, beta, options.Tolerance, options.MaxIterations);
         using var lastInformation = information;
-        using (first) GlmInput.CheckRank(problem, x, first);
         if (perfect)
             warnings.Add("Perfect separation detected: every observation is predicted exactly, so the maximum-likelihood " +
                          "coefficients are infinite; the reported coefficients are where Newton stopped and their " +
@@ -105,24 +103,21 @@ public static class Glm
     internal static bool IsCanonical(Family family, Link link) => (family, link) is (Family.Gaussian, Link.Identity)
         or (Family.Binomial, Link.Logit) or (Family.Poisson, Link.Log) or (Family.Gamma, Link.Inverse) or (Family.Multinomial, Link.Logit);
 
-    internal static unsafe (int Iterations, bool Converged, bool Perfect, int Fallbacks, double MaxStep, Tensor? Information,
-        Tensor? FirstInformation) Newton(GlmProblem problem, Tensor beta, double tolerance, int maxIterations) =>
+    internal static unsafe (int Iterations, bool Converged, bool Perfect, int Fallbacks, double MaxStep, Tensor? Information) Newton(
+        GlmProblem problem, Tensor beta, double tolerance, int maxIterations) =>
         problem.WithWeights(w =>
         {
-            IntPtr info = IntPtr.Zero, firstInfo = IntPtr.Zero;
+            IntPtr info = IntPtr.Zero;
             var status = Native.dg_glm_newton(problem.X.Handle, problem.Intercept ? 1 : 0, problem.Y.Handle, w, (int)problem.Family, (int)problem.Link,
-                tolerance, maxIterations, Ridge, beta.Handle, problem.Threads, out var it, out var conv, out var perfect, out var fb, out var step, &info, &firstInfo);
+                tolerance, maxIterations, Ridge, beta.Handle, out var it, out var conv, out var perfect, out var fb, out var step, &info);
             var information = info == IntPtr.Zero ? null : Tensor.FromRawHandle(info);
-            var first = firstInfo == IntPtr.Zero ? null : Tensor.FromRawHandle(firstInfo);
             if (status != 0)
             {
                 information?.Dispose();
-                first?.Dispose();
                 Native.Check(status);
             }
             if (information is not null) DisposeScope.Current?.Detach(information);
-            if (first is not null) DisposeScope.Current?.Detach(first);
-            return (it, conv != 0, perfect != 0, fb, step, information, first);
+            return (it, conv != 0, perfect != 0, fb, step, information);
         });
 
     /// <summary>
@@ -149,7 +144,7 @@ public static class Glm
             unsafe
             {
                 Native.Check(Native.dg_glm_newton(problem.X.Handle, problem.Intercept ? 1 : 0, zt.Handle, w, (int)Family.Gaussian, (int)Link.Identity,
-                    0, 1, 0, beta.Handle, problem.Threads, out _, out _, out _, out _, out _, null, null));
+                    0, 1, 0, beta.Handle, out _, out _, out _, out _, out _, null));
             }
             return 0;
         });
@@ -284,7 +279,7 @@ public static class Glm
         {
             Solver = options.Solver, FitIntercept = dense.UseBias, FeatureNames = options.FeatureNames, ClassNames = classNames,
             Tolerance = options.Tolerance, MaxIterations = options.MaxIterations, Logger = options.Logger,
-            Device = options.Device, ObservedInformation = options.ObservedInformation, Threads = options.Threads,
+            Device = options.Device, ObservedInformation = options.ObservedInformation,
             UseTDistribution = options.UseTDistribution, Epochs = options.Epochs, LearningRate = options.LearningRate,
             BatchSize = options.BatchSize,
         };

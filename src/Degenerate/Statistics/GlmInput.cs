@@ -18,7 +18,6 @@ internal static class GlmInput
             throw new ArgumentOutOfRangeException(nameof(GlmOptions.MaxIterations), o.MaxIterations, "MaxIterations must be > 0");
         if (o.Epochs <= 0) throw new ArgumentOutOfRangeException(nameof(GlmOptions.Epochs), o.Epochs, "Epochs must be > 0");
         if (o.BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(GlmOptions.BatchSize), o.BatchSize, "BatchSize must be > 0");
-        if (o.Threads is <= 0) throw new ArgumentOutOfRangeException(nameof(GlmOptions.Threads), o.Threads, "Threads must be > 0 (or null for all)");
         if (!(o.LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(GlmOptions.LearningRate), o.LearningRate, "LearningRate must be > 0");
     }
 
@@ -129,7 +128,6 @@ internal static class GlmInput
             {
                 X = data, Pin = pin, Y = yt, W = wt, YHost = y, WHost = weights, Family = family, Link = link,
                 Intercept = o.FitIntercept, ColumnNames = columns, Classes = classes, ClassNames = o.ClassNames,
-                Threads = o.Threads ?? 0,
             };
         }
         catch
@@ -168,35 +166,25 @@ internal static class GlmInput
         }
     }
 
-    // XᵀX of the design: the Gaussian information at β = 0 without weights.
-    private static double[,] Gram(GlmProblem problem)
-    {
-        using var scope = new DisposeScope();
-        var zero = Tensor.Zeros([problem.Columns], DType.Float64, problem.X.Device);
-        Native.Check(Native.dg_glm_information(problem.X.Handle, problem.Intercept ? 1 : 0, problem.Y.Handle, IntPtr.Zero,
-            (int)Family.Gaussian, (int)Link.Identity, 0, zero.Handle, problem.Threads, out var s, out var i, out _));
-        using var score = new Tensor(s);
-        using var info = new Tensor(i);
-        return info.To(DType.Float64, Device.CPU).ToArray2D<double>();
-    }
-
     /// <summary>
     /// Rejects a rank-deficient design, naming each column that is (numerically) a linear combination of the ones
     /// before it: a Cholesky pass over the column-scaled Gram matrix XᵀX.
     /// </summary>
-    public static void CheckRank(GlmProblem problem, double[,] x, Tensor? information = null)
+    public static void CheckRank(GlmProblem problem, double[,] x)
     {
         var p = problem.Columns;
-        double[,]? gram = null;
-        if (information is not null)
+        double[,] gram;
+        using (var scope = new DisposeScope())
         {
-            // An information XᵀWX with positive weights (Newton's first pass; its first block for the multinomial family)
-            // has XᵀX's null space. When it is not finite, fall back to XᵀX itself, which also locates bad values.
-            using var scope = new DisposeScope();
-            var block = information.Slice(0, 0, p).Slice(1, 0, p).To(DType.Float64, Device.CPU).ToArray2D<double>();
-            if (block.Cast<double>().All(double.IsFinite)) gram = block;
+            // The Gaussian information at β = 0 without weights is exactly XᵀX.
+            using var zero = Tensor.Zeros([p], DType.Float64, problem.X.Device);
+            Native.Check(Native.dg_glm_information(problem.X.Handle, problem.Intercept ? 1 : 0, problem.Y.Handle, IntPtr.Zero, (int)Family.Gaussian,
+                (int)Link.Identity, 0, zero.Handle, out var s, out var i, out _));
+            using var score = new Tensor(s);
+            using var info = new Tensor(i);
+            using var cpu = info.To(DType.Float64, Device.CPU);
+            gram = cpu.ToArray2D<double>();
         }
-        gram ??= Gram(problem);
         // XᵀX is finite exactly when x is (barring overflow): the search for the culprit runs only on failure.
         if (gram.Cast<double>().Any(v => !double.IsFinite(v)))
         {

@@ -42,12 +42,6 @@ public sealed class GlmOptions
     /// </summary>
     public bool? UseTDistribution { get; init; }
 
-    /// <summary>
-    /// CPU threads sharing each pass over the data (default null: one per hardware thread; 1 for a single thread).
-    /// Results depend only on this count, never on timing.
-    /// </summary>
-    public int? Threads { get; init; }
-
     /// <summary>Epochs of Adam training (solver Adam only; default 200).</summary>
     public int Epochs { get; init; } = 200;
 

@@ -30,9 +30,6 @@ internal sealed class GlmProblem : IDisposable
 
     public IReadOnlyList<string>? ClassNames { get; init; }
 
-    /// <summary>CPU threads per pass (0: one per hardware thread).</summary>
-    public int Threads { get; init; }
-
     public long Rows => YHost.LongLength;
 
     public int Columns => ColumnNames.Count;
@@ -96,7 +93,7 @@ internal sealed class GlmProblem : IDisposable
         WithWeights(w =>
         {
             Native.Check(Native.dg_glm_information(X.Handle, Intercept ? 1 : 0, Y.Handle, w, (int)Family, (int)Link, observed ? 1 : 0,
-                beta.Handle, Threads, out var s, out var i, out var ll));
+                beta.Handle, out var s, out var i, out var ll));
             return (new Tensor(s), new Tensor(i), ll);
         });
 }

@@ -5,9 +5,8 @@ using Degenerate.Tensors;
 namespace Degenerate.Statistics;
 
 /// <summary>
-/// Computes every statistic of a <see cref="GlmResult"/> at given coefficients: the information from one native pass
-/// (or the solver's last), the likelihoods and goodness-of-fit sums on the host from the linear predictor. Formulas
-/// follow statsmodels 0.13.
+/// Computes every statistic of a <see cref="GlmResult"/> at given coefficients: the information in one native pass,
+/// the likelihoods and goodness-of-fit sums on the host from the linear predictor. Formulas follow statsmodels 0.13.
 /// </summary>
 internal static class GlmStatistics
 {
@@ -41,8 +40,7 @@ internal static class GlmStatistics
         var w = problem.WHost;
         var fit = family == Family.Multinomial
             ? Multinomial(y, w, eta, problem.Classes)
-            : Univariate(family, problem.Link, y, w, eta, dfResid, problem.Intercept,
-                options.Threads ?? Environment.ProcessorCount);
+            : Univariate(family, problem.Link, y, w, eta, dfResid, problem.Intercept);
 
         if (fit.ExactlyPredicted > 0 && !warnings.Any(w => w.StartsWith("Perfect separation", StringComparison.Ordinal)))
         {
@@ -129,26 +127,7 @@ internal static class GlmStatistics
     // x·log(x/m) with 0·log 0 = 0.
     private static double XLogXOverM(double x, double m) => x == 0 ? 0 : x * Math.Log(x / m);
 
-    // Σ over [0, n) of per-row contributions to `width` sums, in fixed contiguous parts run in parallel; the partial
-    // sums are added in part order, so the result depends on the part count only, never on timing.
-    private static double[] Sums(int n, int width, int threads, Action<int, double[]> add)
-    {
-        var parts = Math.Max(1, Math.Min(threads, n / 65536));
-        var partial = new double[parts][];
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
-        {
-            var acc = new double[width];
-            for (int i = (int)((long)n * part / parts), end = (int)((long)n * (part + 1) / parts); i < end; i++) add(i, acc);
-            partial[part] = acc;
-        });
-        var total = new double[width];
-        foreach (var acc in partial)
-            for (var k = 0; k < width; k++) total[k] += acc[k];
-        return total;
-    }
-
-    private static Fit Univariate(Family family, Link link, double[] y, double[]? w, double[] eta, double dfResid, bool intercept,
-        int threads)
+    private static Fit Univariate(Family family, Link link, double[] y, double[]? w, double[] eta, double dfResid, bool intercept)
     {
         var n = y.Length;
         double Mu(double e) => link switch
@@ -168,8 +147,10 @@ internal static class GlmStatistics
         }
         var mean = swy / sw;
 
+        double deviance = 0, pearson = 0;
+        long exact = 0;
         var mu = new double[n];
-        var fit = Sums(n, 3, threads, (i, acc) =>
+        for (var i = 0; i < n; i++)
         {
             var wi = w?[i] ?? 1;
             var m = mu[i] = Mu(eta[i]);
@@ -177,26 +158,24 @@ internal static class GlmStatistics
             switch (family)
             {
                 case Family.Gaussian:
-                    acc[0] += wi * r * r;
-                    acc[1] += wi * r * r;
+                    deviance += wi * r * r;
+                    pearson += wi * r * r;
                     break;
                 case Family.Binomial:
-                    if (Math.Abs(r) < 1e-8 && (y[i] == 0 || y[i] == 1)) acc[2]++;
-                    acc[0] += 2 * wi * (XLogXOverM(y[i], m) + XLogXOverM(1 - y[i], 1 - m));
-                    acc[1] += wi * r * r / (m * (1 - m));
+                    if (Math.Abs(r) < 1e-8 && (y[i] == 0 || y[i] == 1)) exact++;
+                    deviance += 2 * wi * (XLogXOverM(y[i], m) + XLogXOverM(1 - y[i], 1 - m));
+                    pearson += wi * r * r / (m * (1 - m));
                     break;
                 case Family.Poisson:
-                    acc[0] += 2 * wi * (XLogXOverM(y[i], m) - r);
-                    acc[1] += wi * r * r / m;
+                    deviance += 2 * wi * (XLogXOverM(y[i], m) - r);
+                    pearson += wi * r * r / m;
                     break;
                 case Family.Gamma:
-                    acc[0] += 2 * wi * (-Math.Log(y[i] / m) + r / m);
-                    acc[1] += wi * r * r / (m * m);
+                    deviance += 2 * wi * (-Math.Log(y[i] / m) + r / m);
+                    pearson += wi * r * r / (m * m);
                     break;
             }
-        });
-        double deviance = fit[0], pearson = fit[1];
-        var exact = (long)fit[2];
+        }
         var scale = family is Family.Gaussian or Family.Gamma ? pearson / dfResid : 1.0;
 
         double llf, llnull, rsquared = double.NaN;
@@ -205,14 +184,14 @@ internal static class GlmStatistics
             case Family.Gaussian:
             {
                 // statsmodels: the Gaussian log-likelihood at the MLE variance SSR/n (as OLS/WLS).
-                var sums = Sums(n, 3, threads, (i, acc) =>
+                double logw = 0, ssr0 = 0, tss = 0;
+                for (var i = 0; i < n; i++)
                 {
                     var wi = w?[i] ?? 1;
-                    if (w is not null) acc[0] += Math.Log(wi);
-                    acc[1] += wi * (y[i] - mean) * (y[i] - mean);
-                    acc[2] += wi * y[i] * y[i];
-                });
-                double logw = sums[0], ssr0 = sums[1], tss = sums[2];
+                    if (w is not null) logw += Math.Log(wi);
+                    ssr0 += wi * (y[i] - mean) * (y[i] - mean);
+                    tss += wi * y[i] * y[i];
+                }
                 double Ll(double ssr) => -n / 2.0 * (1 + Math.Log(2 * Math.PI * ssr / n)) + logw / 2;
                 llf = Ll(deviance);
                 llnull = Ll(ssr0);
@@ -221,9 +200,10 @@ internal static class GlmStatistics
             }
             case Family.Binomial:
             {
+                double l = 0, l0 = 0;
                 var logMean = Math.Log(mean);
                 var log1mMean = Math.Log(1 - mean);
-                var sums = Sums(n, 2, threads, (i, acc) =>
+                for (var i = 0; i < n; i++)
                 {
                     var trials = w?[i] ?? 1;
                     var s = trials * y[i];
@@ -231,38 +211,40 @@ internal static class GlmStatistics
                         ? 0
                         : SpecialFunctions.GammaLn(trials + 1) - SpecialFunctions.GammaLn(s + 1) - SpecialFunctions.GammaLn(trials - s + 1);
                     // y·log μ + (1 − y)·log(1 − μ) written in η, exact for large |η|
-                    acc[0] += c + trials * (y[i] * eta[i] - Softplus(eta[i]));
-                    acc[1] += c + trials * ((y[i] == 0 ? 0 : y[i] * logMean) + (y[i] == 1 ? 0 : (1 - y[i]) * log1mMean));
-                });
-                llf = sums[0];
-                llnull = sums[1];
+                    l += c + trials * (y[i] * eta[i] - Softplus(eta[i]));
+                    l0 += c + trials * ((y[i] == 0 ? 0 : y[i] * logMean) + (y[i] == 1 ? 0 : (1 - y[i]) * log1mMean));
+                }
+                llf = l;
+                llnull = l0;
                 break;
             }
             case Family.Poisson:
             {
+                double l = 0, l0 = 0;
                 var logMean = Math.Log(mean);
-                var sums = Sums(n, 2, threads, (i, acc) =>
+                for (var i = 0; i < n; i++)
                 {
                     var wi = w?[i] ?? 1;
                     var c = SpecialFunctions.GammaLn(y[i] + 1);
-                    acc[0] += wi * ((y[i] == 0 ? 0 : y[i] * Math.Log(mu[i])) - mu[i] - c);
-                    acc[1] += wi * ((y[i] == 0 ? 0 : y[i] * logMean) - mean - c);
-                });
-                llf = sums[0];
-                llnull = sums[1];
+                    l += wi * ((y[i] == 0 ? 0 : y[i] * Math.Log(mu[i])) - mu[i] - c);
+                    l0 += wi * ((y[i] == 0 ? 0 : y[i] * logMean) - mean - c);
+                }
+                llf = l;
+                llnull = l0;
                 break;
             }
             case Family.Gamma:
             {
-                var sums = Sums(n, 2, threads, (i, acc) =>
+                double l = 0, l0 = 0;
+                for (var i = 0; i < n; i++)
                 {
                     var ws = (w?[i] ?? 1) / scale;
                     var common = -Math.Log(y[i]) - SpecialFunctions.GammaLn(ws);
-                    acc[0] += ws * Math.Log(ws * y[i] / mu[i]) - ws * y[i] / mu[i] + common;
-                    acc[1] += ws * Math.Log(ws * y[i] / mean) - ws * y[i] / mean + common;
-                });
-                llf = sums[0];
-                llnull = sums[1];
+                    l += ws * Math.Log(ws * y[i] / mu[i]) - ws * y[i] / mu[i] + common;
+                    l0 += ws * Math.Log(ws * y[i] / mean) - ws * y[i] / mean + common;
+                }
+                llf = l;
+                llnull = l0;
                 break;
             }
             default:

@@ -13,10 +13,10 @@ internal static partial class Native
 
     [LibraryImport(Library)]
     internal static partial int dg_glm_information(TensorHandle x, int intercept, TensorHandle y, IntPtr weights, int family, int link,
-        int observed, TensorHandle beta, int threads, out TensorHandle score, out TensorHandle information, out double loglik);
+        int observed, TensorHandle beta, out TensorHandle score, out TensorHandle information, out double loglik);
 
     [LibraryImport(Library)]
     internal static unsafe partial int dg_glm_newton(TensorHandle x, int intercept, TensorHandle y, IntPtr weights, int family, int link,
-        double tol, int maxIter, double ridge, TensorHandle beta, int threads, out int iterations, out int converged,
-        out int perfectPrediction, out int fallbacks, out double maxStep, IntPtr* information, IntPtr* firstInformation);
+        double tol, int maxIter, double ridge, TensorHandle beta, out int iterations, out int converged,
+        out int perfectPrediction, out int fallbacks, out double maxStep, IntPtr* information);
 }

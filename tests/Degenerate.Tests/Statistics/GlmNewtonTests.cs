@@ -128,37 +128,4 @@ public class GlmNewtonTests
         // The two references differ by far more than the tolerance, so each match is a real distinction.
         Assert.True(Math.Abs(f.Array("bse")[0] - f.Array("bse_observed")[0]) > 100 * 1e-5 * f.Array("bse")[0]);
     }
-
-    [Theory]
-    [InlineData(Family.Binomial)]
-    [InlineData(Family.Multinomial)]
-    public void Thread_count_changes_only_the_summation_order(Family family)
-    {
-        // 140 000 rows = 35 chunks of 4096 and 2+ host parts: one, two and three threads split them differently;
-        // every part must be counted exactly once, so the estimates agree to rounding.
-        var rng = new System.Random(5);
-        const int n = 140_000;
-        var x = new double[n, 4];
-        var y = new double[n];
-        for (var i = 0; i < n; i++)
-        {
-            var eta = 0.2;
-            for (var j = 0; j < 4; j++)
-            {
-                x[i, j] = rng.NextDouble() * 2 - 1;
-                eta += x[i, j] * (j - 1.5) * 0.4;
-            }
-            var u = rng.NextDouble();
-            y[i] = family == Family.Binomial ? (u < 1 / (1 + Math.Exp(-eta)) ? 1 : 0) : (u < 0.3 ? 0 : u < 0.6 + 0.1 * Math.Tanh(eta) ? 1 : 2);
-        }
-        var one = Glm.Fit(x, y, family, options: new GlmOptions { Threads = 1 });
-        foreach (var threads in new[] { 2, 3 })
-        {
-            var many = Glm.Fit(x, y, family, options: new GlmOptions { Threads = threads });
-            Close.All(one.Params, many.Params, 1e-10, 1e-12, $"{threads} threads params");
-            Close.All(one.Bse, many.Bse, 1e-10, 1e-12, $"{threads} threads bse");
-            Close.Equal(one.Llf, many.Llf, 1e-12, 0, $"{threads} threads llf");
-        }
-        Assert.Throws<ArgumentOutOfRangeException>(() => Glm.Fit(x, y, family, options: new GlmOptions { Threads = 0 }));
-    }
 }
