@@ -140,4 +140,27 @@ public class GlmDiagnosticsTests
         Close.Equal(f.Number("llf"), root.GetProperty("llf").GetDouble(), 1e-12, 0, "json llf");
         Close.Equal(f.Array("conf_int_upper")[2], root.GetProperty("conf_int")[2][1].GetDouble(), 1e-5, 0, "json conf_int");
     }
+
+    [Fact]
+    public void Options_and_interval_levels_out_of_range_are_named()
+    {
+        var f = GlmFixture.Load("logit");
+        var tol = Assert.Throws<ArgumentOutOfRangeException>(() => Glm.Fit(f.X, f.Y, Family.Binomial, options: new GlmOptions { Tolerance = 0 }));
+        Assert.Equal("Tolerance", tol.ParamName);
+        var it = Assert.Throws<ArgumentOutOfRangeException>(() => Glm.Fit(f.X, f.Y, Family.Binomial, options: new GlmOptions { MaxIterations = 0 }));
+        Assert.Equal("MaxIterations", it.ParamName);
+        var names = Assert.Throws<ArgumentException>(() => Glm.Fit(f.X, f.Y, Family.Binomial, options: new GlmOptions { FeatureNames = ["a"] }));
+        Assert.Contains("FeatureNames has 1 names but x has 3 columns", names.Message);
+        var r = Glm.Fit(f.X, f.Y, Family.Binomial);
+        var alpha = Assert.Throws<ArgumentOutOfRangeException>(() => r.ConfInt(1.5));
+        Assert.Equal("alpha", alpha.ParamName);
+        // A 90% interval is narrower than the 95% one, both centred on the estimate.
+        var (lo90, hi90) = r.ConfInt(0.10);
+        var (lo95, hi95) = r.ConfInt();
+        for (var i = 0; i < r.Params.Count; i++)
+        {
+            Assert.True(lo95[i] < lo90[i] && hi90[i] < hi95[i]);
+            Assert.Equal(r.Params[i], (lo90[i] + hi90[i]) / 2, 1e-12);
+        }
+    }
 }

@@ -198,4 +198,18 @@ public class GlmSolverTests
         var reference = new[] { w[1].ToArray<double>()[0] }.Concat(w[0].ToArray<double>()).ToArray();
         Close.All(reference, fit.Params, 1e-7, 1e-9, "wide logit params");
     }
+
+    [Fact]
+    public void FromModel_reads_a_Dense_layer_followed_by_an_Activation_layer()
+    {
+        var f = GlmFixture.Load("poisson");
+        using var model = new Sequential(
+            new Dense(1, inputDim: 2, kernelInitializer: new Degenerate.Initializers.Zeros()),
+            new Degenerate.Layers.Activation("exponential")) { Device = Device.CPU };
+        model.Compile(new Newton(), "poisson");
+        model.Fit(f.X, f.Y, epochs: 30, verbose: 0);
+        var r = Glm.FromModel(model, f.X, f.Y);
+        Assert.Equal((Family.Poisson, Link.Log), (r.Family, r.Link));
+        Close.All(f.Array("params"), r.Params, 1e-6, 1e-8, "Dense + Activation params");
+    }
 }
