@@ -69,6 +69,18 @@ public sealed class GlmResult
     /// <summary>Pearson's χ²: Σ w·(y − μ)²/V(μ).</summary>
     public double PearsonChi2 { get; internal init; }
 
+    /// <summary>Likelihood-ratio statistic against the intercept-only model: 2·(llf − llnull).</summary>
+    public double Llr => 2 * (Llf - LlNull);
+
+    /// <summary>P(χ²(df_model) ≥ llr): the likelihood-ratio test that every slope is zero (statsmodels' llr_pvalue).</summary>
+    public double LlrPValue { get; internal init; }
+
+    /// <summary>OLS F statistic that every slope is zero, (R²/df_model)/((1 − R²)/df_resid); NaN except for Gaussian/identity.</summary>
+    public double FValue { get; internal init; } = double.NaN;
+
+    /// <summary>P(F(df_model, df_resid) ≥ <see cref="FValue"/>) (statsmodels' f_pvalue); NaN except for Gaussian/identity.</summary>
+    public double FPValue { get; internal init; } = double.NaN;
+
     /// <summary>McFadden's pseudo R²: 1 − llf/llnull.</summary>
     public double PseudoRSquared { get; internal init; }
 
@@ -116,9 +128,10 @@ public sealed class GlmResult
 
     internal double Quantile(double p) => UsesTDistribution ? StudentT.InvCDF(0, 1, DfResid, p) : Normal.InvCDF(0, 1, p);
 
-    private static string Model(Family f) => f switch
+    private string Model => (Family, Link) switch
     {
-        Family.Multinomial => "MNLogit",
+        (Family.Multinomial, _) => "MNLogit",
+        (Family.Gaussian, Link.Identity) => "OLS",
         _ => "GLM",
     };
 
@@ -132,7 +145,7 @@ public sealed class GlmResult
         var left = new List<(string, string)>
         {
             ("Dep. Variable:", dependentVariable),
-            ("Model:", Model(Family)),
+            ("Model:", Model),
             ("Model Family:", Family.ToString()),
             ("Link Function:", Link.ToString()),
             ("Method:", Method),
@@ -141,6 +154,7 @@ public sealed class GlmResult
             ("No. Iterations:", Iterations.ToString(ci)),
             ("Converged:", Converged ? "True" : "False"),
             ("Covariance Type:", "nonrobust"),
+            (double.IsNaN(FValue) ? "" : "F-statistic:", double.IsNaN(FValue) ? "" : G(FValue, "G4")),
         };
         var right = new List<(string, string)>
         {
@@ -154,6 +168,7 @@ public sealed class GlmResult
             ("Pearson chi2:", G(PearsonChi2, "G4")),
             ("Pseudo R-squ.:", G(PseudoRSquared, "F4")),
             (double.IsNaN(RSquared) ? "AIC:" : "R-squared:", double.IsNaN(RSquared) ? G(Aic, "F3") : G(RSquared, "F4")),
+            double.IsNaN(FValue) ? ("LLR p-value:", G(LlrPValue, "G4")) : ("Prob (F-statistic):", G(FPValue, "G4")),
         };
         var title = Family == Family.Multinomial ? "MNLogit Regression Results"
             : Family == Family.Gaussian && Link == Link.Identity ? "OLS Regression Results"
@@ -225,6 +240,10 @@ public sealed class GlmResult
             ["deviance"] = N(Deviance),
             ["pearson_chi2"] = N(PearsonChi2),
             ["prsquared"] = N(PseudoRSquared),
+            ["llr"] = N(Llr),
+            ["llr_pvalue"] = N(LlrPValue),
+            ["fvalue"] = N(FValue),
+            ["f_pvalue"] = N(FPValue),
             ["rsquared"] = N(RSquared),
             ["nobs"] = N(Nobs),
             ["df_model"] = N(DfModel),

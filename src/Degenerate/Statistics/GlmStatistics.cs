@@ -88,8 +88,20 @@ internal static class GlmStatistics
         var dfModel = k - (problem.Intercept || !leastSquares ? problem.Equations : 0);
         if (options.Logger is { } logger)
             foreach (var warning in warnings) logger.LogWarning("GLM ({Family}, {Link}): {Warning}", family, problem.Link, warning);
+        // Upper tails through the regularized incomplete gamma and beta functions, accurate far below 1e-16.
+        var llr = 2 * (fit.Llf - fit.LlNull);
+        var llrPValue = dfModel > 0 ? SpecialFunctions.GammaUpperRegularized(dfModel / 2.0, Math.Max(llr, 0) / 2) : double.NaN;
+        double fValue = double.NaN, fPValue = double.NaN;
+        if (leastSquares && dfModel > 0 && dfResid > 0)
+        {
+            fValue = fit.RSquared / dfModel / ((1 - fit.RSquared) / dfResid);
+            fPValue = SpecialFunctions.BetaRegularized(dfResid / 2, dfModel / 2.0, dfResid / (dfResid + dfModel * fValue));
+        }
         return new GlmResult
         {
+            LlrPValue = llrPValue,
+            FValue = fValue,
+            FPValue = fPValue,
             Family = family,
             Link = problem.Link,
             Method = method,

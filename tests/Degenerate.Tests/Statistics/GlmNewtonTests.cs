@@ -43,6 +43,10 @@ public class GlmNewtonTests
         if (f.Has("scale")) Close.Equal(f.Number("scale"), r.Scale, 1e-7, 0, $"{f.Name} scale");
         if (f.Has("prsquared") && checkNull) Close.Equal(f.Number("prsquared"), r.PseudoRSquared, 1e-7, 1e-10, $"{f.Name} prsquared");
         if (f.Has("rsquared")) Close.Equal(f.Number("rsquared"), r.RSquared, 1e-8, 0, $"{f.Name} rsquared");
+        if (f.Has("fvalue")) Close.Equal(f.Number("fvalue"), r.FValue, 1e-8, 0, $"{f.Name} fvalue");
+        if (f.Has("f_pvalue")) Close.Equal(f.Number("f_pvalue"), r.FPValue, 1e-6, 0, $"{f.Name} f_pvalue");
+        if (f.Has("llr")) Close.Equal(f.Number("llr"), r.Llr, 1e-7, 0, $"{f.Name} llr");
+        if (f.Has("llr_pvalue")) Close.Equal(f.Number("llr_pvalue"), r.LlrPValue, 1e-6, 0, $"{f.Name} llr_pvalue");
         else Assert.True(double.IsNaN(r.RSquared) || f.Family == Family.Gaussian);
     }
 
