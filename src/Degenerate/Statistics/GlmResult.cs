@@ -230,6 +230,8 @@ public sealed class GlmResult
             ["tvalues"] = A(TValues),
             ["pvalues"] = A(PValues),
             ["conf_int"] = new JsonArray(lo.Select((l, i) => (JsonNode?)A([l, hi[i]])).ToArray()),
+            ["cov_params"] = new JsonArray(Enumerable.Range(0, CovParams.GetLength(0))
+                .Select(i => (JsonNode?)A(Enumerable.Range(0, CovParams.GetLength(1)).Select(j => CovParams[i, j]))).ToArray()),
             ["use_t"] = UsesTDistribution,
             ["llf"] = N(Llf),
             ["llnull"] = N(LlNull),

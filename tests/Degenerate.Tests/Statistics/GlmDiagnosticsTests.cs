@@ -139,6 +139,8 @@ public class GlmDiagnosticsTests
         Assert.Equal(System.Text.Json.JsonValueKind.Null, root.GetProperty("rsquared").ValueKind); // NaN for Poisson
         Close.Equal(f.Number("llf"), root.GetProperty("llf").GetDouble(), 1e-12, 0, "json llf");
         Close.Equal(f.Array("conf_int_upper")[2], root.GetProperty("conf_int")[2][1].GetDouble(), 1e-5, 0, "json conf_int");
+        // cov_params' diagonal is bse².
+        Close.Equal(f.Array("bse")[1] * f.Array("bse")[1], root.GetProperty("cov_params")[1][1].GetDouble(), 2e-5, 0, "json cov_params");
     }
 
     [Fact]
