@@ -1,0 +1,142 @@
+using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
+
+namespace Degenerate.Cli;
+
+/// <summary>
+/// A CSV file read whole: a header of column names and rows of raw cells. Every problem with the file becomes a
+/// <see cref="UsageException"/> that names the file, and the row, line and column where it applies.
+/// </summary>
+public sealed class CsvTable
+{
+    private readonly string[][] _rows;
+    private readonly int[] _lines;
+
+    private CsvTable(string path, string[] columns, string[][] rows, int[] lines)
+    {
+        Path = path;
+        Columns = columns;
+        _rows = rows;
+        _lines = lines;
+    }
+
+    /// <summary>The file the table was read from, as given.</summary>
+    public string Path { get; }
+
+    /// <summary>Column names from the header line, in file order.</summary>
+    public IReadOnlyList<string> Columns { get; }
+
+    /// <summary>Number of data rows (the header excluded).</summary>
+    public int RowCount => _rows.Length;
+
+    /// <summary>
+    /// Reads <paramref name="path"/>: comma-separated, first line a header, blank lines skipped, cells trimmed.
+    /// Throws <see cref="UsageException"/> for a missing file, an empty file, a header without data rows, duplicate
+    /// or empty column names, and rows whose field count differs from the header's.
+    /// </summary>
+    public static CsvTable Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (Directory.Exists(path)) throw new UsageException($"'{path}' is a directory, not a CSV file");
+        if (!File.Exists(path)) throw new UsageException($"file '{path}' not found");
+
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            HasHeaderRecord = true,
+            TrimOptions = TrimOptions.Trim,
+            IgnoreBlankLines = true,
+            DetectColumnCountChanges = false,
+        };
+        try
+        {
+            using var reader = new StreamReader(path);
+            using var csv = new CsvReader(reader, config);
+            if (!csv.Read()) throw new UsageException($"'{path}' is empty: expected a header line of column names, then data rows");
+            csv.ReadHeader();
+            var header = csv.HeaderRecord ?? [];
+            CheckHeader(path, header);
+
+            var rows = new List<string[]>();
+            var lines = new List<int>();
+            while (csv.Read())
+            {
+                var record = csv.Parser.Record ?? [];
+                var line = csv.Parser.RawRow;
+                if (record.Length != header.Length)
+                    throw new UsageException(
+                        $"'{path}' line {line} has {record.Length} field(s) but the header has {header.Length} column(s)");
+                rows.Add(record);
+                lines.Add(line);
+            }
+            if (rows.Count == 0)
+                throw new UsageException($"'{path}' has a header ({string.Join(",", header)}) but no data rows");
+            return new CsvTable(path, header, rows.ToArray(), lines.ToArray());
+        }
+        catch (CsvHelperException e)
+        {
+            // CsvHelper's own messages span many lines (context dumps); keep the first one.
+            var first = e.Message.Split('\n', 2)[0].Trim();
+            throw new UsageException($"'{path}' is not valid CSV: {first}");
+        }
+        catch (IOException e)
+        {
+            throw new UsageException($"cannot read '{path}': {e.Message}");
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new UsageException($"cannot read '{path}': {e.Message}");
+        }
+    }
+
+    private static void CheckHeader(string path, string[] header)
+    {
+        if (header.Length == 0 || header.All(string.IsNullOrEmpty))
+            throw new UsageException($"'{path}' is empty: expected a header line of column names, then data rows");
+        for (var i = 0; i < header.Length; i++)
+        {
+            if (header[i].Length == 0)
+                throw new UsageException($"'{path}' header: column {i + 1} has no name");
+            for (var j = 0; j < i; j++)
+            {
+                if (header[j] == header[i])
+                    throw new UsageException($"'{path}' header: column name '{header[i]}' appears twice (columns {j + 1} and {i + 1})");
+            }
+        }
+    }
+
+    /// <summary>The position of column <paramref name="name"/>; an unknown name is a <see cref="UsageException"/> listing the available ones.</summary>
+    public int IndexOf(string name, string option)
+    {
+        for (var i = 0; i < Columns.Count; i++)
+        {
+            if (Columns[i] == name) return i;
+        }
+        throw new UsageException(
+            $"{option}: unknown column '{name}' in '{Path}'; available columns: {string.Join(", ", Columns)}");
+    }
+
+    /// <summary>The raw (trimmed) cells of one column, row by row.</summary>
+    public string[] Cells(int column) => _rows.Select(r => r[column]).ToArray();
+
+    /// <summary>
+    /// One column as finite numbers (invariant culture: '.' decimal point, exponents allowed). An empty or
+    /// non-numeric cell, NaN or an infinity is a <see cref="UsageException"/> naming the row, line and column.
+    /// </summary>
+    public double[] Numbers(int column)
+    {
+        var values = new double[_rows.Length];
+        for (var i = 0; i < _rows.Length; i++)
+        {
+            var cell = _rows[i][column];
+            if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+            {
+                var what = cell.Length == 0 ? "an empty cell" : $"'{cell}', which is not a finite number";
+                throw new UsageException(
+                    $"'{Path}' row {i + 1} (line {_lines[i]}), column '{Columns[column]}': {what}");
+            }
+            values[i] = value;
+        }
+        return values;
+    }
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Degenerate.Cli.Tests;
+
+/// <summary><c>degenerate ladder</c>: the GLM, the same layer trained by Adam, and a small network on one split.</summary>
+public sealed class LadderCommandTests
+{
+    private static string[][] TableRows(string stdout) =>
+        stdout.Split('\n').Where(l => l.StartsWith("| ") && !l.StartsWith("| model")).Select(l => l.Split('|').Select(c => c.Trim()).ToArray()).ToArray();
+
+    private static double Number(string cell) => double.Parse(cell, CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void GaussianLadderScoresTheGlmLikeLeastSquaresAndTheNetworkBeatsIt()
+    {
+        var path = Cli.Fixture("ladder.csv");
+        var run = Cli.Run("ladder", path, "--target", "y", "--hidden", "16,16", "--epochs", "150", "--patience", "10");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var rows = TableRows(run.Stdout);
+        Assert.Equal(3, rows.Length);
+        Assert.StartsWith("GLM (gaussian, identity link)", rows[0][1]);
+        Assert.StartsWith("Dense(1 linear)", rows[1][1]);
+        Assert.StartsWith("Dense(16 relu)-Dense(16 relu)-Dense(1 linear)", rows[2][1]);
+
+        // Independent reference: least squares on the first 80% of rows (MathNet's QR), scored by mean squared
+        // error on the last 20%.
+        var (a, y) = GlmCommandTests.ReadColumns(path, "a", "y");
+        var (b, _) = GlmCommandTests.ReadColumns(path, "b", "y");
+        var split = (int)Math.Floor(y.Length * 0.8);
+        var design = Matrix<double>.Build.Dense(split, 3, (i, j) => j == 0 ? 1 : j == 1 ? a[i] : b[i]);
+        var beta = design.QR().Solve(Vector<double>.Build.Dense(y[..split]));
+        var mse = Enumerable.Range(split, y.Length - split).Average(i => Math.Pow(y[i] - (beta[0] + beta[1] * a[i] + beta[2] * b[i]), 2));
+
+        Assert.Equal(mse, Number(rows[0][4]), 5);
+        var weights = rows[0][5].Split(',').Select(s => Number(s.Trim())).ToArray();
+        Assert.Equal(beta[1], weights[0], 3);
+        Assert.Equal(beta[2], weights[1], 3);
+        Assert.Equal(beta[0], Number(rows[0][6]), 3);
+        // The target is sin(3a) + b²: the network must beat the straight line on held-out rows.
+        Assert.True(Number(rows[2][4]) < 0.5 * Number(rows[0][4]), run.Stdout);
+    }
+
+    [Fact]
+    public void MultinomialLadderReportsWeightsRelativeToTheReferenceClass()
+    {
+        var run = Cli.Run("ladder", Cli.Fixture("multinomial.csv"), "--target", "fruit", "--family", "multinomial",
+            "--hidden", "8", "--epochs", "40", "--shuffle");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains("classes: apple, banana, cherry (weights are relative to the reference class 'apple')", run.Stdout);
+        var rows = TableRows(run.Stdout);
+        Assert.Equal(3, rows.Length);
+        Assert.Contains("sparse_categorical_crossentropy", run.Stdout);
+        // Two non-reference classes: two groups of two weights, and two intercepts.
+        Assert.Equal(2, rows[0][5].Split(';').Length);
+        Assert.Equal(2, rows[0][6].Split(';').Length);
+        Assert.Equal(2, rows[1][6].Split(';').Length);
+        // Cross-entropy of 3 classes is positive and far below log(3) only if something was learned; the GLM and
+        // the one-layer network are the same model, fitted two ways, so their validation losses are close.
+        Assert.InRange(Number(rows[0][4]), 0.01, Math.Log(3));
+        Assert.InRange(Number(rows[1][4]), 0.9 * Number(rows[0][4]), 1.1 * Number(rows[0][4]));
+    }
+
+    [Fact]
+    public void LinkWithoutAnActivationIsRefused()
+    {
+        var run = Cli.Run("ladder", Cli.Fixture("gamma.csv"), "--target", "y", "--family", "gamma", "--link", "inverse");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--link: the ladder fits gamma with the log link", Assert.Single(run.ErrorLines));
+    }
+
+    [Fact]
+    public void SplitLeavingTooFewTrainingRowsIsRefused()
+    {
+        using var csv = new TempCsv("a,b,y\n1,2,3\n4,5,7\n2,2,2\n0,1,1\n");
+        var run = Cli.Run("ladder", csv.Path, "--target", "y", "--validation-split", "0.5");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("need at least 3 training rows", Assert.Single(run.ErrorLines));
+    }
+}
