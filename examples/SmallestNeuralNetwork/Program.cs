@@ -100,8 +100,8 @@ Console.WriteLine($"Plot: {svgPath}");
 // The claims, checked: both classify the four points as the article's table does, Fit ran the article's loop,
 // the GLM diagnosed the separation, and its line is at least as good a separator.
 var failures = new List<string>();
-if (!neuronProbabilities.Select(Math.Round).SequenceEqual(y)) failures.Add("the neuron's rounded predictions are not 0 1 0 1");
-if (!logregProbabilities.Select(Math.Round).SequenceEqual(y)) failures.Add("the logistic regression's rounded predictions are not 0 1 0 1");
+if (!neuronProbabilities.Select(p => Math.Round(p)).SequenceEqual(y)) failures.Add("the neuron's rounded predictions are not 0 1 0 1");
+if (!logregProbabilities.Select(p => Math.Round(p)).SequenceEqual(y)) failures.Add("the logistic regression's rounded predictions are not 0 1 0 1");
 if (loopDifference > 1e-6) failures.Add($"Fit's weights differ from the article's loop by {loopDifference:E2}");
 if (logreg.Warnings.Count == 0) failures.Add("the GLM reported no separation warning");
 if (logregMargin < neuronMargin) failures.Add("the logistic regression's line separates worse than the neuron's");

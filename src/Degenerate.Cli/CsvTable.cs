@@ -1,6 +1,5 @@
 using System.Globalization;
 using CsvHelper;
-using CsvHelper.Configuration;
 
 namespace Degenerate.Cli;
 
@@ -41,31 +40,31 @@ public sealed class CsvTable
         if (Directory.Exists(path)) throw new UsageException($"'{path}' is a directory, not a CSV file");
         if (!File.Exists(path)) throw new UsageException($"file '{path}' not found");
 
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
+        var options = new CsvReaderOptions
         {
-            HasHeaderRecord = true,
-            TrimOptions = TrimOptions.Trim,
-            IgnoreBlankLines = true,
-            DetectColumnCountChanges = false,
+            HasHeader = true,
+            TrimWhitespace = true,
+            SkipEmptyLines = true,
+            TrackLineNumbers = true, // error messages name the file line as well as the data row
+            FieldCountMismatch = CsvFieldCountHandling.Allow, // checked below, with a message naming the line
         };
         try
         {
-            using var reader = new StreamReader(path);
-            using var csv = new CsvReader(reader, config);
-            if (!csv.Read()) throw new UsageException($"'{path}' is empty: expected a header line of column names, then data rows");
-            csv.ReadHeader();
-            var header = csv.HeaderRecord ?? [];
+            if (new FileInfo(path).Length == 0) throw new UsageException($"'{path}' is empty: expected a header line of column names, then data rows");
+            using var csv = CsvReader.FromFile(path, options);
+            var header = csv.Headers.ToArray();
             CheckHeader(path, header);
 
             var rows = new List<string[]>();
             var lines = new List<int>();
             while (csv.Read())
             {
-                var record = csv.Parser.Record ?? [];
-                var line = csv.Parser.RawRow;
-                if (record.Length != header.Length)
+                var line = (int)csv.LineNumber;
+                if (csv.FieldCount != header.Length)
                     throw new UsageException(
-                        $"'{path}' line {line} has {record.Length} field(s) but the header has {header.Length} column(s)");
+                        $"'{path}' line {line} has {csv.FieldCount} field(s) but the header has {header.Length} column(s)");
+                var record = new string[header.Length];
+                for (var i = 0; i < record.Length; i++) record[i] = csv.GetString(i);
                 rows.Add(record);
                 lines.Add(line);
             }
@@ -73,11 +72,9 @@ public sealed class CsvTable
                 throw new UsageException($"'{path}' has a header ({string.Join(",", header)}) but no data rows");
             return new CsvTable(path, header, rows.ToArray(), lines.ToArray());
         }
-        catch (CsvHelperException e)
+        catch (CsvFormatException e)
         {
-            // CsvHelper's own messages span many lines (context dumps); keep the first one.
-            var first = e.Message.Split('\n', 2)[0].Trim();
-            throw new UsageException($"'{path}' is not valid CSV: {first}");
+            throw new UsageException($"'{path}' is not valid CSV: {e.Message.ReplaceLineEndings(" ").Trim()}");
         }
         catch (IOException e)
         {

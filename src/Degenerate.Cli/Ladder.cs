@@ -107,7 +107,7 @@ internal static class Ladder
         var trainRows = (int)Math.Floor(data.Rows * (1 - settings.ValidationSplit));
         var head = OutputHead.For(spec.Family, spec.Link, data.ClassNames?.Count);
         output.WriteLine($"ladder: {data.Target} ~ {string.Join(" + ", data.Features)} ({Names.Lower(spec.Family)}) on '{spec.Path}'");
-        output.WriteLine($"{trainRows} training rows, {data.Rows - trainRows} validation rows (the last {settings.ValidationSplit:P0}" +
+        output.WriteLine($"{trainRows} training rows, {data.Rows - trainRows} validation rows (the last {settings.ValidationSplit * 100:0.#}%" +
                          $"{(settings.Shuffle ? $" after shuffling with seed {settings.Seed}" : "")}); validation loss: {head.LossName}");
         if (data.ClassNames is { } classes)
             output.WriteLine($"classes: {string.Join(", ", classes)} (weights are relative to the reference class '{classes[0]}')");
@@ -116,7 +116,7 @@ internal static class Ladder
         output.WriteLine("|---|---|---:|---:|---|---|");
         foreach (var r in rungs)
         {
-            var weights = r.Weights is null ? $"({r.ParameterCount} weights in hidden layers)" : FormatWeights(r.Weights);
+            var weights = r.Weights is null ? $"({r.ParameterCount} weights, hidden layers)" : FormatWeights(r.Weights);
             var bias = r.Bias is null ? "" : string.Join("; ", r.Bias.Select(b => b.ToString("F4")));
             output.WriteLine($"| {r.Model} | {r.FittedBy} | {r.Steps} | {r.ValidationLoss:F6} | {weights} | {bias} |");
         }
@@ -125,8 +125,8 @@ internal static class Ladder
         var network = rungs[^1];
         var change = (network.ValidationLoss - glm.ValidationLoss) / Math.Abs(glm.ValidationLoss);
         output.WriteLine(network.ValidationLoss < glm.ValidationLoss
-            ? $"The network's validation loss is {-change:P1} below the GLM's: the data holds structure that no single layer can fit."
-            : $"The network does not beat the GLM on validation loss ({change:+0.0%;-0.0%}): the degenerate network is enough for these data.");
+            ? $"The network's validation loss is {-change * 100:F1}% below the GLM's: the data holds structure that no single layer can fit."
+            : $"The network does not beat the GLM on validation loss ({change * 100:+0.0;-0.0}%): the degenerate network is enough for these data.");
     }
 
     private static string FormatWeights(double[,] weights)

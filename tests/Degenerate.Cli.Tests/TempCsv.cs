@@ -3,7 +3,7 @@ namespace Degenerate.Cli.Tests;
 /// <summary>A CSV file with the given text in a fresh temporary folder, deleted on Dispose.</summary>
 internal sealed class TempCsv : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "degenerate-cli-" + Guid.NewGuid().ToString("N"));
+    private readonly string _folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "degenerate-cli-" + Guid.NewGuid().ToString("N"));
 
     public TempCsv(string text, string name = "data.csv")
     {
