@@ -82,7 +82,7 @@ Console.WriteLine();
 var neuronMargin = Margin(w);
 var logregMargin = Margin(beta);
 Console.WriteLine($"Separating lines (w1·input1 + w2·input2 + bias = 0), smallest distance to a point:");
-Console.WriteLine($"  neuron:              {neuronMargin:F4}   (input 2 = {-w[0] / w[1]:F3}·input 1 + {-w[2] / w[1]:F3})");
+Console.WriteLine($"  neuron:              {neuronMargin:F4}   (input 2 = {-w[0] / w[1]:F3}·input 1 {(-w[2] / w[1] < 0 ? "−" : "+")} {Math.Abs(w[2] / w[1]):F3})");
 Console.WriteLine($"  logistic regression: {logregMargin:F4}   (nearly vertical: input 1 = {-beta[2] / beta[0]:F3})");
 Console.WriteLine("  The regression's line separates the groups a little better than the neuron's, as the article says; its");
 Console.WriteLine("  coefficients grow without bound because the likelihood has no maximum on separated data.");
