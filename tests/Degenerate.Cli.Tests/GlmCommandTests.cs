@@ -137,6 +137,16 @@ public sealed class GlmCommandTests
         JsonDocument.Parse(run.Stdout);
     }
 
+    [Fact]
+    public void RepeatFitsAgainAndTimesEachFit()
+    {
+        var once = Cli.Run("glm", Cli.Fixture("gamma.csv"), "--target", "y", "--family", "gamma", "--json");
+        var run = Cli.Run("glm", Cli.Fixture("gamma.csv"), "--target", "y", "--family", "gamma", "--json", "--timing", "--repeat", "3");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(3, Assert.Single(run.ErrorLines)["fit_seconds: ".Length..].Split(' ').Length);
+        Assert.Equal(once.Stdout, run.Stdout); // the same data give the same fit every time
+    }
+
     internal static (double[] A, double[] B) ReadColumns(string path, string a, string b)
     {
         var lines = File.ReadAllLines(path);
