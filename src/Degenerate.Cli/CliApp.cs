@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.Globalization;
 
 namespace Degenerate.Cli;
@@ -29,8 +30,11 @@ public static class CliApp
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         try
         {
-            var root = new RootCommand("Degenerate: GLMs with statsmodels' statistics, and the regression-vs-network ladder, on CSV files.")
+            // A plain Command named "degenerate" rather than RootCommand, whose name would be the assembly's.
+            var root = new Command("degenerate", "GLMs with statsmodels' statistics, and the regression-vs-network ladder, on CSV files.")
             {
+                new HelpOption(),
+                new VersionOption(),
                 GlmCommand.Create(stdout, stderr),
                 LadderCommand.Create(stdout, stderr),
             };
@@ -53,7 +57,8 @@ public static class CliApp
 
     /// <summary>
     /// Runs a command body, turning a <see cref="UsageException"/> (and an <see cref="ArgumentException"/> from the
-    /// library, which names the bad argument) into one "error:" line and exit code 2, anything else into exit code 1.
+    /// library, which names the bad argument, and a <see cref="NotSupportedException"/> for an option the library cannot
+    /// serve yet) into one "error:" line and exit code 2, anything else into exit code 1.
     /// </summary>
     internal static int Guard(TextWriter stderr, Func<int> body)
     {
@@ -66,7 +71,7 @@ public static class CliApp
             stderr.WriteLine($"error: {e.Message}");
             return UsageError;
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
             stderr.WriteLine($"error: {OneLine(e.Message)}");
             return UsageError;

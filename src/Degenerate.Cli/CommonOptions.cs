@@ -20,7 +20,7 @@ internal sealed class CommonOptions
     {
         FamilyOption = new Option<string>("--family")
         {
-            Description = "gaussian, binomial, poisson, gamma or multinomial" + (familyRequired ? "" : " (default: gaussian)"),
+            Description = "gaussian, binomial, poisson, gamma or multinomial",
             Required = familyRequired,
             DefaultValueFactory = familyRequired ? null! : _ => "gaussian",
         };

@@ -15,7 +15,7 @@ internal static class GlmCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var common = new CommonOptions(familyRequired: true);
-        var solver = new Option<string>("--solver") { Description = "newton (default), lbfgs or adam", DefaultValueFactory = _ => "newton" };
+        var solver = new Option<string>("--solver") { Description = "newton, lbfgs or adam", DefaultValueFactory = _ => "newton" };
         var json = new Option<bool>("--json") { Description = "print every statistic as JSON, keyed by statsmodels' names (params, bse, llf, ...)" };
         var noIntercept = new Option<bool>("--no-intercept") { Description = "fit without a constant term" };
         var maxIterations = new Option<int?>("--max-iterations") { Description = "iteration limit of the solver (default: the library's)" };

@@ -13,14 +13,14 @@ internal static class LadderCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var common = new CommonOptions(familyRequired: false);
-        var split = new Option<double>("--validation-split") { Description = "fraction of rows held out for validation: the last rows, as Keras (default 0.2)", DefaultValueFactory = _ => 0.2 };
+        var split = new Option<double>("--validation-split") { Description = "fraction of rows held out for validation: the last rows, as Keras", DefaultValueFactory = _ => 0.2 };
         var shuffle = new Option<bool>("--shuffle") { Description = "shuffle the rows (with --seed) before splitting, for files sorted by the target" };
-        var hidden = new Option<string>("--hidden") { Description = "hidden layer widths of the network, comma-separated (default 16,16; relu)", DefaultValueFactory = _ => "16,16" };
-        var epochs = new Option<int>("--epochs") { Description = "maximum epochs for the networks (default 200; early stopping on val_loss)", DefaultValueFactory = _ => 200 };
-        var patience = new Option<int>("--patience") { Description = "early-stopping patience in epochs (default 5)", DefaultValueFactory = _ => 5 };
-        var learningRate = new Option<double>("--learning-rate") { Description = "Adam's learning rate for the networks (default 0.01)", DefaultValueFactory = _ => 0.01 };
-        var batchSize = new Option<int>("--batch-size") { Description = "mini-batch size for the networks (default 32)", DefaultValueFactory = _ => 32 };
-        var seed = new Option<int>("--seed") { Description = "seed for initial weights, batch order and --shuffle (default 42)", DefaultValueFactory = _ => 42 };
+        var hidden = new Option<string>("--hidden") { Description = "hidden layer widths of the network, comma-separated (relu)", DefaultValueFactory = _ => "16,16" };
+        var epochs = new Option<int>("--epochs") { Description = "maximum epochs for the networks (early stopping on val_loss)", DefaultValueFactory = _ => 200 };
+        var patience = new Option<int>("--patience") { Description = "early-stopping patience in epochs", DefaultValueFactory = _ => 5 };
+        var learningRate = new Option<double>("--learning-rate") { Description = "Adam's learning rate for the networks", DefaultValueFactory = _ => 0.01 };
+        var batchSize = new Option<int>("--batch-size") { Description = "mini-batch size for the networks", DefaultValueFactory = _ => 32 };
+        var seed = new Option<int>("--seed") { Description = "seed for initial weights, batch order and --shuffle", DefaultValueFactory = _ => 42 };
 
         var command = new Command("ladder", "Fit the GLM and small networks on one train/validation split and compare them side by side.");
         common.AddTo(command);
