@@ -41,9 +41,18 @@ internal sealed class CommonOptions
         var family = Names.ParseFamily(parse.GetValue(FamilyOption)!);
         var link = parse.GetValue(LinkOption) is { } l ? Names.ParseLink(l) : (Link?)null;
         var table = CsvTable.Load(parse.GetValue(DataArgument)!);
-        var data = Dataset.From(table, parse.GetValue(TargetOption)!, parse.GetValue(FeaturesOption), family == Family.Multinomial);
+        var data = Dataset.From(table, parse.GetValue(TargetOption)!, parse.GetValue(FeaturesOption), family == Family.Multinomial, TargetDomain(family));
         return new ModelSpec(table.Path, family, link, data);
     }
+
+    // The values each family's likelihood is defined for, checked here so the message can name the row and column.
+    private static Func<double, string?>? TargetDomain(Family family) => family switch
+    {
+        Family.Binomial => v => v is >= 0 and <= 1 ? null : "is outside [0, 1]; the binomial family takes 0/1 outcomes or proportions",
+        Family.Poisson => v => v >= 0 ? null : "is negative; the poisson family takes counts >= 0",
+        Family.Gamma => v => v > 0 ? null : "is not positive; the gamma family takes values > 0",
+        _ => null,
+    };
 }
 
 /// <summary>What the user asked to model: the file, the family and link, and the data.</summary>

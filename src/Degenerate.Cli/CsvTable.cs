@@ -118,9 +118,10 @@ public sealed class CsvTable
 
     /// <summary>
     /// One column as finite numbers (invariant culture: '.' decimal point, exponents allowed). An empty or
-    /// non-numeric cell, NaN or an infinity is a <see cref="UsageException"/> naming the row, line and column.
+    /// non-numeric cell, NaN or an infinity is a <see cref="UsageException"/> naming the row, line and column, and so
+    /// is a number that <paramref name="domain"/> rejects (it returns what is wrong, or null).
     /// </summary>
-    public double[] Numbers(int column)
+    public double[] Numbers(int column, Func<double, string?>? domain = null)
     {
         var values = new double[_rows.Length];
         for (var i = 0; i < _rows.Length; i++)
@@ -132,6 +133,8 @@ public sealed class CsvTable
                 throw new UsageException(
                     $"'{Path}' row {i + 1} (line {_lines[i]}), column '{Columns[column]}': {what}");
             }
+            if (domain?.Invoke(value) is { } problem)
+                throw new UsageException($"'{Path}' row {i + 1} (line {_lines[i]}), column '{Columns[column]}': {cell} {problem}");
             values[i] = value;
         }
         return values;

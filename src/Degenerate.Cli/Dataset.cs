@@ -47,7 +47,13 @@ public sealed class Dataset
     /// numbered from 0. Throws <see cref="UsageException"/> for unknown or repeated columns, non-numeric cells and a
     /// constant target.
     /// </summary>
-    public static Dataset From(CsvTable table, string target, string? features, bool categoricalTarget)
+    /// <param name="table">The CSV file.</param>
+    /// <param name="target">The target column's name.</param>
+    /// <param name="features">Comma-separated feature names, or null for every other column.</param>
+    /// <param name="categoricalTarget">Whether the target holds class labels.</param>
+    /// <param name="targetDomain">For a numeric target, says what is wrong with a value the model cannot take (null when fine).</param>
+    public static Dataset From(CsvTable table, string target, string? features, bool categoricalTarget,
+        Func<double, string?>? targetDomain = null)
     {
         ArgumentNullException.ThrowIfNull(table);
         if (string.IsNullOrWhiteSpace(target)) throw new UsageException("--target: give the name of the column to model");
@@ -57,7 +63,7 @@ public sealed class Dataset
         double[] y;
         string[]? classes = null;
         if (categoricalTarget) (y, classes) = Encode(table.Cells(targetIndex));
-        else y = table.Numbers(targetIndex);
+        else y = table.Numbers(targetIndex, targetDomain);
         CheckNotConstant(table, target, y, classes);
 
         var x = new double[table.RowCount, featureIndices.Length];

@@ -38,7 +38,7 @@ internal static class Ladder
             var loss = asLayer.Evaluate(validation.X, Targets(validation, head))["loss"];
             var (w, b) = head.Identify(kernel, bias);
             rungs.Add(new LadderRung($"GLM ({Names.Lower(spec.Family)}, {Names.Lower(glm.Link)} link)",
-                "Newton (maximum likelihood)", glm.Iterations, loss, w, b, asLayer.ParamCount));
+                "Newton (maximum likelihood)", glm.Iterations, loss, w, b, asLayer.ParamCount, glm.Warnings));
         }
 
         // Rung 2: the same one-layer network trained as a network.
@@ -52,7 +52,7 @@ internal static class Ladder
             var b = weights[1].ToArray<double>();
             foreach (var t in weights) t.Dispose();
             var (wi, bi) = head.Identify(k, b);
-            rungs.Add(new LadderRung(Describe([], head), $"Adam({settings.LearningRate:G3}), early stopping", epochs, loss, wi, bi, single.ParamCount));
+            rungs.Add(new LadderRung(Describe([], head), $"Adam({settings.LearningRate:G3}), early stopping", epochs, loss, wi, bi, single.ParamCount, []));
         }
 
         // Rung 3: a network with hidden layers.
@@ -64,7 +64,7 @@ internal static class Ladder
         using (var network = new Sequential(layers.ToArray()) { DType = DType.Float64 })
         {
             var (epochs, loss) = Train(network, train, validation, head, settings);
-            rungs.Add(new LadderRung(Describe(settings.Hidden, head), $"Adam({settings.LearningRate:G3}), early stopping", epochs, loss, null, null, network.ParamCount));
+            rungs.Add(new LadderRung(Describe(settings.Hidden, head), $"Adam({settings.LearningRate:G3}), early stopping", epochs, loss, null, null, network.ParamCount, []));
         }
         return rungs;
     }
@@ -121,6 +121,8 @@ internal static class Ladder
             output.WriteLine($"| {r.Model} | {r.FittedBy} | {r.Steps} | {r.ValidationLoss:F6} | {weights} | {bias} |");
         }
         output.WriteLine();
+        foreach (var r in rungs)
+            foreach (var warning in r.Warnings) output.WriteLine($"warning ({r.Model}): {warning}");
         var glm = rungs[0];
         var network = rungs[^1];
         var change = (network.ValidationLoss - glm.ValidationLoss) / Math.Abs(glm.ValidationLoss);

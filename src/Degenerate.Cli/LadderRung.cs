@@ -9,5 +9,6 @@ namespace Degenerate.Cli;
 /// (multinomial: relative to the reference class, one column per other class); null for deeper networks.</param>
 /// <param name="Bias">Intercepts by output, with <paramref name="Weights"/>; null for deeper networks.</param>
 /// <param name="ParameterCount">Number of trainable weights.</param>
+/// <param name="Warnings">Diagnoses of the fit (the GLM's: separation, non-convergence, ...).</param>
 public sealed record LadderRung(string Model, string FittedBy, int Steps, double ValidationLoss, double[,]? Weights,
-    double[]? Bias, long ParameterCount);
+    double[]? Bias, long ParameterCount, IReadOnlyList<string> Warnings);

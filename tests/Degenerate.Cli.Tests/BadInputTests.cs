@@ -163,12 +163,24 @@ public sealed class BadInputTests
         Assert.Contains("'y' is the target column", line);
     }
 
-    [Fact]
-    public void LabelsOutsideZeroOneForBinomialAreReportedByTheLibrary()
+    [Theory]
+    [InlineData("binomial", "a,y\n1,0\n2,3\n3,1\n4,0\n", "row 2 (line 3), column 'y': 3 is outside [0, 1]")]
+    [InlineData("poisson", "a,y\n1,0\n2,3\n3,-1\n4,0\n", "row 3 (line 4), column 'y': -1 is negative")]
+    [InlineData("gamma", "a,y\n1,2\n2,0\n3,1\n4,5\n", "row 2 (line 3), column 'y': 0 is not positive")]
+    public void TargetOutsideTheFamilysDomainIsNamedByRowAndColumn(string family, string text, string expected)
     {
-        using var csv = new TempCsv("a,y\n1,0\n2,3\n3,1\n4,0\n");
-        var line = OneErrorLine(Cli.Run("glm", csv.Path, "--target", "y", "--family", "binomial"));
-        Assert.Contains("y", line);
+        using var csv = new TempCsv(text);
+        var line = OneErrorLine(Cli.Run("glm", csv.Path, "--target", "y", "--family", family));
+        Assert.Contains(expected, line);
+    }
+
+    [Fact]
+    public void LibraryArgumentErrorsAreUsageErrors()
+    {
+        // The library refuses a link the family does not support; the CLI passes its message on as one line.
+        using var csv = new TempCsv("a,y\n1,0\n2,1\n3,1\n4,0\n");
+        var line = OneErrorLine(Cli.Run("glm", csv.Path, "--target", "y", "--family", "binomial", "--link", "identity"));
+        Assert.Contains("link Identity is not supported with family Binomial", line);
     }
 
     [Fact]
