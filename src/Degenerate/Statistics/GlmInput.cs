@@ -201,9 +201,18 @@ internal static class GlmInput
             }
             if (residual < 1e-10)
             {
-                var partners = kept.Where(k => Math.Abs(row[k]) > 1e-6).Select(k => $"'{names[k]}'");
+                // Coefficients of the combination (scaled columns): back-substitute Lᵀc = row over the kept columns.
+                var coef = new double[p];
+                for (var a = kept.Count - 1; a >= 0; a--)
+                {
+                    var k = kept[a];
+                    var v = row[k];
+                    for (var b = a + 1; b < kept.Count; b++) v -= l[kept[b], k] * coef[kept[b]];
+                    coef[k] = v / l[k, k];
+                }
+                var partners = kept.Where(k => Math.Abs(coef[k]) > 1e-6).Select(k => $"'{names[k]}'").ToList();
                 problems.Add($"column '{names[j]}' is a linear combination of {string.Join(", ", partners)}" +
-                             (problem.Intercept && kept.Count > 0 && kept[0] == 0 && names[0] == "const" && partners.Count() == 1 && Math.Abs(row[0]) > 1e-6
+                             (problem.Intercept && kept.Count > 0 && kept[0] == 0 && names[0] == "const" && partners.Count == 1 && Math.Abs(coef[0]) > 1e-6
                                  ? " (a constant column next to the intercept)" : ""));
                 continue;
             }
