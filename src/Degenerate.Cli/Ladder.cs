@@ -126,9 +126,13 @@ internal static class Ladder
         var glm = rungs[0];
         var network = rungs[^1];
         var change = (network.ValidationLoss - glm.ValidationLoss) / Math.Abs(glm.ValidationLoss);
-        output.WriteLine(network.ValidationLoss < glm.ValidationLoss
-            ? $"The network's validation loss is {-change * 100:F1}% below the GLM's: the data holds structure that no single layer can fit."
-            : $"The network does not beat the GLM on validation loss ({change * 100:+0.0;-0.0}%): the degenerate network is enough for these data.");
+        // A tenth either way counts as "about the same": small validation sets are noisy.
+        output.WriteLine(change switch
+        {
+            < -0.1 => $"The network's validation loss is {-change * 100:F1}% below the GLM's: the data hold structure that one layer cannot fit.",
+            > 0.1 => $"The network's validation loss is {change * 100:F1}% above the GLM's: the hidden layers overfit or trained poorly; the GLM is the better model here.",
+            _ => $"The network's validation loss is within {Math.Abs(change) * 100:F1}% of the GLM's: on these data the degenerate network does about as well.",
+        });
     }
 
     private static string FormatWeights(double[,] weights)
