@@ -62,7 +62,8 @@ internal static class GlmCommand
             }
             if (parse.GetValue(timing))
                 stderr.WriteLine("fit_seconds: " + string.Join(" ", seconds.Select(s => s.ToString("R", CultureInfo.InvariantCulture))));
-            stdout.WriteLine(parse.GetValue(json) ? result!.ToJson() : result!.Summary(spec.Data.Target));
+            var text = parse.GetValue(json) ? result!.ToJson() : result!.Summary(spec.Data.Target);
+            stdout.Write(text.EndsWith('\n') ? text : text + Environment.NewLine);
             return 0;
         }));
         return command;

@@ -86,6 +86,21 @@ public sealed class GlmCommandTests
     }
 
     [Fact]
+    public void NoInterceptFitsThroughTheOrigin()
+    {
+        // Reference: least squares without a constant, by MathNet's QR on the same columns.
+        var path = Cli.Fixture("gaussian.csv");
+        var (x1, y) = ReadColumns(path, "x1", "y");
+        var (x2, _) = ReadColumns(path, "x2", "y");
+        var design = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(y.Length, 2, (i, j) => j == 0 ? x1[i] : x2[i]);
+        var beta = design.QR().Solve(MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(y));
+
+        var actual = Json(Cli.Run("glm", path, "--target", "y", "--family", "gaussian", "--no-intercept", "--json"));
+        Assert.Equal(["x1", "x2"], actual.GetProperty("param_names").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        Close(beta.ToArray(), Numbers(actual.GetProperty("params")), 1e-9, "params");
+    }
+
+    [Fact]
     public void SummaryPrintsTheCoefficientTable()
     {
         var run = Cli.Run("glm", Cli.Fixture("binomial.csv"), "--target", "y", "--family", "binomial");
