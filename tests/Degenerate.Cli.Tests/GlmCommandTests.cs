@@ -59,6 +59,19 @@ public sealed class GlmCommandTests
         }
     }
 
+    [Theory]
+    [InlineData("binomial", "y")]
+    [InlineData("poisson", "y")]
+    [InlineData("multinomial", "fruit")]
+    public void LbfgsSolverReachesStatsmodelsEstimates(string family, string target)
+    {
+        var expected = Expected(family);
+        var actual = Json(Cli.Run("glm", Cli.Fixture(family + ".csv"), "--target", target, "--family", family, "--solver", "lbfgs", "--json"));
+        Assert.Equal("LBFGS", actual.GetProperty("method").GetString());
+        Close(Numbers(expected.GetProperty("params")), Numbers(actual.GetProperty("params")), 1e-5, "params");
+        Close(expected.GetProperty("llf").GetDouble(), actual.GetProperty("llf").GetDouble(), 1e-8, "llf");
+    }
+
     [Fact]
     public void JsonHasStatsmodelsKeys()
     {
