@@ -68,7 +68,7 @@ public static class CliApp
         }
         catch (UsageException e)
         {
-            stderr.WriteLine($"error: {e.Message}");
+            stderr.WriteLine($"error: {OneLine(e.Message)}");
             return UsageError;
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException)

@@ -129,14 +129,21 @@ public sealed class CsvTable
             var cell = _rows[i][column];
             if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
             {
-                var what = cell.Length == 0 ? "an empty cell" : $"'{cell}', which is not a finite number";
+                var what = cell.Length == 0 ? "an empty cell" : $"'{Show(cell)}', which is not a finite number";
                 throw new UsageException(
                     $"'{Path}' row {i + 1} (line {_lines[i]}), column '{Columns[column]}': {what}");
             }
             if (domain?.Invoke(value) is { } problem)
-                throw new UsageException($"'{Path}' row {i + 1} (line {_lines[i]}), column '{Columns[column]}': {cell} {problem}");
+                throw new UsageException($"'{Path}' row {i + 1} (line {_lines[i]}), column '{Columns[column]}': {Show(cell)} {problem}");
             values[i] = value;
         }
         return values;
+    }
+
+    // A cell as it goes into a one-line message: line breaks (from an unclosed quote) made visible, long cells cut.
+    private static string Show(string cell)
+    {
+        var visible = cell.Replace("\r", "\\r").Replace("\n", "\\n");
+        return visible.Length <= 40 ? visible : visible[..40] + "...";
     }
 }

@@ -55,6 +55,15 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public void UnclosedQuoteStillGivesOneLine()
+    {
+        // The quote swallows the following lines into one cell; the message shows its line breaks as \n.
+        using var csv = new TempCsv("a,y\n1,2\n2,\"3\n3,5\n");
+        var line = OneErrorLine(Cli.Run("glm", csv.Path, "--target", "y", "--family", "gaussian"));
+        Assert.Contains("row 2 (line 3), column 'y': '3\\n3,5\\n'", line);
+    }
+
+    [Fact]
     public void EmptyCellIsNamedByRowAndColumn()
     {
         using var csv = new TempCsv("a,b,y\n1,2,3\n4,,7\n2,1,2\n");
