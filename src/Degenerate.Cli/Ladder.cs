@@ -25,11 +25,13 @@ internal static class Ladder
 
         // Rung 1: the GLM. Its coefficients become the weights of a Dense layer so that it is scored by the very same
         // loss code as the networks.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var glm = Glm.Fit(train.X, train.Y, spec.Family, head.Link, new GlmOptions
         {
             FeatureNames = spec.Data.Features.ToArray(),
             ClassNames = spec.Data.ClassNames?.ToArray(),
         });
+        var glmSeconds = clock.Elapsed.TotalSeconds;
         var (kernel, bias) = GlmLayout.ToDense(glm, inputs, head.Units);
         using (var asLayer = OneLayer(head, inputs))
         {
@@ -38,11 +40,12 @@ internal static class Ladder
             var loss = asLayer.Evaluate(validation.X, Targets(validation, head))["loss"];
             var (w, b) = head.Identify(kernel, bias);
             rungs.Add(new LadderRung($"GLM ({Names.Lower(spec.Family)}, {Names.Lower(glm.Link)} link)",
-                "Newton (maximum likelihood)", glm.Iterations, loss, w, b, asLayer.ParamCount, glm.Warnings));
+                "Newton (maximum likelihood)", glm.Iterations, loss, w, b, asLayer.ParamCount, glm.Warnings, glmSeconds));
         }
 
         // Rung 2: the same one-layer network trained as a network.
         Degenerate.Random.Seed((ulong)settings.Seed);
+        clock.Restart();
         using (var single = OneLayer(head, inputs))
         {
             var (epochs, loss) = Train(single, train, validation, head, settings);
@@ -52,11 +55,12 @@ internal static class Ladder
             var b = weights[1].ToArray<double>();
             foreach (var t in weights) t.Dispose();
             var (wi, bi) = head.Identify(k, b);
-            rungs.Add(new LadderRung(Describe([], head), $"Adam({settings.LearningRate:G3}), early stopping", epochs, loss, wi, bi, single.ParamCount, []));
+            rungs.Add(new LadderRung(Describe([], head), $"Adam({settings.LearningRate:G3}), early stopping", epochs, loss, wi, bi, single.ParamCount, [], clock.Elapsed.TotalSeconds));
         }
 
         // Rung 3: a network with hidden layers.
         Degenerate.Random.Seed((ulong)settings.Seed);
+        clock.Restart();
         var layers = new List<Layer>();
         for (var i = 0; i < settings.Hidden.Length; i++)
             layers.Add(i == 0 ? new Dense(settings.Hidden[i], "relu", inputDim: inputs) : new Dense(settings.Hidden[i], "relu"));
@@ -64,7 +68,7 @@ internal static class Ladder
         using (var network = new Sequential(layers.ToArray()) { DType = DType.Float64 })
         {
             var (epochs, loss) = Train(network, train, validation, head, settings);
-            rungs.Add(new LadderRung(Describe(settings.Hidden, head), $"Adam({settings.LearningRate:G3}), early stopping", epochs, loss, null, null, network.ParamCount, []));
+            rungs.Add(new LadderRung(Describe(settings.Hidden, head), $"Adam({settings.LearningRate:G3}), early stopping", epochs, loss, null, null, network.ParamCount, [], clock.Elapsed.TotalSeconds));
         }
         return rungs;
     }
@@ -112,13 +116,13 @@ internal static class Ladder
         if (data.ClassNames is { } classes)
             output.WriteLine($"classes: {string.Join(", ", classes)} (weights are relative to the reference class '{classes[0]}')");
         output.WriteLine();
-        output.WriteLine($"| model | fitted by | iterations / epochs | val_loss | weights: {string.Join(", ", data.Features)} | bias |");
-        output.WriteLine("|---|---|---:|---:|---|---|");
+        output.WriteLine($"| model | fitted by | iterations / epochs | val_loss | weights: {string.Join(", ", data.Features)} | bias | fit time |");
+        output.WriteLine("|---|---|---:|---:|---|---|---:|");
         foreach (var r in rungs)
         {
             var weights = r.Weights is null ? $"({r.ParameterCount} weights, hidden layers)" : FormatWeights(r.Weights);
             var bias = r.Bias is null ? "" : string.Join("; ", r.Bias.Select(b => b.ToString("F4")));
-            output.WriteLine($"| {r.Model} | {r.FittedBy} | {r.Steps} | {r.ValidationLoss:F6} | {weights} | {bias} |");
+            output.WriteLine($"| {r.Model} | {r.FittedBy} | {r.Steps} | {r.ValidationLoss:F6} | {weights} | {bias} | {r.Seconds:F2} s |");
         }
         output.WriteLine();
         foreach (var r in rungs)

@@ -10,5 +10,6 @@ namespace Degenerate.Cli;
 /// <param name="Bias">Intercepts by output, with <paramref name="Weights"/>; null for deeper networks.</param>
 /// <param name="ParameterCount">Number of trainable weights.</param>
 /// <param name="Warnings">Diagnoses of the fit (the GLM's: separation, non-convergence, ...).</param>
+/// <param name="Seconds">Wall time of the fit (training only, scoring excluded for the GLM).</param>
 public sealed record LadderRung(string Model, string FittedBy, int Steps, double ValidationLoss, double[,]? Weights,
-    double[]? Bias, long ParameterCount, IReadOnlyList<string> Warnings);
+    double[]? Bias, long ParameterCount, IReadOnlyList<string> Warnings, double Seconds);
