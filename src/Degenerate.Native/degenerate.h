@@ -154,23 +154,30 @@ DG_API dg_status dg_optimizer_iterations(dg_optimizer opt, int64_t* out);
 /* ---- glm.cpp: exact solvers for generalized linear models (float64) ---- */
 enum { DG_FAMILY_GAUSSIAN = 0, DG_FAMILY_BINOMIAL, DG_FAMILY_POISSON, DG_FAMILY_GAMMA, DG_FAMILY_MULTINOMIAL };
 enum { DG_LINK_IDENTITY = 0, DG_LINK_LOGIT, DG_LINK_LOG, DG_LINK_INVERSE };
-/* Copies a row-major [rows, cols] array into a new float64 CPU tensor, with a leading column of ones when
-   intercept != 0 (one copy, no intermediate). */
-DG_API dg_status dg_glm_design(const double* data, int64_t rows, int64_t cols, int32_t intercept, dg_tensor* out);
+/* A float64 CPU tensor over the caller's row-major [rows, cols] array, without a copy: the caller keeps the memory
+   alive (pinned) until the tensor is freed. */
+DG_API dg_status dg_glm_borrow(const double* data, int64_t rows, int64_t cols, dg_tensor* out);
+/* eta = [1, x] beta when intercept != 0 (beta[0] the intercept), else x beta; multinomial beta [k-1, p] gives [n, k-1]. */
+DG_API dg_status dg_glm_linear_predictor(dg_tensor x, int32_t intercept, dg_tensor beta, dg_tensor* out);
 /* At coefficients beta ([p], or [k-1, p] class-major for the multinomial family with y holding class indices), in
-   one pass over x [n, p] (float64): score = dl/dbeta, information = -d2l/dbeta2 (observed when observed != 0, else
+   one pass over the design (float64) — x [n, p], or [1, x] with x [n, p-1] when intercept != 0 (the ones column is
+   implicit, never materialized): score = dl/dbeta, information = -d2l/dbeta2 (observed when observed != 0, else
    expected), loglik = the log-likelihood kernel (terms free of beta and of the scale dropped), all at unit scale.
    weights: [n] or NULL (binomial: trials, with y the proportion of successes). */
-DG_API dg_status dg_glm_information(dg_tensor x, dg_tensor y, dg_tensor weights, int32_t family, int32_t link,
-                                    int32_t observed, dg_tensor beta, dg_tensor* score, dg_tensor* information,
-                                    double* loglik);
+DG_API dg_status dg_glm_information(dg_tensor x, int32_t intercept, dg_tensor y, dg_tensor weights, int32_t family,
+                                    int32_t link, int32_t observed, dg_tensor beta, dg_tensor* score,
+                                    dg_tensor* information, double* loglik);
 /* Newton iterations (Fisher scoring for non-canonical links) updating beta in place from its current value; stops
    when max|step| <= tol (converged = 1), after max_iter, on a non-finite step, or when a binomial/multinomial model
    predicts every observation exactly (perfect_prediction = 1). ridge is added to the information's diagonal;
-   fallbacks counts steps solved by least squares because the information was not positive definite. */
-DG_API dg_status dg_glm_newton(dg_tensor x, dg_tensor y, dg_tensor weights, int32_t family, int32_t link, double tol,
+   fallbacks counts steps solved by least squares because the information was not positive definite. When
+   information is not NULL it receives the expected information of the last pass (at beta before the last step; the
+   caller owns it), so that statistics at convergence need no further pass. */
+DG_API dg_status dg_glm_newton(dg_tensor x, int32_t intercept, dg_tensor y, dg_tensor weights, int32_t family,
+                               int32_t link, double tol,
                                int32_t max_iter, double ridge, dg_tensor beta, int32_t* iterations, int32_t* converged,
-                               int32_t* perfect_prediction, int32_t* fallbacks, double* max_step);
+                               int32_t* perfect_prediction, int32_t* fallbacks, double* max_step,
+                               dg_tensor* information);
 
 #ifdef __cplusplus
 }

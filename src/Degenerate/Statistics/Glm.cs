@@ -38,7 +38,7 @@ public static class Glm
         GlmInput.CheckOptions(options);
         var resolved = GlmInput.ResolveLink(family, link);
         using var problem = GlmInput.Build(x, y, weights, family, resolved, options);
-        GlmInput.CheckRank(problem);
+        GlmInput.CheckRank(problem, x);
         return options.Solver switch
         {
             Solver.Newton => FitNewton(problem, options),
@@ -81,8 +81,9 @@ public static class Glm
     {
         var warnings = new List<string>();
         using var beta = StartingValues(problem);
-        var (iterations, converged, perfect, fallbacks, maxStep) =
+        var (iterations, converged, perfect, fallbacks, maxStep, information) =
             Newton(problem, beta, options.Tolerance, options.MaxIterations);
+        using var lastInformation = information;
         if (perfect)
             warnings.Add("Perfect separation detected: every observation is predicted exactly, so the maximum-likelihood " +
                          "coefficients are infinite; the reported coefficients are where Newton stopped and their " +
@@ -92,16 +93,31 @@ public static class Glm
                 $"Newton did not converge in {iterations} iterations (last max |step| = {maxStep:G3}, tolerance {options.Tolerance:G3})."));
         if (fallbacks > 0)
             warnings.Add($"The information matrix was not positive definite in {fallbacks} Newton step(s); least-squares steps were used.");
-        return GlmStatistics.Compute(problem, beta, "Newton", iterations, converged && !perfect, warnings, options);
+        // At convergence the last pass's expected information (one step of at most Tolerance away) serves the
+        // statistics, saving a pass over the data; observed information for a non-canonical link needs its own.
+        var reuse = converged && !perfect && !(options.ObservedInformation && !IsCanonical(problem.Family, problem.Link));
+        return GlmStatistics.Compute(problem, beta, "Newton", iterations, converged && !perfect, warnings, options,
+            reuse ? lastInformation : null);
     }
 
-    internal static (int Iterations, bool Converged, bool Perfect, int Fallbacks, double MaxStep) Newton(
+    internal static bool IsCanonical(Family family, Link link) => (family, link) is (Family.Gaussian, Link.Identity)
+        or (Family.Binomial, Link.Logit) or (Family.Poisson, Link.Log) or (Family.Gamma, Link.Inverse) or (Family.Multinomial, Link.Logit);
+
+    internal static unsafe (int Iterations, bool Converged, bool Perfect, int Fallbacks, double MaxStep, Tensor? Information) Newton(
         GlmProblem problem, Tensor beta, double tolerance, int maxIterations) =>
         problem.WithWeights(w =>
         {
-            Native.Check(Native.dg_glm_newton(problem.X.Handle, problem.Y.Handle, w, (int)problem.Family, (int)problem.Link,
-                tolerance, maxIterations, Ridge, beta.Handle, out var it, out var conv, out var perfect, out var fb, out var step));
-            return (it, conv != 0, perfect != 0, fb, step);
+            IntPtr info = IntPtr.Zero;
+            var status = Native.dg_glm_newton(problem.X.Handle, problem.Intercept ? 1 : 0, problem.Y.Handle, w, (int)problem.Family, (int)problem.Link,
+                tolerance, maxIterations, Ridge, beta.Handle, out var it, out var conv, out var perfect, out var fb, out var step, &info);
+            var information = info == IntPtr.Zero ? null : Tensor.FromRawHandle(info);
+            if (status != 0)
+            {
+                information?.Dispose();
+                Native.Check(status);
+            }
+            if (information is not null) DisposeScope.Current?.Detach(information);
+            return (it, conv != 0, perfect != 0, fb, step, information);
         });
 
     /// <summary>
@@ -125,8 +141,11 @@ public static class Glm
         // One Gaussian Newton step from zero is the (weighted) least-squares solution.
         problem.WithWeights(w =>
         {
-            Native.Check(Native.dg_glm_newton(problem.X.Handle, zt.Handle, w, (int)Family.Gaussian, (int)Link.Identity,
-                0, 1, 0, beta.Handle, out _, out _, out _, out _, out _));
+            unsafe
+            {
+                Native.Check(Native.dg_glm_newton(problem.X.Handle, problem.Intercept ? 1 : 0, zt.Handle, w, (int)Family.Gaussian, (int)Link.Identity,
+                    0, 1, 0, beta.Handle, out _, out _, out _, out _, out _, null));
+            }
             return 0;
         });
         return beta;
@@ -265,7 +284,7 @@ public static class Glm
             BatchSize = options.BatchSize,
         };
         using var problem = GlmInput.Build(xs, ys, ws, family, link, effective);
-        GlmInput.CheckRank(problem);
+        GlmInput.CheckRank(problem, xs);
         return FromProblem(model, problem, effective, "model", (int)Math.Min(int.MaxValue, model.Optimizer?.Iterations ?? 0));
     }
 

@@ -102,8 +102,7 @@ internal static class GlmInput
         if (p == 0 && !o.FitIntercept) throw new ArgumentException("x has no columns and FitIntercept is false: nothing to fit", nameof(x));
         if (o.FeatureNames is { } names && names.Count != p)
             throw new ArgumentException($"FeatureNames has {names.Count} names but x has {p} columns", nameof(GlmOptions.FeatureNames));
-        CheckFinite(x, nameof(x));
-        CheckFinite(y, nameof(y));
+        CheckFinite(y, nameof(y));  // x is checked while it is copied (Design)
         if (weights is not null) CheckFinite(weights, nameof(weights));
 
         var classes = 1;
@@ -119,7 +118,7 @@ internal static class GlmInput
         for (var j = 0; j < p; j++) columns.Add(o.FeatureNames?[j] ?? $"x{j + 1}");
 
         var device = o.Device ?? Device.CPU;
-        var design = Design(x, o.FitIntercept, device);
+        var (data, pin) = View(x, device);
         Tensor? yt = null, wt = null;
         try
         {
@@ -127,37 +126,51 @@ internal static class GlmInput
             if (weights is not null) wt = Tensor.FromArray(weights, device);
             return new GlmProblem
             {
-                X = design, Y = yt, W = wt, YHost = y, WHost = weights, Family = family, Link = link,
+                X = data, Pin = pin, Y = yt, W = wt, YHost = y, WHost = weights, Family = family, Link = link,
                 Intercept = o.FitIntercept, ColumnNames = columns, Classes = classes, ClassNames = o.ClassNames,
             };
         }
         catch
         {
-            design.Dispose();
+            data.Dispose();
+            if (pin.IsAllocated) pin.Free();
             yt?.Dispose();
             wt?.Dispose();
             throw;
         }
     }
 
-    /// <summary>The design tensor [n, p(+1)] in one native copy, moved to the device when it is not the CPU.</summary>
-    public static unsafe Tensor Design(double[,] x, bool intercept, Device device)
+    /// <summary>
+    /// x as a tensor: on the CPU a view of the array itself, pinned until the problem is disposed (a million-row
+    /// design is never copied); on another device one bulk copy there.
+    /// </summary>
+    public static unsafe (Tensor Data, GCHandle Pin) View(double[,] x, Device device)
     {
-        TensorHandle h;
-        fixed (double* p = x)
+        var pin = GCHandle.Alloc(x, GCHandleType.Pinned);
+        try
         {
-            Native.Check(Native.dg_glm_design(p, x.GetLongLength(0), x.GetLongLength(1), intercept ? 1 : 0, out h));
+            Native.Check(Native.dg_glm_borrow((double*)pin.AddrOfPinnedObject(), x.GetLongLength(0), x.GetLongLength(1), out var h));
+            var view = new Tensor(h);
+            DisposeScope.Current?.Detach(view);
+            if (device == Device.CPU) return (view, pin);
+            Tensor moved;
+            using (view) moved = view.To(device);
+            DisposeScope.Current?.Detach(moved);
+            pin.Free();
+            return (moved, default);
         }
-        var t = new Tensor(h);
-        if (device == Device.CPU) return t;
-        using (t) return t.To(device);
+        catch
+        {
+            if (pin.IsAllocated) pin.Free();
+            throw;
+        }
     }
 
     /// <summary>
     /// Rejects a rank-deficient design, naming each column that is (numerically) a linear combination of the ones
     /// before it: a Cholesky pass over the column-scaled Gram matrix XᵀX.
     /// </summary>
-    public static void CheckRank(GlmProblem problem)
+    public static void CheckRank(GlmProblem problem, double[,] x)
     {
         var p = problem.Columns;
         double[,] gram;
@@ -165,12 +178,18 @@ internal static class GlmInput
         {
             // The Gaussian information at β = 0 without weights is exactly XᵀX.
             using var zero = Tensor.Zeros([p], DType.Float64, problem.X.Device);
-            Native.Check(Native.dg_glm_information(problem.X.Handle, problem.Y.Handle, IntPtr.Zero, (int)Family.Gaussian,
+            Native.Check(Native.dg_glm_information(problem.X.Handle, problem.Intercept ? 1 : 0, problem.Y.Handle, IntPtr.Zero, (int)Family.Gaussian,
                 (int)Link.Identity, 0, zero.Handle, out var s, out var i, out _));
             using var score = new Tensor(s);
             using var info = new Tensor(i);
             using var cpu = info.To(DType.Float64, Device.CPU);
             gram = cpu.ToArray2D<double>();
+        }
+        // XᵀX is finite exactly when x is (barring overflow): the search for the culprit runs only on failure.
+        if (gram.Cast<double>().Any(v => !double.IsFinite(v)))
+        {
+            CheckFinite(x, nameof(x));
+            throw new ArgumentException("x holds values so large that XᵀX overflows float64; rescale the columns", nameof(x));
         }
         var names = problem.ColumnNames;
         var problems = new List<string>();

@@ -1,15 +1,21 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Degenerate.Tensors;
 
 namespace Degenerate.Statistics;
 
 /// <summary>
-/// A validated GLM problem: the design (float64, constant column first when fitting an intercept) and the response
-/// as tensors on the solver's device, plus host copies of y and the weights for the statistics.
+/// A validated GLM problem: the data x (float64; on the CPU a view of the caller's pinned array, no copy) and the
+/// response as tensors on the solver's device, plus host copies of y and the weights for the statistics. The
+/// design is [1, x] when fitting an intercept: the native passes add the ones column implicitly.
 /// </summary>
 internal sealed class GlmProblem : IDisposable
 {
+    /// <summary>The data columns (without the ones column).</summary>
     public required Tensor X { get; init; }
+
+    /// <summary>Keeps the caller's array pinned while <see cref="X"/> views it.</summary>
+    public GCHandle Pin { get; init; }
     public required Tensor Y { get; init; }
     public Tensor? W { get; init; }
     public required double[] YHost { get; init; }
@@ -50,9 +56,17 @@ internal sealed class GlmProblem : IDisposable
 
     public void Dispose()
     {
-        X.Dispose();
+        X.Dispose();  // before unpinning: the tensor may view the pinned array
         Y.Dispose();
         W?.Dispose();
+        if (Pin.IsAllocated) Pin.Free();
+    }
+
+    /// <summary>The linear predictor Xβ ([n], or [n, k−1] for the multinomial family).</summary>
+    public Tensor LinearPredictor(Tensor beta)
+    {
+        Native.Check(Native.dg_glm_linear_predictor(X.Handle, Intercept ? 1 : 0, beta.Handle, out var h));
+        return new Tensor(h);
     }
 
     /// <summary>Shape of the coefficient tensor the native solver takes: [p] or [k−1, p].</summary>
@@ -78,7 +92,7 @@ internal sealed class GlmProblem : IDisposable
     public (Tensor Score, Tensor Information, double Kernel) Information(Tensor beta, bool observed) =>
         WithWeights(w =>
         {
-            Native.Check(Native.dg_glm_information(X.Handle, Y.Handle, w, (int)Family, (int)Link, observed ? 1 : 0,
+            Native.Check(Native.dg_glm_information(X.Handle, Intercept ? 1 : 0, Y.Handle, w, (int)Family, (int)Link, observed ? 1 : 0,
                 beta.Handle, out var s, out var i, out var ll));
             return (new Tensor(s), new Tensor(i), ll);
         });

@@ -12,7 +12,7 @@ namespace Degenerate.Statistics;
 internal static class GlmStatistics
 {
     public static GlmResult Compute(GlmProblem problem, Tensor beta, string method, int iterations, bool converged,
-        List<string> warnings, GlmOptions options)
+        List<string> warnings, GlmOptions options, Tensor? information = null)
     {
         var family = problem.Family;
         var n = (double)problem.Rows;
@@ -21,19 +21,19 @@ internal static class GlmStatistics
         var observed = options.ObservedInformation;
 
         double[] parameters;
-        double[,] information;
+        double[,] infoHost;
         using (var scope = new DisposeScope())
         {
-            var (score, info, _) = problem.Information(beta, observed);
+            var info = information ?? problem.Information(beta, observed).Information;
             parameters = beta.To(DType.Float64, Device.CPU).Reshape(-1).ToArray<double>();
-            information = info.To(DType.Float64, Device.CPU).ToArray2D<double>();
+            infoHost = info.To(DType.Float64, Device.CPU).ToArray2D<double>();
         }
 
         // Linear predictor on the host: [n] or [n, k−1].
         double[] eta;
         using (var scope = new DisposeScope())
         {
-            var e = family == Family.Multinomial ? problem.X.MatMul(beta.T()) : problem.X.MatMul(beta);
+            var e = problem.LinearPredictor(beta);
             eta = e.To(DType.Float64, Device.CPU).Reshape(-1).ToArray<double>();
         }
 
@@ -57,7 +57,7 @@ internal static class GlmStatistics
         var cov = new double[k, k];
         using (var scope = new DisposeScope())
         {
-            var info = Tensor.FromArray(information);
+            var info = Tensor.FromArray(infoHost);
             var chol = info.Cholesky();
             Tensor inverse;
             if (chol is not null) inverse = chol.CholeskyInverse();

@@ -109,4 +109,16 @@ public class GlmNewtonTests
         Assert.Equal("d:x3", r.ParamNames[11]);
         Close.All(f.Array("params"), r.Params, 1e-6, 1e-8, "mnlogit params with class names");
     }
+
+    [Fact]
+    public void Gamma_log_link_standard_errors_follow_the_chosen_information()
+    {
+        // Default: expected information, as statsmodels' GLM (IRLS) prints; ObservedInformation: statsmodels' Newton fit.
+        var f = GlmFixture.Load("gamma_log");
+        var observed = Glm.Fit(f.X, f.Y, Family.Gamma, Link.Log, new GlmOptions { ObservedInformation = true });
+        Close.All(f.Array("params"), observed.Params, 1e-6, 1e-8, "gamma log params");
+        Close.All(f.Array("bse_observed"), observed.Bse, 1e-5, 1e-10, "gamma log bse (observed information)");
+        var expected = Glm.Fit(f.X, f.Y, Family.Gamma, Link.Log);
+        Assert.True(Math.Abs(expected.Bse[1] - observed.Bse[1]) > 1e-4, "the two informations differ for a non-canonical link");
+    }
 }
