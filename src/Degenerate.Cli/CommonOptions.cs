@@ -1,0 +1,59 @@
+using System.CommandLine;
+using Degenerate.Statistics;
+
+namespace Degenerate.Cli;
+
+/// <summary>The data and model options that <c>glm</c> and <c>ladder</c> share, and their parsing into a <see cref="ModelSpec"/>.</summary>
+internal sealed class CommonOptions
+{
+    public Argument<string> DataArgument { get; } = new("DATA") { Description = "CSV file: a header line of column names, then one row per observation" };
+
+    public Option<string> TargetOption { get; } = new("--target", "-t") { Description = "the column to model (the response)", Required = true };
+
+    public Option<string?> FeaturesOption { get; } = new("--features", "-f") { Description = "comma-separated feature columns (default: every column but the target)" };
+
+    public Option<string?> LinkOption { get; } = new("--link") { Description = "identity, logit, log or inverse (default: the family's canonical link, as in statsmodels; the ladder uses log for gamma)" };
+
+    public Option<string> FamilyOption { get; }
+
+    public CommonOptions(bool familyRequired)
+    {
+        FamilyOption = new Option<string>("--family")
+        {
+            Description = "gaussian, binomial, poisson, gamma or multinomial",
+            Required = familyRequired,
+            DefaultValueFactory = familyRequired ? null! : _ => "gaussian",
+        };
+    }
+
+    public void AddTo(Command command)
+    {
+        command.Arguments.Add(DataArgument);
+        command.Options.Add(TargetOption);
+        command.Options.Add(FeaturesOption);
+        command.Options.Add(FamilyOption);
+        command.Options.Add(LinkOption);
+    }
+
+    /// <summary>Reads the options and the CSV file: the family and link, and the dataset they apply to.</summary>
+    public ModelSpec Read(ParseResult parse)
+    {
+        var family = Names.ParseFamily(parse.GetValue(FamilyOption)!);
+        var link = parse.GetValue(LinkOption) is { } l ? Names.ParseLink(l) : (Link?)null;
+        var table = CsvTable.Load(parse.GetValue(DataArgument)!);
+        var data = Dataset.From(table, parse.GetValue(TargetOption)!, parse.GetValue(FeaturesOption), family == Family.Multinomial, TargetDomain(family));
+        return new ModelSpec(table.Path, family, link, data);
+    }
+
+    // The values each family's likelihood is defined for, checked here so the message can name the row and column.
+    private static Func<double, string?>? TargetDomain(Family family) => family switch
+    {
+        Family.Binomial => v => v is >= 0 and <= 1 ? null : "is outside [0, 1]; the binomial family takes 0/1 outcomes or proportions",
+        Family.Poisson => v => v >= 0 ? null : "is negative; the poisson family takes counts >= 0",
+        Family.Gamma => v => v > 0 ? null : "is not positive; the gamma family takes values > 0",
+        _ => null,
+    };
+}
+
+/// <summary>What the user asked to model: the file, the family and link, and the data.</summary>
+internal sealed record ModelSpec(string Path, Family Family, Link? Link, Dataset Data);

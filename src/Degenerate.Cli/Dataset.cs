@@ -1,0 +1,134 @@
+using System.Globalization;
+
+namespace Degenerate.Cli;
+
+/// <summary>
+/// The numbers a model is fitted to, taken from a <see cref="CsvTable"/>: a feature matrix, and a target that is
+/// either numeric or, for a categorical target, class indices with the class names in sorted order.
+/// </summary>
+public sealed class Dataset
+{
+    private Dataset(string target, string[] features, double[,] x, double[] y, string[]? classes)
+    {
+        Target = target;
+        Features = features;
+        X = x;
+        Y = y;
+        ClassNames = classes;
+    }
+
+    /// <summary>The target column's name.</summary>
+    public string Target { get; }
+
+    /// <summary>The feature columns' names, in the order of the columns of <see cref="X"/>.</summary>
+    public IReadOnlyList<string> Features { get; }
+
+    /// <summary>Features, [rows, features].</summary>
+    public double[,] X { get; }
+
+    /// <summary>The target: its values, or class indices (0, 1, ...) for a categorical target.</summary>
+    public double[] Y { get; }
+
+    /// <summary>For a categorical target, the class labels by index (index 0 is the reference class); otherwise null.</summary>
+    public IReadOnlyList<string>? ClassNames { get; }
+
+    /// <summary>Number of rows.</summary>
+    public int Rows => Y.Length;
+
+    /// <summary>The target as class indices (categorical targets only).</summary>
+    public int[] ClassIndices => ClassNames is null
+        ? throw new InvalidOperationException("the target is not categorical")
+        : Y.Select(v => (int)v).ToArray();
+
+    /// <summary>
+    /// Picks the target and the features out of <paramref name="table"/>. <paramref name="features"/> is a
+    /// comma-separated list of column names, or null for every column but the target. A categorical target may hold
+    /// numbers or strings: its distinct labels are sorted (numerically when all are numbers, else ordinally) and
+    /// numbered from 0. Throws <see cref="UsageException"/> for unknown or repeated columns, non-numeric cells and a
+    /// constant target.
+    /// </summary>
+    /// <param name="table">The CSV file.</param>
+    /// <param name="target">The target column's name.</param>
+    /// <param name="features">Comma-separated feature names, or null for every other column.</param>
+    /// <param name="categoricalTarget">Whether the target holds class labels.</param>
+    /// <param name="targetDomain">For a numeric target, says what is wrong with a value the model cannot take (null when fine).</param>
+    public static Dataset From(CsvTable table, string target, string? features, bool categoricalTarget,
+        Func<double, string?>? targetDomain = null)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        if (string.IsNullOrWhiteSpace(target)) throw new UsageException("--target: give the name of the column to model");
+        var targetIndex = table.IndexOf(target, "--target");
+        var featureIndices = ResolveFeatures(table, target, targetIndex, features);
+
+        double[] y;
+        string[]? classes = null;
+        if (categoricalTarget) (y, classes) = Encode(table.Cells(targetIndex));
+        else y = table.Numbers(targetIndex, targetDomain);
+        CheckNotConstant(table, target, y, classes);
+
+        var x = new double[table.RowCount, featureIndices.Length];
+        for (var j = 0; j < featureIndices.Length; j++)
+        {
+            var column = table.Numbers(featureIndices[j]);
+            for (var i = 0; i < column.Length; i++) x[i, j] = column[i];
+        }
+        return new Dataset(target, featureIndices.Select(i => table.Columns[i]).ToArray(), x, y, classes);
+    }
+
+    private static int[] ResolveFeatures(CsvTable table, string target, int targetIndex, string? features)
+    {
+        if (features is null)
+        {
+            var rest = Enumerable.Range(0, table.Columns.Count).Where(i => i != targetIndex).ToArray();
+            if (rest.Length == 0)
+                throw new UsageException($"'{table.Path}' has only the target column '{target}': there are no feature columns");
+            return rest;
+        }
+        var names = features.Split(',').Select(n => n.Trim()).ToArray();
+        if (names.Any(n => n.Length == 0))
+            throw new UsageException($"--features: '{features}' has an empty name; give column names separated by commas, e.g. --features a,b");
+        var indices = new List<int>();
+        foreach (var name in names)
+        {
+            if (name == target) throw new UsageException($"--features: '{name}' is the target column; a feature cannot also be the target");
+            var index = table.IndexOf(name, "--features");
+            if (indices.Contains(index)) throw new UsageException($"--features: column '{name}' is listed twice");
+            indices.Add(index);
+        }
+        return indices.ToArray();
+    }
+
+    // Class labels to indices in sorted order, so the first label is the reference class (statsmodels' MNLogit).
+    private static (double[] Indices, string[] Classes) Encode(string[] cells)
+    {
+        var distinct = cells.Distinct(StringComparer.Ordinal).ToArray();
+        var numeric = distinct.All(c => double.TryParse(c, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+        var sorted = numeric
+            ? distinct.OrderBy(c => double.Parse(c, NumberStyles.Float, CultureInfo.InvariantCulture)).ThenBy(c => c, StringComparer.Ordinal).ToArray()
+            : distinct.OrderBy(c => c, StringComparer.Ordinal).ToArray();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < sorted.Length; i++) index[sorted[i]] = i;
+        return (cells.Select(c => (double)index[c]).ToArray(), sorted);
+    }
+
+    private static void CheckNotConstant(CsvTable table, string target, double[] y, string[]? classes)
+    {
+        if (y.Any(v => v != y[0])) return;
+        var value = classes is not null ? classes[0] : y[0].ToString("R", CultureInfo.InvariantCulture);
+        throw new UsageException(
+            $"target column '{target}' in '{table.Path}' is constant (all {y.Length} rows are {value}); a model needs at least two distinct values");
+    }
+
+    /// <summary>The rows in <paramref name="order"/> (a permutation or a subset of row numbers).</summary>
+    public Dataset Select(IReadOnlyList<int> order)
+    {
+        var x = new double[order.Count, Features.Count];
+        var y = new double[order.Count];
+        for (var i = 0; i < order.Count; i++)
+        {
+            for (var j = 0; j < Features.Count; j++) x[i, j] = X[order[i], j];
+            y[i] = Y[order[i]];
+        }
+        return new Dataset(Target, Features.ToArray(), x, y, ClassNames?.ToArray());
+    }
+}

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Degenerate.Statistics;
+
+namespace Degenerate.Cli;
+
+/// <summary>
+/// <c>degenerate glm DATA.csv --target COL --family F [--features A,B] [--link L] [--solver S] [--json]</c>: fits the
+/// GLM by maximum likelihood and prints statsmodels' summary, or with <c>--json</c> every statistic keyed by
+/// statsmodels' attribute names.
+/// </summary>
+internal static class GlmCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var common = new CommonOptions(familyRequired: true);
+        var solver = new Option<string>("--solver") { Description = "newton, lbfgs or adam", DefaultValueFactory = _ => "newton" };
+        var json = new Option<bool>("--json") { Description = "print every statistic as JSON, keyed by statsmodels' names (params, bse, llf, ...)" };
+        var noIntercept = new Option<bool>("--no-intercept") { Description = "fit without a constant term" };
+        var maxIterations = new Option<int?>("--max-iterations") { Description = "iteration limit of the solver (default: the library's)" };
+        var tolerance = new Option<double?>("--tolerance") { Description = "convergence tolerance of the solver (default: the library's)" };
+        var timing = new Option<bool>("--timing") { Description = "also write the fit's wall time to stderr ('fit_seconds: S ...'), for benchmarks" };
+        var repeat = new Option<int>("--repeat") { Description = "fit this many times (with --timing: one time per fit; the first includes one-off start-up costs)", DefaultValueFactory = _ => 1 };
+
+        var command = new Command("glm", "Fit a generalized linear model and print statsmodels' summary (or --json).");
+        common.AddTo(command);
+        command.Options.Add(solver);
+        command.Options.Add(json);
+        command.Options.Add(noIntercept);
+        command.Options.Add(maxIterations);
+        command.Options.Add(tolerance);
+        command.Options.Add(timing);
+        command.Options.Add(repeat);
+        command.SetAction(parse => CliApp.Guard(stderr, () =>
+        {
+            var fits = parse.GetValue(repeat);
+            if (fits <= 0) throw new UsageException($"--repeat: must be a positive integer, got {fits}");
+            var chosenSolver = Names.ParseSolver(parse.GetValue(solver)!);
+            if (parse.GetValue(maxIterations) is { } m && m <= 0)
+                throw new UsageException($"--max-iterations: must be a positive integer, got {m}");
+            if (parse.GetValue(tolerance) is { } t && !(t > 0))
+                throw new UsageException($"--tolerance: must be a positive number, got {t.ToString(CultureInfo.InvariantCulture)}");
+            var spec = common.Read(parse);
+            var defaults = new GlmOptions();
+            var options = new GlmOptions
+            {
+                Solver = chosenSolver,
+                FitIntercept = !parse.GetValue(noIntercept),
+                FeatureNames = spec.Data.Features.ToArray(),
+                ClassNames = spec.Data.ClassNames?.ToArray(),
+                MaxIterations = parse.GetValue(maxIterations) ?? defaults.MaxIterations,
+                Tolerance = parse.GetValue(tolerance) ?? defaults.Tolerance,
+            };
+            GlmResult? result = null;
+            var seconds = new List<double>();
+            for (var i = 0; i < fits; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                result = Glm.Fit(spec.Data.X, spec.Data.Y, spec.Family, spec.Link, options);
+                seconds.Add(clock.Elapsed.TotalSeconds);
+            }
+            if (parse.GetValue(timing))
+                stderr.WriteLine("fit_seconds: " + string.Join(" ", seconds.Select(s => s.ToString("R", CultureInfo.InvariantCulture))));
+            var text = parse.GetValue(json) ? result!.ToJson() : result!.Summary(spec.Data.Target);
+            stdout.Write(text.EndsWith('\n') ? text : text + Environment.NewLine);
+            return 0;
+        }));
+        return command;
+    }
+}
