@@ -21,6 +21,7 @@ using dg::T;
 namespace {
 
 constexpr int64_t kBlasWork = 1 << 15;
+constexpr int64_t kPrefetch = 8;
 
 template <class S>
 at::Tensor view(S* data, int64_t rows, int64_t cols) {
@@ -37,17 +38,23 @@ void gemm(const S* a, const S* b, S* c, int64_t m, int64_t k, int64_t n, bool tr
     at::mm_out(C, A, B);
     return;
   }
+  // Dot products with four running sums (independent chains, so the adds overlap); each sum stays in a register.
+  const int64_t as_i = trans_a ? 1 : k, as_p = trans_a ? m : 1;
+  const int64_t bs_p = trans_b ? 1 : n, bs_j = trans_b ? k : 1;
   for (int64_t i = 0; i < m; ++i) {
-    S* ci = c + i * n;
-    for (int64_t j = 0; j < n; ++j) ci[j] = 0;
-    for (int64_t p = 0; p < k; ++p) {
-      const S aip = trans_a ? a[p * m + i] : a[i * k + p];
-      if (trans_b) {
-        for (int64_t j = 0; j < n; ++j) ci[j] += aip * b[j * k + p];
-      } else {
-        const S* bp = b + p * n;
-        for (int64_t j = 0; j < n; ++j) ci[j] += aip * bp[j];
+    const S* ai = a + i * as_i;
+    for (int64_t j = 0; j < n; ++j) {
+      const S* bj = b + j * bs_j;
+      S s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      int64_t p = 0;
+      for (; p + 4 <= k; p += 4) {
+        s0 += ai[p * as_p] * bj[p * bs_p];
+        s1 += ai[(p + 1) * as_p] * bj[(p + 1) * bs_p];
+        s2 += ai[(p + 2) * as_p] * bj[(p + 2) * bs_p];
+        s3 += ai[(p + 3) * as_p] * bj[(p + 3) * bs_p];
       }
+      for (; p < k; ++p) s0 += ai[p * as_p] * bj[p * bs_p];
+      c[i * n + j] = (s0 + s1) + (s2 + s3);
     }
   }
 }
@@ -227,6 +234,11 @@ double fit_epoch(dg::Optimizer& opt, const Layout& net, int32_t loss, const at::
     const S* ys;
     if (P) {
       for (int64_t r = 0; r < n; ++r) {
+        // Rows come from anywhere in the data: ask for the rows a few places ahead while copying this one.
+        if (r + kPrefetch < n) {
+          const S* ahead = X + P[start + r + kPrefetch] * width;
+          for (int64_t off = 0; off < width; off += 64 / static_cast<int64_t>(sizeof(S))) __builtin_prefetch(ahead + off);
+        }
         const int64_t src = P[start + r];
         std::memcpy(&xb[r * width], X + src * width, sizeof(S) * width);
         std::memcpy(&yb[r * classes], Y + src * classes, sizeof(S) * classes);
@@ -266,8 +278,10 @@ double fit_epoch(dg::Optimizer& opt, const Layout& net, int32_t loss, const at::
         const int64_t e = r * classes + j;
         if (loss == DG_LOSS_BCE_LOGITS) {
           const S zz = zl[e], yy = ys[e];
-          per_sample += std::max(zz, S(0)) - zz * yy + std::log1p(std::exp(-std::abs(zz)));
-          d[e] = (sigmoid(zz) - yy) * scale;
+          const S ez = std::exp(-std::abs(zz));  // shared by the loss and the sigmoid
+          per_sample += std::max(zz, S(0)) - zz * yy + std::log1p(ez);
+          const S p = zz >= 0 ? S(1) / (S(1) + ez) : ez / (S(1) + ez);
+          d[e] = (p - yy) * scale;
         } else {
           const S diff = a[L - 1][e] - ys[e];
           per_sample += diff * diff;
