@@ -163,6 +163,27 @@ DG_API dg_status dg_plan_fit_epoch(dg_optimizer opt, const int32_t* activations,
 DG_API dg_status dg_plan_predict(const dg_tensor* params, int32_t nparams, const int32_t* activations,
                                  const int32_t* has_bias, int32_t nlayers, dg_tensor x, int64_t chunk, dg_tensor* out);
 
+/* ---- glm.cpp: exact solvers for generalized linear models (float64) ---- */
+enum { DG_FAMILY_GAUSSIAN = 0, DG_FAMILY_BINOMIAL, DG_FAMILY_POISSON, DG_FAMILY_GAMMA, DG_FAMILY_MULTINOMIAL };
+enum { DG_LINK_IDENTITY = 0, DG_LINK_LOGIT, DG_LINK_LOG, DG_LINK_INVERSE };
+/* Copies a row-major [rows, cols] array into a new float64 CPU tensor, with a leading column of ones when
+   intercept != 0 (one copy, no intermediate). */
+DG_API dg_status dg_glm_design(const double* data, int64_t rows, int64_t cols, int32_t intercept, dg_tensor* out);
+/* At coefficients beta ([p], or [k-1, p] class-major for the multinomial family with y holding class indices), in
+   one pass over x [n, p] (float64): score = dl/dbeta, information = -d2l/dbeta2 (observed when observed != 0, else
+   expected), loglik = the log-likelihood kernel (terms free of beta and of the scale dropped), all at unit scale.
+   weights: [n] or NULL (binomial: trials, with y the proportion of successes). */
+DG_API dg_status dg_glm_information(dg_tensor x, dg_tensor y, dg_tensor weights, int32_t family, int32_t link,
+                                    int32_t observed, dg_tensor beta, dg_tensor* score, dg_tensor* information,
+                                    double* loglik);
+/* Newton iterations (Fisher scoring for non-canonical links) updating beta in place from its current value; stops
+   when max|step| <= tol (converged = 1), after max_iter, on a non-finite step, or when a binomial/multinomial model
+   predicts every observation exactly (perfect_prediction = 1). ridge is added to the information's diagonal;
+   fallbacks counts steps solved by least squares because the information was not positive definite. */
+DG_API dg_status dg_glm_newton(dg_tensor x, dg_tensor y, dg_tensor weights, int32_t family, int32_t link, double tol,
+                               int32_t max_iter, double ridge, dg_tensor beta, int32_t* iterations, int32_t* converged,
+                               int32_t* perfect_prediction, int32_t* fallbacks, double* max_step);
+
 #ifdef __cplusplus
 }
 #endif

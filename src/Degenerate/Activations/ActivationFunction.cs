@@ -17,7 +17,7 @@ public abstract class ActivationFunction
 
     /// <summary>The names <see cref="Get"/> accepts.</summary>
     public static IReadOnlyList<string> Names { get; } =
-        ["linear", "sigmoid", "softmax", "relu", "tanh", "exponential", "softplus", "elu", "gelu"];
+        ["linear", "sigmoid", "softmax", "relu", "tanh", "exponential", "softplus", "elu", "gelu", "inverse"];
 
     /// <summary>Looks an activation up by its Keras name.</summary>
     public static ActivationFunction Get(string name) => (name ?? "linear").Trim().ToLowerInvariant() switch
@@ -31,6 +31,7 @@ public abstract class ActivationFunction
         "softplus" => new Softplus(),
         "elu" => new Elu(),
         "gelu" => new Gelu(),
+        "inverse" or "reciprocal" => new Inverse(),
         _ => throw new ArgumentException(
             $"unknown activation '{name}'; expected one of: {string.Join(", ", Names)}", nameof(name)),
     };

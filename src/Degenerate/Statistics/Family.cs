@@ -1,0 +1,20 @@
+namespace Degenerate.Statistics;
+
+/// <summary>The response distribution of a generalized linear model (statsmodels' <c>families</c>).</summary>
+public enum Family
+{
+    /// <summary>Normal response; with the identity link this is ordinary least squares.</summary>
+    Gaussian,
+
+    /// <summary>0/1 outcomes, or proportions of successes out of a number of trials (logistic regression).</summary>
+    Binomial,
+
+    /// <summary>Counts (Poisson regression).</summary>
+    Poisson,
+
+    /// <summary>Positive continuous response with constant coefficient of variation.</summary>
+    Gamma,
+
+    /// <summary>One of k classes (multinomial logit, the first class the reference, as statsmodels' MNLogit).</summary>
+    Multinomial,
+}

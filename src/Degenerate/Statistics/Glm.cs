@@ -1,0 +1,300 @@
+using System.Globalization;
+using Degenerate.Activations;
+using Degenerate.Initializers;
+using Degenerate.Layers;
+using Degenerate.Losses;
+using Degenerate.Models;
+using Degenerate.Tensors;
+
+namespace Degenerate.Statistics;
+
+/// <summary>
+/// Generalized linear models with statsmodels' statistics, fitted exactly (native Newton/IRLS, or L-BFGS) or read
+/// from a trained one-layer network: Dense(1) + MSE is OLS, sigmoid + binary cross-entropy logistic regression,
+/// softmax + (sparse) categorical cross-entropy the multinomial logit, exponential + Poisson Poisson regression,
+/// exponential or inverse + Gamma loss Gamma regression. See docs/glm.md.
+/// </summary>
+/// <example><code>
+/// var result = Glm.Fit(x, y, Family.Binomial);              // logistic regression, intercept added
+/// Console.WriteLine(result.Summary());
+/// File.WriteAllText("fit.json", result.ToJson());
+/// </code></example>
+public static class Glm
+{
+    /// <summary>statsmodels' ridge on the Newton Hessian's diagonal (<c>ridge_factor</c>).</summary>
+    public const double Ridge = 1e-10;
+
+    /// <summary>
+    /// Fits a GLM by maximum likelihood. <paramref name="y"/>: the response (Binomial: 0/1 or a proportion of
+    /// successes, with <paramref name="weights"/> the numbers of trials; Multinomial: class indices 0..k−1).
+    /// <paramref name="weights"/>: trials for the Binomial family, variance (prior) weights for the others.
+    /// </summary>
+    /// <exception cref="ArgumentException">Bad input: mismatched lengths, NaN or infinite values (the argument, row and
+    /// column are named), responses outside the family's domain, or a rank-deficient design (the columns are named).</exception>
+    public static GlmResult Fit(double[,] x, double[] y, Family family, Link? link = null, GlmOptions? options = null,
+        double[]? weights = null)
+    {
+        options ??= new GlmOptions();
+        GlmInput.CheckOptions(options);
+        var resolved = GlmInput.ResolveLink(family, link);
+        using var problem = GlmInput.Build(x, y, weights, family, resolved, options);
+        GlmInput.CheckRank(problem);
+        return options.Solver switch
+        {
+            Solver.Newton => FitNewton(problem, options),
+            Solver.LBFGS => FitLbfgs(problem, options),
+            Solver.Adam => FitAdam(x, y, weights, problem, options),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Solver, "unknown solver"),
+        };
+    }
+
+    /// <summary>
+    /// Fits a Binomial GLM to a two-column target: successes in column 0, failures in column 1 (statsmodels' form).
+    /// Equivalent to proportions successes/(successes + failures) with the totals as trials.
+    /// </summary>
+    public static GlmResult Fit(double[,] x, double[,] y, Family family, Link? link = null, GlmOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(y);
+        if (family != Family.Binomial)
+            throw new ArgumentException($"a two-column (successes, failures) target needs the Binomial family, not {family}", nameof(family));
+        if (y.GetLength(1) != 2)
+            throw new ArgumentException($"y has {y.GetLength(1)} columns; a binomial count target has 2 (successes, failures)", nameof(y));
+        GlmInput.CheckFinite(y, nameof(y));
+        var n = y.GetLength(0);
+        var proportion = new double[n];
+        var trials = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            double s = y[i, 0], f = y[i, 1];
+            if (s < 0 || f < 0)
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"y row {i} = ({s}, {f}): successes and failures must be >= 0"), nameof(y));
+            trials[i] = s + f;
+            proportion[i] = trials[i] > 0 ? s / trials[i] : 0;
+        }
+        return Fit(x, proportion, family, link, options, trials);
+    }
+
+    // ------------------------------------------------------------------ Newton
+
+    private static GlmResult FitNewton(GlmProblem problem, GlmOptions options)
+    {
+        var warnings = new List<string>();
+        using var beta = StartingValues(problem);
+        var (iterations, converged, perfect, fallbacks, maxStep) =
+            Newton(problem, beta, options.Tolerance, options.MaxIterations);
+        if (perfect)
+            warnings.Add("Perfect separation detected: every observation is predicted exactly, so the maximum-likelihood " +
+                         "coefficients are infinite; the reported coefficients are where Newton stopped and their " +
+                         "standard errors, tests and intervals are not meaningful (statsmodels 0.13 raises PerfectSeparationError).");
+        else if (!converged)
+            warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                $"Newton did not converge in {iterations} iterations (last max |step| = {maxStep:G3}, tolerance {options.Tolerance:G3})."));
+        if (fallbacks > 0)
+            warnings.Add($"The information matrix was not positive definite in {fallbacks} Newton step(s); least-squares steps were used.");
+        return GlmStatistics.Compute(problem, beta, "Newton", iterations, converged && !perfect, warnings, options);
+    }
+
+    internal static (int Iterations, bool Converged, bool Perfect, int Fallbacks, double MaxStep) Newton(
+        GlmProblem problem, Tensor beta, double tolerance, int maxIterations) =>
+        problem.WithWeights(w =>
+        {
+            Native.Check(Native.dg_glm_newton(problem.X.Handle, problem.Y.Handle, w, (int)problem.Family, (int)problem.Link,
+                tolerance, maxIterations, Ridge, beta.Handle, out var it, out var conv, out var perfect, out var fb, out var step));
+            return (it, conv != 0, perfect != 0, fb, step);
+        });
+
+    /// <summary>
+    /// Zeros (statsmodels' Logit/MNLogit start) for the Gaussian, Binomial and Multinomial families; for Poisson and
+    /// Gamma, where η = 0 may be outside the link's domain, the least-squares fit of g(μ₀) with μ₀ = (y + ȳ)/2
+    /// (statsmodels' IRLS start).
+    /// </summary>
+    private static Tensor StartingValues(GlmProblem problem)
+    {
+        var beta = Tensor.Zeros(problem.BetaShape, DType.Float64, problem.X.Device);
+        if (problem.Family is not (Family.Poisson or Family.Gamma)) return beta;
+        var y = problem.YHost;
+        var mean = y.Average();
+        var z = new double[y.Length];
+        for (var i = 0; i < y.Length; i++)
+        {
+            var mu0 = (y[i] + mean) / 2;
+            z[i] = problem.Link == Link.Log ? Math.Log(mu0) : 1 / mu0;
+        }
+        using var zt = Tensor.FromArray(z, problem.X.Device);
+        // One Gaussian Newton step from zero is the (weighted) least-squares solution.
+        problem.WithWeights(w =>
+        {
+            Native.Check(Native.dg_glm_newton(problem.X.Handle, zt.Handle, w, (int)Family.Gaussian, (int)Link.Identity,
+                0, 1, 0, beta.Handle, out _, out _, out _, out _, out _));
+            return 0;
+        });
+        return beta;
+    }
+
+    // ------------------------------------------------------------------ L-BFGS
+
+    private static GlmResult FitLbfgs(GlmProblem problem, GlmOptions options)
+    {
+        throw new NotSupportedException("the L-BFGS solver is not available yet; use Solver.Newton");
+    }
+
+    // ------------------------------------------------------------------ Adam (a network, then FromModel)
+
+    private static GlmResult FitAdam(double[,] x, double[] y, double[]? weights, GlmProblem problem, GlmOptions options)
+    {
+        var (units, activation, loss) = NetworkFor(problem);
+        var mean = problem.YHost.Average();
+        // Start at the intercept-only fit (kernel zero, bias g(ȳ)) so every link starts inside its domain.
+        var bias = problem.Family switch
+        {
+            Family.Binomial => Math.Log(Math.Clamp(mean, 1e-3, 1 - 1e-3) / (1 - Math.Clamp(mean, 1e-3, 1 - 1e-3))),
+            Family.Poisson or Family.Gamma when problem.Link == Link.Log => Math.Log(mean),
+            Family.Gamma => 1 / mean,
+            Family.Gaussian => mean,
+            _ => 0,
+        };
+        using var model = new Sequential(new Dense(units, activation, useBias: problem.Intercept, inputDim: x.GetLength(1),
+            kernelInitializer: new Zeros(), biasInitializer: new Constant(bias)));
+        model.DType = DType.Float64;
+        if (options.Device is { } device) model.Device = device;
+        model.Compile(new Optimizers.Adam(options.LearningRate), loss);
+        Data yData = problem.Family == Family.Multinomial ? y.Select(v => (int)v).ToArray() : y;
+        model.Fit(x, yData, epochs: options.Epochs, batchSize: options.BatchSize, verbose: 0,
+            sampleWeight: weights is null ? null : (Data?)weights);
+        return FromProblem(model, problem, options, "Adam", options.Epochs);
+    }
+
+    private static (int Units, ActivationFunction? Activation, Loss Loss) NetworkFor(GlmProblem problem) => problem.Family switch
+    {
+        Family.Gaussian => (1, null, new MeanSquaredError()),
+        Family.Binomial => (1, new Sigmoid(), new BinaryCrossentropy()),
+        Family.Poisson => (1, new Exponential(), new Poisson()),
+        Family.Gamma => (1, problem.Link == Link.Log ? new Exponential() : new Inverse(), new Gamma()),
+        Family.Multinomial => (problem.Classes, new Softmax(), new SparseCategoricalCrossentropy()),
+        _ => throw new ArgumentOutOfRangeException(nameof(problem), problem.Family, "unknown family"),
+    };
+
+    // ------------------------------------------------------------------ reading a trained network
+
+    /// <summary>
+    /// The GLM statistics at the weights of a trained one-layer network: a <see cref="Sequential"/> holding one
+    /// <see cref="Dense"/> layer (optionally followed by an <see cref="Activation"/> layer), compiled with a loss. The
+    /// family and link come from the final activation and the loss (see the class remarks); the intercept is the
+    /// bias (present when the layer uses one). Softmax weights are reported as differences from class 0
+    /// (statsmodels' MNLogit parameterization), since softmax is unchanged by adding one vector to every class.
+    /// </summary>
+    /// <exception cref="ArgumentException">The model is not a one-layer GLM, or the data do not fit it.</exception>
+    public static GlmResult FromModel(Model model, Data x, Data y, GlmOptions? options = null, Data? weights = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        options ??= new GlmOptions();
+        GlmInput.CheckOptions(options);
+        var (dense, family, link) = Identify(model);
+        if (!model.Built) throw new ArgumentException("the model has no weights yet: Fit or Build it first", nameof(model));
+        double[,] xs;
+        double[] ys;
+        double[]? ws = null;
+        using (var scope = new DisposeScope())
+        {
+            if (x.IsEmpty) throw new ArgumentException("x is empty", nameof(x));
+            xs = x.ToTensor(DType.Float64, Device.CPU, asMatrix: true).ToArray2D<double>();
+            if (y.IsEmpty) throw new ArgumentException("y is empty", nameof(y));
+            var yt = y.ToTensor(DType.Float64, Device.CPU, asMatrix: true);
+            if (family == Family.Multinomial && yt.Size(1) == dense.Units && dense.Units > 1)
+                yt = yt.ArgMax(1).To(DType.Float64);  // one-hot (categorical cross-entropy) targets to class indices
+            else if (yt.Size(1) != 1)
+                throw new ArgumentException($"y has shape {yt.ShapeString}; expected one column (or one-hot [n, {dense.Units}] for softmax)", nameof(y));
+            ys = yt.Reshape(-1).ToArray<double>();
+            if (weights is { } w) ws = w.ToTensor(DType.Float64, Device.CPU, asMatrix: false).Reshape(-1).ToArray<double>();
+        }
+        if (xs.GetLength(1) != dense.InputDim)
+            throw new ArgumentException($"x has {xs.GetLength(1)} columns but the model's Dense layer takes {dense.InputDim}", nameof(x));
+        var classNames = options.ClassNames;
+        if (family == Family.Multinomial && classNames is null)
+            classNames = Enumerable.Range(0, dense.Units).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        var effective = new GlmOptions
+        {
+            Solver = options.Solver, FitIntercept = dense.UseBias, FeatureNames = options.FeatureNames, ClassNames = classNames,
+            Tolerance = options.Tolerance, MaxIterations = options.MaxIterations, Logger = options.Logger,
+            Device = options.Device, ObservedInformation = options.ObservedInformation,
+            UseTDistribution = options.UseTDistribution, Epochs = options.Epochs, LearningRate = options.LearningRate,
+            BatchSize = options.BatchSize,
+        };
+        using var problem = GlmInput.Build(xs, ys, ws, family, link, effective);
+        GlmInput.CheckRank(problem);
+        return FromProblem(model, problem, effective, "model", (int)Math.Min(int.MaxValue, model.Optimizer?.Iterations ?? 0));
+    }
+
+    private static (Dense Dense, Family Family, Link Link) Identify(Model model)
+    {
+        var layers = model.Layers;
+        if (layers.Count is < 1 or > 2 || layers[0] is not Dense dense || (layers.Count == 2 && (layers[1] is not Activation || dense.Activation is not null)))
+            throw new ArgumentException(
+                $"a GLM is one Dense layer (optionally followed by an Activation layer); the model has {string.Join(", ", layers)}", nameof(model));
+        var activation = layers.Count == 2 ? ((Activation)layers[1]).Function : dense.Activation;
+        if (activation is Linear) activation = null;
+        var loss = model.Loss ?? throw new ArgumentException("the model is not compiled: its loss decides the family", nameof(model));
+        (Family, Link)? pair = (activation, loss) switch
+        {
+            (null, MeanSquaredError) => (Family.Gaussian, Link.Identity),
+            (Sigmoid, BinaryCrossentropy { FromLogits: false }) or (null, BinaryCrossentropy { FromLogits: true }) => (Family.Binomial, Link.Logit),
+            (Softmax, CategoricalCrossentropy { FromLogits: false }) or (null, CategoricalCrossentropy { FromLogits: true }) => (Family.Multinomial, Link.Logit),
+            (Softmax, SparseCategoricalCrossentropy { FromLogits: false }) or (null, SparseCategoricalCrossentropy { FromLogits: true }) => (Family.Multinomial, Link.Logit),
+            (Exponential, Poisson) => (Family.Poisson, Link.Log),
+            (Exponential, Gamma) => (Family.Gamma, Link.Log),
+            (Inverse, Gamma) => (Family.Gamma, Link.Inverse),
+            _ => null,
+        };
+        if (pair is not { } p)
+            throw new ArgumentException(
+                $"activation '{activation?.Name ?? "linear"}' with loss '{loss.Name}' is not a GLM; expected linear + mse, " +
+                "sigmoid + binary_crossentropy, softmax + (sparse_)categorical_crossentropy, exponential + poisson, " +
+                "exponential + gamma or inverse + gamma", nameof(model));
+        var units = p.Item1 == Family.Multinomial ? dense.Units : 1;
+        if (dense.Units != units || (p.Item1 == Family.Multinomial && units < 2))
+            throw new ArgumentException($"the Dense layer has {dense.Units} unit(s); a {p.Item1} GLM needs {(p.Item1 == Family.Multinomial ? "k >= 2 (one per class)" : "1")}", nameof(model));
+        return (dense, p.Item1, p.Item2);
+    }
+
+    // Coefficients from the layer's weights (multinomial: differences from class 0), then the statistics there, with
+    // a check that the weights are at the maximum: the Newton step from them must be negligible.
+    private static GlmResult FromProblem(Model model, GlmProblem problem, GlmOptions options, string method, int iterations)
+    {
+        var dense = (Dense)model.Layers[0];
+        double[,] kernel;
+        double[]? bias;
+        using (var scope = new DisposeScope())
+        {
+            kernel = dense.Kernel!.Detach().To(DType.Float64, Device.CPU).ToArray2D<double>();
+            bias = dense.Bias?.Detach().To(DType.Float64, Device.CPU).ToArray<double>();
+        }
+        var p = kernel.GetLength(0);
+        var m = problem.Equations;
+        var values = new double[m * problem.Columns];
+        for (var e = 0; e < m; e++)
+        {
+            var j = problem.Family == Family.Multinomial ? e + 1 : 0;
+            var offset = e * problem.Columns;
+            var c = 0;
+            if (bias is not null) values[offset + c++] = bias[j] - (problem.Family == Family.Multinomial ? bias[0] : 0);
+            for (var f = 0; f < p; f++) values[offset + c++] = kernel[f, j] - (problem.Family == Family.Multinomial ? kernel[f, 0] : 0);
+        }
+        var warnings = new List<string>();
+        using var beta = Tensor.FromArray(values, problem.BetaShape, problem.X.Device);
+        double largest;
+        using (var scope = new DisposeScope())
+        {
+            var (score, info, _) = problem.Information(beta, false);
+            var step = info.PseudoInverse().MatMul(score.Unsqueeze(1));
+            largest = step.AbsMax().Item();
+        }
+        var threshold = Math.Sqrt(options.Tolerance);
+        var stationary = largest <= threshold;
+        if (!stationary)
+            warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                $"The weights are not at the maximum likelihood: a Newton step from them changes a coefficient by {largest:G3} " +
+                $"(more than {threshold:G3}); train longer or with an exact solver (Newton) before reading the statistics."));
+        return GlmStatistics.Compute(problem, beta, method, iterations, stationary, warnings, options);
+    }
+}

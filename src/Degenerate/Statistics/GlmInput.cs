@@ -1,0 +1,228 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Degenerate.Tensors;
+
+namespace Degenerate.Statistics;
+
+/// <summary>Checks the user's arrays and turns them into a <see cref="GlmProblem"/>.</summary>
+internal static class GlmInput
+{
+    private static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    public static void CheckOptions(GlmOptions o)
+    {
+        if (!(o.Tolerance > 0) || !double.IsFinite(o.Tolerance))
+            throw new ArgumentOutOfRangeException(nameof(GlmOptions.Tolerance), o.Tolerance, "Tolerance must be a finite value > 0");
+        if (o.MaxIterations <= 0)
+            throw new ArgumentOutOfRangeException(nameof(GlmOptions.MaxIterations), o.MaxIterations, "MaxIterations must be > 0");
+        if (o.Epochs <= 0) throw new ArgumentOutOfRangeException(nameof(GlmOptions.Epochs), o.Epochs, "Epochs must be > 0");
+        if (o.BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(GlmOptions.BatchSize), o.BatchSize, "BatchSize must be > 0");
+        if (!(o.LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(GlmOptions.LearningRate), o.LearningRate, "LearningRate must be > 0");
+    }
+
+    public static Link ResolveLink(Family family, Link? link)
+    {
+        var resolved = link ?? family switch
+        {
+            Family.Gaussian => Link.Identity,
+            Family.Binomial or Family.Multinomial => Link.Logit,
+            Family.Poisson => Link.Log,
+            Family.Gamma => Link.Inverse,
+            _ => throw new ArgumentOutOfRangeException(nameof(family), family, "unknown family"),
+        };
+        var ok = (family, resolved) switch
+        {
+            (Family.Gaussian, Link.Identity) or (Family.Binomial, Link.Logit) or (Family.Poisson, Link.Log)
+                or (Family.Gamma, Link.Log) or (Family.Gamma, Link.Inverse) or (Family.Multinomial, Link.Logit) => true,
+            _ => false,
+        };
+        if (!ok)
+            throw new ArgumentException(
+                $"link {resolved} is not supported with family {family}; supported: Gaussian/Identity, Binomial/Logit, " +
+                "Poisson/Log, Gamma/Log, Gamma/Inverse, Multinomial/Logit", nameof(link));
+        return resolved;
+    }
+
+    /// <summary>Throws naming the argument, row and column of the first NaN or infinity.</summary>
+    public static void CheckFinite(double[,] x, string argument)
+    {
+        var cols = x.GetLength(1);
+        var flat = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<byte, double>(ref MemoryMarshal.GetArrayDataReference(x)), x.Length);
+        for (var i = 0; i < flat.Length; i++)
+        {
+            if (!double.IsFinite(flat[i]))
+                throw new ArgumentException(
+                    $"{argument} contains a non-finite value ({F(flat[i])}) at row {i / cols}, column {i % cols}", argument);
+        }
+    }
+
+    public static void CheckFinite(double[] v, string argument)
+    {
+        for (var i = 0; i < v.Length; i++)
+        {
+            if (!double.IsFinite(v[i]))
+                throw new ArgumentException($"{argument} contains a non-finite value ({F(v[i])}) at row {i}", argument);
+        }
+    }
+
+    public static void CheckResponse(Family family, double[] y, double[]? weights, int classes, string argument)
+    {
+        for (var i = 0; i < y.Length; i++)
+        {
+            var v = y[i];
+            var bad = family switch
+            {
+                Family.Binomial => v < 0 || v > 1 ? "must lie in [0, 1] (a 0/1 outcome or a proportion of successes)" : null,
+                Family.Poisson => v < 0 ? "must be a count >= 0" : null,
+                Family.Gamma => v <= 0 ? "must be > 0" : null,
+                Family.Multinomial => v < 0 || v >= classes || v != Math.Floor(v)
+                    ? $"must be a class index 0..{classes - 1}" : null,
+                _ => null,
+            };
+            if (bad is not null) throw new ArgumentException($"{argument}[{i}] = {F(v)}: the {family} family's response {bad}", argument);
+        }
+        if (weights is null) return;
+        for (var i = 0; i < weights.Length; i++)
+        {
+            if (weights[i] < 0) throw new ArgumentException($"weights[{i}] = {F(weights[i])}: weights must be >= 0", nameof(weights));
+        }
+    }
+
+    public static GlmProblem Build(double[,] x, double[] y, double[]? weights, Family family, Link link, GlmOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        long n = x.GetLength(0), p = x.GetLength(1);
+        if (n == 0) throw new ArgumentException("x has no rows", nameof(x));
+        if (y.LongLength != n)
+            throw new ArgumentException($"x has {n} rows but y has {y.LongLength} values; they must match", nameof(y));
+        if (weights is not null && weights.LongLength != n)
+            throw new ArgumentException($"weights has {weights.LongLength} values but x has {n} rows; they must match", nameof(weights));
+        if (p == 0 && !o.FitIntercept) throw new ArgumentException("x has no columns and FitIntercept is false: nothing to fit", nameof(x));
+        if (o.FeatureNames is { } names && names.Count != p)
+            throw new ArgumentException($"FeatureNames has {names.Count} names but x has {p} columns", nameof(GlmOptions.FeatureNames));
+        CheckFinite(x, nameof(x));
+        CheckFinite(y, nameof(y));
+        if (weights is not null) CheckFinite(weights, nameof(weights));
+
+        var classes = 1;
+        if (family == Family.Multinomial)
+        {
+            classes = o.ClassNames?.Count ?? (int)Math.Max(2, Math.Floor(y.Max()) + 1);
+            if (classes < 2) throw new ArgumentException($"ClassNames has {classes} class(es); the multinomial family needs at least 2", nameof(GlmOptions.ClassNames));
+        }
+        CheckResponse(family, y, weights, classes, nameof(y));
+
+        var columns = new List<string>();
+        if (o.FitIntercept) columns.Add("const");
+        for (var j = 0; j < p; j++) columns.Add(o.FeatureNames?[j] ?? $"x{j + 1}");
+
+        var device = o.Device ?? Device.CPU;
+        var design = Design(x, o.FitIntercept, device);
+        Tensor? yt = null, wt = null;
+        try
+        {
+            yt = Tensor.FromArray(y, device);
+            if (weights is not null) wt = Tensor.FromArray(weights, device);
+            return new GlmProblem
+            {
+                X = design, Y = yt, W = wt, YHost = y, WHost = weights, Family = family, Link = link,
+                Intercept = o.FitIntercept, ColumnNames = columns, Classes = classes, ClassNames = o.ClassNames,
+            };
+        }
+        catch
+        {
+            design.Dispose();
+            yt?.Dispose();
+            wt?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The design tensor [n, p(+1)] in one native copy, moved to the device when it is not the CPU.</summary>
+    public static unsafe Tensor Design(double[,] x, bool intercept, Device device)
+    {
+        TensorHandle h;
+        fixed (double* p = x)
+        {
+            Native.Check(Native.dg_glm_design(p, x.GetLongLength(0), x.GetLongLength(1), intercept ? 1 : 0, out h));
+        }
+        var t = new Tensor(h);
+        if (device == Device.CPU) return t;
+        using (t) return t.To(device);
+    }
+
+    /// <summary>
+    /// Rejects a rank-deficient design, naming each column that is (numerically) a linear combination of the ones
+    /// before it: a Cholesky pass over the column-scaled Gram matrix XᵀX.
+    /// </summary>
+    public static void CheckRank(GlmProblem problem)
+    {
+        var p = problem.Columns;
+        double[,] gram;
+        using (var scope = new DisposeScope())
+        {
+            // The Gaussian information at β = 0 without weights is exactly XᵀX.
+            using var zero = Tensor.Zeros([p], DType.Float64, problem.X.Device);
+            Native.Check(Native.dg_glm_information(problem.X.Handle, problem.Y.Handle, IntPtr.Zero, (int)Family.Gaussian,
+                (int)Link.Identity, 0, zero.Handle, out var s, out var i, out _));
+            using var score = new Tensor(s);
+            using var info = new Tensor(i);
+            using var cpu = info.To(DType.Float64, Device.CPU);
+            gram = cpu.ToArray2D<double>();
+        }
+        var names = problem.ColumnNames;
+        var problems = new List<string>();
+        var scale = new double[p];
+        for (var j = 0; j < p; j++) scale[j] = gram[j, j] > 0 ? 1 / Math.Sqrt(gram[j, j]) : 0;
+        var l = new double[p, p];
+        var kept = new List<int>();
+        for (var j = 0; j < p; j++)
+        {
+            if (scale[j] == 0)
+            {
+                problems.Add($"column '{names[j]}' is all zeros");
+                continue;
+            }
+            // Residual squared norm of column j (scaled to unit norm) after projecting out the kept columns.
+            var row = new double[p];
+            var residual = 1.0;
+            foreach (var k in kept)
+            {
+                var v = gram[j, k] * scale[j] * scale[k];
+                foreach (var m in kept)
+                {
+                    if (m >= k) break;
+                    v -= row[m] * l[k, m];
+                }
+                row[k] = v / l[k, k];
+                residual -= row[k] * row[k];
+            }
+            if (residual < 1e-10)
+            {
+                // Coefficients of the combination (scaled columns): back-substitute Lᵀc = row over the kept columns.
+                var coef = new double[p];
+                for (var a = kept.Count - 1; a >= 0; a--)
+                {
+                    var k = kept[a];
+                    var v = row[k];
+                    for (var b = a + 1; b < kept.Count; b++) v -= l[kept[b], k] * coef[kept[b]];
+                    coef[k] = v / l[k, k];
+                }
+                var partners = kept.Where(k => Math.Abs(coef[k]) > 1e-6).Select(k => $"'{names[k]}'").ToList();
+                problems.Add($"column '{names[j]}' is a linear combination of {string.Join(", ", partners)}" +
+                             (problem.Intercept && kept.Count > 0 && kept[0] == 0 && names[0] == "const" && partners.Count == 1 && Math.Abs(coef[0]) > 1e-6
+                                 ? " (a constant column next to the intercept)" : ""));
+                continue;
+            }
+            for (var k = 0; k < p; k++) l[j, k] = row[k];
+            l[j, j] = Math.Sqrt(residual);
+            kept.Add(j);
+        }
+        if (problems.Count > 0)
+            throw new ArgumentException(
+                $"x is rank deficient ({kept.Count} independent of {p} design columns): {string.Join("; ", problems)}. " +
+                "Remove or combine these columns; the coefficients are not identified.", "x");
+    }
+}

@@ -1,0 +1,53 @@
+using Degenerate.Tensors;
+
+namespace Degenerate.Statistics;
+
+/// <summary>Settings of <see cref="Glm.Fit(double[,], double[], Family, Link?, GlmOptions?, double[])"/>; the defaults follow statsmodels.</summary>
+public sealed class GlmOptions
+{
+    /// <summary>The solver (default Newton).</summary>
+    public Solver Solver { get; init; } = Solver.Newton;
+
+    /// <summary>Whether a constant column ("const") is prepended to x, as <c>sm.add_constant</c> (default true).</summary>
+    public bool FitIntercept { get; init; } = true;
+
+    /// <summary>Names of x's columns (default "x1", "x2", ...).</summary>
+    public IReadOnlyList<string>? FeatureNames { get; init; }
+
+    /// <summary>Names of the classes for the multinomial family (default "0", "1", ...); the first is the reference.</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
+
+    /// <summary>Newton stops when the largest coefficient step is at most this (statsmodels: 1e-8).</summary>
+    public double Tolerance { get; init; } = 1e-8;
+
+    /// <summary>Iteration limit of Newton and L-BFGS (default 100).</summary>
+    public int MaxIterations { get; init; } = 100;
+
+    /// <summary>Receives every warning (separation, non-convergence, ...) as it is found.</summary>
+    public ILogger? Logger { get; init; }
+
+    /// <summary>Where the design and the solver's work live (default: the CPU).</summary>
+    public Device? Device { get; init; }
+
+    /// <summary>
+    /// Standard errors from the observed information even for non-canonical links (Gamma with log link). Default
+    /// false: the expected information, as statsmodels' GLM (IRLS) prints. For canonical links both are the same.
+    /// </summary>
+    public bool ObservedInformation { get; init; }
+
+    /// <summary>
+    /// t (true) or normal (false) reference distribution for the test statistics and intervals. Default (null): t
+    /// with the residual degrees of freedom for the Gaussian family with identity link, as statsmodels' OLS; normal
+    /// otherwise. Set false to reproduce statsmodels' <c>GLM(family=Gaussian())</c>, which uses z.
+    /// </summary>
+    public bool? UseTDistribution { get; init; }
+
+    /// <summary>Epochs of Adam training (solver Adam only; default 200).</summary>
+    public int Epochs { get; init; } = 200;
+
+    /// <summary>Adam's learning rate (solver Adam only; default 0.05).</summary>
+    public double LearningRate { get; init; } = 0.05;
+
+    /// <summary>Mini-batch size of Adam training (solver Adam only; default 32, as Keras).</summary>
+    public int BatchSize { get; init; } = 32;
+}

@@ -1,0 +1,233 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MathNet.Numerics.Distributions;
+
+namespace Degenerate.Statistics;
+
+/// <summary>
+/// A fitted generalized linear model with statsmodels' statistics under statsmodels' names (in C# casing):
+/// coefficients, standard errors, tests, intervals, likelihoods, information criteria and goodness of fit.
+/// Definitions and the statsmodels forms they match: docs/glm.md.
+/// </summary>
+public sealed class GlmResult
+{
+    internal GlmResult() { }
+
+    /// <summary>The response distribution.</summary>
+    public Family Family { get; internal init; }
+
+    /// <summary>The link.</summary>
+    public Link Link { get; internal init; }
+
+    /// <summary>The solver that produced <see cref="Params"/> ("Newton", "LBFGS", "Adam" or "model" for <see cref="Glm.FromModel"/>).</summary>
+    public string Method { get; internal init; } = "";
+
+    /// <summary>Names of the coefficients: "const", "x1", ... or the feature names; multinomial "class:feature".</summary>
+    public IReadOnlyList<string> ParamNames { get; internal init; } = [];
+
+    /// <summary>Coefficients (multinomial: class 1's block, then class 2's, ..., each relative to class 0).</summary>
+    public IReadOnlyList<double> Params { get; internal init; } = [];
+
+    /// <summary>Standard errors: √diag(scale · information⁻¹).</summary>
+    public IReadOnlyList<double> Bse { get; internal init; } = [];
+
+    /// <summary>Params / Bse: t statistics when <see cref="UsesTDistribution"/>, else z.</summary>
+    public IReadOnlyList<double> TValues { get; internal init; } = [];
+
+    /// <summary>Two-sided p-values of <see cref="TValues"/>.</summary>
+    public IReadOnlyList<double> PValues { get; internal init; } = [];
+
+    /// <summary>The parameter covariance matrix scale · information⁻¹.</summary>
+    public double[,] CovParams { get; internal init; } = new double[0, 0];
+
+    /// <summary>Whether tests and intervals use Student's t with <see cref="DfResid"/> degrees of freedom (else the normal).</summary>
+    public bool UsesTDistribution { get; internal init; }
+
+    /// <summary>Log-likelihood at the estimates (statsmodels' llf; Gaussian with the MLE variance SSR/n).</summary>
+    public double Llf { get; internal init; }
+
+    /// <summary>Log-likelihood of the intercept-only model.</summary>
+    public double LlNull { get; internal init; }
+
+    /// <summary>−2·llf + 2·k, k the number of coefficients.</summary>
+    public double Aic { get; internal init; }
+
+    /// <summary>−2·llf + k·log(nobs) (statsmodels' bic_llf; OLS, Logit and MNLogit's bic).</summary>
+    public double Bic => BicLlf;
+
+    /// <summary>−2·llf + k·log(nobs).</summary>
+    public double BicLlf { get; internal init; }
+
+    /// <summary>deviance − df_resid·log(nobs) (statsmodels 0.13's GLMResults.bic).</summary>
+    public double BicDeviance { get; internal init; }
+
+    /// <summary>Deviance (Gaussian: the residual sum of squares; multinomial: −2·llf).</summary>
+    public double Deviance { get; internal init; }
+
+    /// <summary>Pearson's χ²: Σ w·(y − μ)²/V(μ).</summary>
+    public double PearsonChi2 { get; internal init; }
+
+    /// <summary>McFadden's pseudo R²: 1 − llf/llnull.</summary>
+    public double PseudoRSquared { get; internal init; }
+
+    /// <summary>R² of least squares (Gaussian, identity link; centered with an intercept); NaN otherwise.</summary>
+    public double RSquared { get; internal init; }
+
+    /// <summary>Number of observations (rows).</summary>
+    public double Nobs { get; internal init; }
+
+    /// <summary>Coefficients minus the intercept(s).</summary>
+    public double DfModel { get; internal init; }
+
+    /// <summary>nobs − number of coefficients.</summary>
+    public double DfResid { get; internal init; }
+
+    /// <summary>Dispersion: Pearson χ²/df_resid for Gaussian and Gamma, 1 otherwise.</summary>
+    public double Scale { get; internal init; }
+
+    /// <summary>Solver iterations (Newton/L-BFGS steps, Adam epochs; for a model, its optimizer's updates).</summary>
+    public int Iterations { get; internal init; }
+
+    /// <summary>Whether the solver met its convergence criterion (for a model: whether its weights are at the maximum).</summary>
+    public bool Converged { get; internal init; }
+
+    /// <summary>Diagnoses found while fitting (separation, non-convergence, ...), also sent to the logger.</summary>
+    public IReadOnlyList<string> Warnings { get; internal init; } = [];
+
+    /// <summary>Confidence intervals for the coefficients at level 1 − <paramref name="alpha"/>.</summary>
+    public (double[] Lower, double[] Upper) ConfInt(double alpha = 0.05)
+    {
+        if (!(alpha > 0 && alpha < 1)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must be in (0, 1)");
+        var q = Quantile(1 - alpha / 2);
+        var lower = new double[Params.Count];
+        var upper = new double[Params.Count];
+        for (var i = 0; i < Params.Count; i++)
+        {
+            lower[i] = Params[i] - q * Bse[i];
+            upper[i] = Params[i] + q * Bse[i];
+        }
+        return (lower, upper);
+    }
+
+    internal double Quantile(double p) => UsesTDistribution ? StudentT.InvCDF(0, 1, DfResid, p) : Normal.InvCDF(0, 1, p);
+
+    private static string Model(Family f) => f switch
+    {
+        Family.Multinomial => "MNLogit",
+        _ => "GLM",
+    };
+
+    /// <summary>A text report laid out like statsmodels' <c>summary()</c>: a header block, then the coefficient table.</summary>
+    public string Summary(string dependentVariable = "y")
+    {
+        const int width = 78;
+        var ci = CultureInfo.InvariantCulture;
+        var now = DateTime.UtcNow;
+        string G(double v, string format = "G6") => double.IsNaN(v) ? "nan" : v.ToString(format, ci);
+        var left = new List<(string, string)>
+        {
+            ("Dep. Variable:", dependentVariable),
+            ("Model:", Model(Family)),
+            ("Model Family:", Family.ToString()),
+            ("Link Function:", Link.ToString()),
+            ("Method:", Method),
+            ("Date:", now.ToString("ddd, dd MMM yyyy", ci)),
+            ("Time:", now.ToString("HH:mm:ss", ci)),
+            ("No. Iterations:", Iterations.ToString(ci)),
+            ("Converged:", Converged ? "True" : "False"),
+            ("Covariance Type:", "nonrobust"),
+        };
+        var right = new List<(string, string)>
+        {
+            ("No. Observations:", G(Nobs)),
+            ("Df Residuals:", G(DfResid)),
+            ("Df Model:", G(DfModel)),
+            ("Scale:", G(Scale, "F4")),
+            ("Log-Likelihood:", G(Llf, "F3")),
+            ("LL-Null:", G(LlNull, "F3")),
+            ("Deviance:", G(Deviance, "F3")),
+            ("Pearson chi2:", G(PearsonChi2, "G4")),
+            ("Pseudo R-squ.:", G(PseudoRSquared, "F4")),
+            (double.IsNaN(RSquared) ? "AIC:" : "R-squared:", double.IsNaN(RSquared) ? G(Aic, "F3") : G(RSquared, "F4")),
+        };
+        var title = Family == Family.Multinomial ? "MNLogit Regression Results"
+            : Family == Family.Gaussian && Link == Link.Identity ? "OLS Regression Results"
+            : "Generalized Linear Model Regression Results";
+        var sb = new StringBuilder();
+        sb.AppendLine(title.PadLeft((width + title.Length) / 2).PadRight(width));
+        sb.AppendLine(new string('=', width));
+        for (var i = 0; i < left.Count; i++)
+        {
+            var (ll, lv) = left[i];
+            var (rl, rv) = right[i];
+            sb.Append(ll).Append(lv.PadLeft(39 - ll.Length - 1)).Append("   ");
+            sb.Append(rl).AppendLine(rv.PadLeft(width - 42 - rl.Length));
+        }
+        sb.AppendLine(new string('=', width));
+        var stat = UsesTDistribution ? "t" : "z";
+        var nameWidth = Math.Max(14, ParamNames.Max(n => n.Length) + 2);
+        var (lo, hi) = ConfInt();
+        sb.Append(new string(' ', nameWidth)).Append("coef".PadLeft(10)).Append("std err".PadLeft(11)).Append(stat.PadLeft(11))
+            .Append($"P>|{stat}|".PadLeft(11)).Append("[0.025".PadLeft(11)).AppendLine("0.975]".PadLeft(11));
+        var tableWidth = nameWidth + 65;
+        sb.AppendLine(new string('-', Math.Max(width, tableWidth)));
+        for (var i = 0; i < Params.Count; i++)
+        {
+            sb.Append(ParamNames[i].PadRight(nameWidth)).Append(G(Params[i], "F4").PadLeft(10)).Append(G(Bse[i], "F3").PadLeft(11))
+                .Append(G(TValues[i], "F3").PadLeft(11)).Append(G(PValues[i], "F3").PadLeft(11))
+                .Append(G(lo[i], "F3").PadLeft(11)).AppendLine(G(hi[i], "F3").PadLeft(11));
+        }
+        sb.AppendLine(new string('=', Math.Max(width, tableWidth)));
+        if (Warnings.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("Warnings:");
+            for (var i = 0; i < Warnings.Count; i++) sb.AppendLine($"[{i + 1}] {Warnings[i]}");
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Every statistic as JSON keyed by statsmodels' names; non-finite numbers are written as null.</summary>
+    public string ToJson(bool indented = true)
+    {
+        static JsonNode? N(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
+        static JsonArray A(IEnumerable<double> v) => new(v.Select(N).ToArray());
+        var (lo, hi) = ConfInt();
+        var o = new JsonObject
+        {
+            ["family"] = Family.ToString().ToLowerInvariant(),
+            ["link"] = Link.ToString().ToLowerInvariant(),
+            ["method"] = Method,
+            ["param_names"] = new JsonArray(ParamNames.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
+            ["params"] = A(Params),
+            ["bse"] = A(Bse),
+            ["tvalues"] = A(TValues),
+            ["pvalues"] = A(PValues),
+            ["conf_int"] = new JsonArray(lo.Select((l, i) => (JsonNode?)A([l, hi[i]])).ToArray()),
+            ["use_t"] = UsesTDistribution,
+            ["llf"] = N(Llf),
+            ["llnull"] = N(LlNull),
+            ["aic"] = N(Aic),
+            ["bic"] = N(Bic),
+            ["bic_llf"] = N(BicLlf),
+            ["bic_deviance"] = N(BicDeviance),
+            ["deviance"] = N(Deviance),
+            ["pearson_chi2"] = N(PearsonChi2),
+            ["prsquared"] = N(PseudoRSquared),
+            ["rsquared"] = N(RSquared),
+            ["nobs"] = N(Nobs),
+            ["df_model"] = N(DfModel),
+            ["df_resid"] = N(DfResid),
+            ["scale"] = N(Scale),
+            ["iterations"] = Iterations,
+            ["converged"] = Converged,
+            ["warnings"] = new JsonArray(Warnings.Select(w => (JsonNode?)JsonValue.Create(w)).ToArray()),
+        };
+        return o.ToJsonString(new JsonSerializerOptions { WriteIndented = indented });
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Summary();
+}
