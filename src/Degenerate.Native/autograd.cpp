@@ -40,4 +40,37 @@ dg_status dg_autograd_grad(dg_tensor output, const dg_tensor* inputs, int32_t n,
   });
 }
 
+dg_status dg_autograd_hessian(dg_tensor output, const dg_tensor* inputs, int32_t n, dg_tensor* gradient,
+                              dg_tensor* hessian) {
+  return dg::guard([&] {
+    std::vector<at::Tensor> in;
+    in.reserve(n);
+    for (int32_t i = 0; i < n; ++i) in.push_back(T(inputs[i]));
+    auto grads = torch::autograd::grad({T(output)}, in, {}, /*retain_graph=*/true, /*create_graph=*/true,
+                                       /*allow_unused=*/true);
+    std::vector<at::Tensor> flat;
+    for (int32_t i = 0; i < n; ++i)
+      flat.push_back(grads[i].defined() ? grads[i].reshape({-1}) : at::zeros({in[i].numel()}, in[i].options()));
+    auto g = at::cat(flat);
+    const int64_t size = g.numel();
+    auto h = at::zeros({size, size}, g.options().requires_grad(false));
+    // One backward pass per row of the Hessian; the graph of g is kept for the next row.
+    for (int64_t r = 0; r < size; ++r) {
+      if (!g[r].requires_grad())
+        throw std::invalid_argument(
+            "the loss has no second derivative with respect to the parameters (an operation in it is not twice "
+            "differentiable in libtorch, or the loss is linear in them)");
+      auto row = torch::autograd::grad({g[r]}, in, {}, /*retain_graph=*/true, /*create_graph=*/false, true);
+      int64_t offset = 0;
+      for (int32_t i = 0; i < n; ++i) {
+        const int64_t len = in[i].numel();
+        if (row[i].defined()) h[r].narrow(0, offset, len).copy_(row[i].reshape({-1}));
+        offset += len;
+      }
+    }
+    *gradient = give(g.detach());
+    *hessian = give(h);
+  });
+}
+
 }  // extern "C"

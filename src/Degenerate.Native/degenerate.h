@@ -135,6 +135,10 @@ DG_API dg_status dg_clear_grad(dg_tensor t);
 /* Gradients of `output` (a scalar) with respect to `inputs`; create_graph allows second derivatives. */
 DG_API dg_status dg_autograd_grad(dg_tensor output, const dg_tensor* inputs, int32_t n, int32_t create_graph,
                                   dg_tensor* outs);
+/* Gradient (flattened, inputs concatenated in order) and full Hessian [P, P] of the scalar `output` with respect to
+   `inputs`, by one backward pass per Hessian row: for the exact (Newton) solver on small models. */
+DG_API dg_status dg_autograd_hessian(dg_tensor output, const dg_tensor* inputs, int32_t n, dg_tensor* gradient,
+                                     dg_tensor* hessian);
 
 /* ---- optim.cpp: Keras-formula optimizers, one native call updates every parameter ---- */
 enum { DG_OPT_SGD = 0, DG_OPT_ADAM = 1, DG_OPT_RMSPROP = 2, DG_OPT_ADAGRAD = 3 };

@@ -41,9 +41,13 @@ public sealed class BinaryCrossentropy : Loss
     public override Tensor? PerSampleFromLogits(Tensor yTrue, Tensor logits, ActivationFunction activation) =>
         !FromLogits && activation is Sigmoid ? FromLogitValues(yTrue, logits) : null;
 
+    // softplus(z) − y·z: the same exact, stable value as libtorch's fused binary_cross_entropy_with_logits, but
+    // twice differentiable (the fused op has no second derivative in libtorch 1.13), as the Newton solver needs.
     private static Tensor FromLogitValues(Tensor yTrue, Tensor logits)
     {
-        using var elementwise = logits.BinaryCrossEntropyWithLogits(yTrue);
+        using var softplus = logits.Softplus();
+        using var yz = yTrue * logits;
+        using var elementwise = softplus - yz;
         return elementwise.Mean(-1);
     }
 

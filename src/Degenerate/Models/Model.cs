@@ -137,6 +137,12 @@ public abstract class Model : IDisposable
         Optimizer?.Dispose();
         Optimizer = optimizer ?? new RMSprop();
         Loss = loss;
+        if (Optimizer is FullBatchOptimizer && DType != DType.Float64)
+        {
+            // Exact solvers need float64 to reach their tolerances (1e-8 on the coefficients).
+            Logger?.LogInformation("{Solver} trains in float64: the model's dtype changes from {DType}", Optimizer.Name, DType.Name());
+            DType = DType.Float64;
+        }
         _metricNames = metrics?.ToList() ?? new List<string>();
         _metrics.Clear();
         foreach (var name in _metricNames) _metrics.Add(Metric.Get(name, loss, SafeOutputDim()));
@@ -224,6 +230,12 @@ public abstract class Model : IDisposable
         IEnumerable<Callback>? userCallbacks, int verbose, int initialEpoch)
     {
         if (!Optimizer!.IsBuilt) Optimizer.Build(TrainableWeights);
+        if (Optimizer is FullBatchOptimizer)
+        {
+            // Exact solvers see the whole training set at once; each epoch is one solver iteration.
+            batchSize = (int)Math.Min(int.MaxValue, train.Rows);
+            shuffle = false;
+        }
         var history = new History();
         var steps = (int)((train.Rows + batchSize - 1) / batchSize);
         var callbacks = new List<Callback>();
@@ -280,6 +292,7 @@ public abstract class Model : IDisposable
     // One optimizer step on one batch; returns the batch loss (a scalar tensor owned by the caller's scope).
     private Tensor TrainStep(Batches batch, EpochTracker tracker)
     {
+        if (Optimizer is FullBatchOptimizer solver) return SolverStep(solver, batch, tracker);
         var (perSample, predictions) = ForwardLoss(batch.X, batch.Y, training: true, needPredictions: _metrics.Count > 0);
         var loss = Losses.Loss.Reduce(perSample, batch.W);
         foreach (var layer in Layers)
@@ -291,6 +304,43 @@ public abstract class Model : IDisposable
         Optimizer!.Step();
         tracker.Add(loss, batch.Rows, batch.Y, predictions);
         return loss;
+    }
+
+    // One iteration of an exact solver; the loss it reports is the one at the start of the iteration (as for a
+    // gradient step). Convergence ends Fit, logged.
+    private Tensor SolverStep(FullBatchOptimizer solver, Batches batch, EpochTracker tracker)
+    {
+        Tensor? first = null, firstPredictions = null;
+        var converged = solver.Iterate(() =>
+        {
+            var (perSample, predictions) = ForwardLoss(batch.X, batch.Y, training: true, needPredictions: _metrics.Count > 0);
+            var loss = Losses.Loss.Reduce(perSample, batch.W);
+            foreach (var layer in Layers)
+            {
+                var penalty = layer.RegularizationLoss();
+                if (penalty is not null) loss = loss + penalty;
+            }
+            if (first is null)
+            {
+                first = loss.Detach();
+                DisposeScope.Current?.Detach(first);
+                if (predictions is not null)
+                {
+                    firstPredictions = predictions.Detach();
+                    DisposeScope.Current?.Detach(firstPredictions);
+                }
+            }
+            return loss;
+        });
+        DisposeScope.Current?.Register(first!);
+        if (firstPredictions is not null) DisposeScope.Current?.Register(firstPredictions);
+        tracker.Add(first!, batch.Rows, batch.Y, firstPredictions);
+        if (converged)
+        {
+            StopTraining = true;
+            Logger?.LogInformation("{Solver} converged after {Iterations} iteration(s)", solver.Name, solver.Iterations);
+        }
+        return first!;
     }
 
     // Per-sample loss, through the final activation's logits form when the loss has one; predictions for metrics.

@@ -268,6 +268,8 @@ internal static class ModelFile
                 Get("centered", 0) != 0, Opt("clipnorm"), Opt("clipvalue")),
             "adagrad" => new Adagrad(Get("learning_rate", 1e-3), Get("initial_accumulator_value", 0.1), Get("epsilon", 1e-7),
                 Opt("clipnorm"), Opt("clipvalue")),
+            "newton" => new Newton(Get("tolerance", 1e-8), Get("ridge", 1e-10)),
+            "lbfgs" => new LBFGS(Get("tolerance", 1e-10), (int)Get("history_size", 10)),
             var other => throw new InvalidDataException($"unknown optimizer '{other}' in model file"),
         };
         var l = c["loss"]!.AsObject();

@@ -48,7 +48,7 @@ public abstract class Optimizer : IDisposable
     public double? ClipValue { get; }
 
     /// <summary>Number of updates applied so far.</summary>
-    public long Iterations
+    public virtual long Iterations
     {
         get
         {
@@ -67,7 +67,7 @@ public abstract class Optimizer : IDisposable
     public abstract IReadOnlyDictionary<string, double> Config { get; }
 
     /// <summary>(Re)creates the optimizer state (moments, accumulators) for these parameters.</summary>
-    internal unsafe void Build(IReadOnlyList<Tensor> parameters)
+    internal virtual unsafe void Build(IReadOnlyList<Tensor> parameters)
     {
         _native?.Dispose();
         var hyper = NativeHyperparameters;
@@ -96,13 +96,13 @@ public abstract class Optimizer : IDisposable
         }
     }
 
-    internal bool IsBuilt => _native is not null;
+    internal virtual bool IsBuilt => _native is not null;
 
     /// <summary>The native optimizer state (for training plans); null until built.</summary>
     internal OptimizerHandle? NativeHandle => _native;
 
     /// <summary>Applies one update from the parameters' gradients, then clears the gradients.</summary>
-    internal void Step()
+    internal virtual void Step()
     {
         if (_native is null) throw new InvalidOperationException("optimizer used before it was built by Compile/Fit");
         var added = false;
@@ -132,7 +132,9 @@ public abstract class Optimizer : IDisposable
         "adam" => new Adam(),
         "rmsprop" => new RMSprop(),
         "adagrad" => new Adagrad(),
-        _ => throw new ArgumentException($"unknown optimizer '{name}'; expected sgd, adam, rmsprop or adagrad", nameof(name)),
+        "newton" => new Newton(),
+        "lbfgs" or "l-bfgs" => new LBFGS(),
+        _ => throw new ArgumentException($"unknown optimizer '{name}'; expected sgd, adam, rmsprop, adagrad, newton or lbfgs", nameof(name)),
     };
 
     /// <summary>Lets a Keras name stand wherever an optimizer is expected.</summary>

@@ -61,4 +61,37 @@ public static class Autograd
             Native.Check(Native.dg_set_grad_enabled(_previous, out _));
         }
     }
+
+    /// <summary>
+    /// The gradient (flattened, inputs in order) and the full Hessian [P, P] of the scalar <paramref name="output"/>
+    /// with respect to <paramref name="inputs"/>, one backward pass per Hessian row (meant for small models: the
+    /// exact Newton solver). The output must have been computed with gradient recording on.
+    /// </summary>
+    public static unsafe (Tensor Gradient, Tensor Hessian) Hessian(Tensor output, IReadOnlyList<Tensor> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var n = inputs.Count;
+        var handles = new IntPtr[n];
+        var added = new bool[n];
+        try
+        {
+            for (var i = 0; i < n; i++)
+            {
+                inputs[i].Handle.DangerousAddRef(ref added[i]);
+                handles[i] = inputs[i].Handle.DangerousGetHandle();
+            }
+            TensorHandle g, h;
+            fixed (IntPtr* p = handles)
+            {
+                Native.Check(Native.dg_autograd_hessian(output.Handle, p, n, out g, out h));
+            }
+            return (new Tensor(g), new Tensor(h));
+        }
+        finally
+        {
+            for (var i = 0; i < n; i++)
+                if (added[i]) inputs[i].Handle.DangerousRelease();
+        }
+    }
 }

@@ -140,6 +140,9 @@ internal static partial class Native
     [LibraryImport(Library)] internal static partial int dg_clear_grad(TensorHandle t);
     [LibraryImport(Library)]
     internal static unsafe partial int dg_autograd_grad(TensorHandle output, IntPtr* inputs, int n, int createGraph, IntPtr* outs);
+    [LibraryImport(Library)]
+    internal static unsafe partial int dg_autograd_hessian(TensorHandle output, IntPtr* inputs, int n, out TensorHandle gradient,
+        out TensorHandle hessian);
 
     // ---- optimizers ----
     [LibraryImport(Library)]

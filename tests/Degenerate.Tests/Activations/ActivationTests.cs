@@ -24,7 +24,7 @@ public class ActivationTests
     {
         var data = new TheoryData<string, string>();
         foreach (var device in new[] { "cpu", "cuda" })
-            foreach (var name in new[] { "linear", "sigmoid", "relu", "tanh", "exponential", "softplus", "elu", "gelu" })
+            foreach (var name in new[] { "linear", "sigmoid", "relu", "tanh", "exponential", "softplus", "elu", "gelu", "inverse" })
                 data.Add(device, name);
         return data;
     }
@@ -39,6 +39,7 @@ public class ActivationTests
         "softplus" => Math.Log(1 + Math.Exp(x)),
         "elu" => x > 0 ? x : Math.Exp(x) - 1,
         "gelu" => x * 0.5 * (1 + Erf(x / Math.Sqrt(2))),
+        "inverse" => 1 / x,  // +infinity at 0, as libtorch's reciprocal
         _ => throw new ArgumentException(name),
     };
 
@@ -69,7 +70,7 @@ public class ActivationTests
     [Fact]
     public void NamesAndLinear()
     {
-        Assert.Equal(["linear", "sigmoid", "softmax", "relu", "tanh", "exponential", "softplus", "elu", "gelu"], ActivationFunction.Names);
+        Assert.Equal(["linear", "sigmoid", "softmax", "relu", "tanh", "exponential", "softplus", "elu", "gelu", "inverse"], ActivationFunction.Names);
         Assert.Null(new Dense(1, "linear").Activation); // linear means none, as in Keras
         Assert.Null(new Dense(1).Activation);
         var e = Assert.Throws<ArgumentException>(() => ActivationFunction.Get("swish2"));
