@@ -51,6 +51,9 @@ DG_API dg_status dg_set_float32_matmul_precision(int32_t level); /* 0 highest (n
 DG_API void dg_tensor_free(dg_tensor t);
 DG_API dg_status dg_tensor_from_data(const void* data, const int64_t* dims, int32_t ndim, int32_t dtype,
                                      int32_t device_type, int32_t device_index, dg_tensor* out);
+/* A CPU tensor over the caller's memory (row-major, contiguous), not copied: the caller keeps the memory alive and
+   unmoved until the tensor and everything viewing it are freed. */
+DG_API dg_status dg_tensor_borrow(void* data, const int64_t* dims, int32_t ndim, int32_t dtype, dg_tensor* out);
 DG_API dg_status dg_tensor_copy_out(dg_tensor t, void* dst, int64_t nbytes);
 DG_API dg_status dg_tensor_info(dg_tensor t, int32_t* dtype, int32_t* ndim, int64_t* dims /* DG_MAX_DIMS */,
                                 int32_t* device_type, int32_t* device_index);

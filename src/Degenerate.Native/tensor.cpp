@@ -23,6 +23,13 @@ extern "C" {
 
 void dg_tensor_free(dg_tensor t) { delete static_cast<at::Tensor*>(t); }
 
+dg_status dg_tensor_borrow(void* data, const int64_t* dims, int32_t ndim, int32_t dtype, dg_tensor* out) {
+  return dg::guard([&] {
+    if (data == nullptr) throw std::invalid_argument("null data pointer");
+    *out = give(at::from_blob(data, dg::dims(dims, ndim), at::TensorOptions().dtype(dg::scalar_type(dtype))));
+  });
+}
+
 dg_status dg_tensor_from_data(const void* data, const int64_t* dims, int32_t ndim, int32_t dtype,
                               int32_t device_type, int32_t device_index, dg_tensor* out) {
   return dg::guard([&] {

@@ -119,7 +119,19 @@ internal static class GlmInput
         for (var j = 0; j < p; j++) columns.Add(o.FeatureNames?[j] ?? $"x{j + 1}");
 
         var device = o.Device ?? Device.CPU;
-        var design = Design(x, o.FitIntercept, device);
+        // Without an intercept column the design on the CPU is the caller's array itself, pinned for the fit: no copy
+        // of the data (peak memory stays near the data's size).
+        var pin = !o.FitIntercept && device == Device.CPU ? GCHandle.Alloc(x, GCHandleType.Pinned) : default;
+        Tensor design;
+        try
+        {
+            design = pin.IsAllocated ? Borrow(pin, x.GetLongLength(0), x.GetLongLength(1)) : Design(x, o.FitIntercept, device);
+        }
+        catch
+        {
+            if (pin.IsAllocated) pin.Free();
+            throw;
+        }
         Tensor? yt = null, wt = null;
         try
         {
@@ -128,16 +140,25 @@ internal static class GlmInput
             return new GlmProblem
             {
                 X = design, Y = yt, W = wt, YHost = y, WHost = weights, Family = family, Link = link,
-                Intercept = o.FitIntercept, ColumnNames = columns, Classes = classes, ClassNames = o.ClassNames,
+                Intercept = o.FitIntercept, ColumnNames = columns, Classes = classes, ClassNames = o.ClassNames, Pin = pin,
             };
         }
         catch
         {
             design.Dispose();
+            if (pin.IsAllocated) pin.Free();
             yt?.Dispose();
             wt?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>A float64 [rows, cols] tensor over a pinned array (not copied; valid while the pin is held).</summary>
+    private static unsafe Tensor Borrow(GCHandle pin, long rows, long cols)
+    {
+        var dims = stackalloc long[] { rows, cols };
+        Native.Check(Native.dg_tensor_borrow((void*)pin.AddrOfPinnedObject(), dims, 2, (int)DType.Float64, out var h));
+        return new Tensor(h);
     }
 
     /// <summary>The design tensor [n, p(+1)] in one native copy, moved to the device when it is not the CPU.</summary>

@@ -48,11 +48,15 @@ internal sealed class GlmProblem : IDisposable
         }
     }
 
+    /// <summary>The pinned caller's array that <see cref="X"/> views without a copy (no intercept column, CPU).</summary>
+    public System.Runtime.InteropServices.GCHandle Pin { get; init; }
+
     public void Dispose()
     {
         X.Dispose();
         Y.Dispose();
         W?.Dispose();
+        if (Pin.IsAllocated) Pin.Free();  // after X: nothing views the array any more
     }
 
     /// <summary>Shape of the coefficient tensor the native solver takes: [p] or [k−1, p].</summary>

@@ -58,6 +58,8 @@ internal static partial class Native
     [LibraryImport(Library)]
     internal static unsafe partial int dg_tensor_from_data(void* data, long* dims, int ndim, int dtype, int deviceType,
         int deviceIndex, out TensorHandle result);
+    [LibraryImport(Library)]
+    internal static unsafe partial int dg_tensor_borrow(void* data, long* dims, int ndim, int dtype, out TensorHandle result);
     [LibraryImport(Library)] internal static unsafe partial int dg_tensor_copy_out(TensorHandle t, void* dst, long nbytes);
     [LibraryImport(Library)]
     internal static unsafe partial int dg_tensor_info(TensorHandle t, out int dtype, out int ndim, long* dims,
