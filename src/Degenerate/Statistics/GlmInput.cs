@@ -49,7 +49,19 @@ internal static class GlmInput
     {
         var cols = x.GetLength(1);
         var flat = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<byte, double>(ref MemoryMarshal.GetArrayDataReference(x)), x.Length);
-        for (var i = 0; i < flat.Length; i++)
+        // Vectorized first: v − v is 0 for every finite value, NaN otherwise; only a failure scans for the position.
+        var vectors = MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(flat);
+        var clean = true;
+        foreach (var v in vectors)
+        {
+            if (!System.Numerics.Vector.EqualsAll(v - v, System.Numerics.Vector<double>.Zero))
+            {
+                clean = false;
+                break;
+            }
+        }
+        var start = clean ? vectors.Length * System.Numerics.Vector<double>.Count : 0;
+        for (var i = start; i < flat.Length; i++)
         {
             if (!double.IsFinite(flat[i]))
                 throw new ArgumentException(
