@@ -179,7 +179,7 @@ DG_API dg_status dg_glm_design(const double* data, int64_t rows, int64_t cols, i
 /* At coefficients beta ([p], or [k-1, p] class-major for the multinomial family with y holding class indices), in
    one pass over x [n, p] (float64): score = dl/dbeta, information = -d2l/dbeta2 (observed when observed != 0, else
    expected), loglik = the log-likelihood kernel (terms free of beta and of the scale dropped), all at unit scale.
-   weights: [n] or NULL (binomial: trials, with y the proportion of successes). */
+   weights: [n] or NULL (binomial: trials, with y the proportion of successes). loglik may be NULL (not computed). */
 DG_API dg_status dg_glm_information(dg_tensor x, dg_tensor y, dg_tensor weights, int32_t family, int32_t link,
                                     int32_t observed, dg_tensor beta, dg_tensor* score, dg_tensor* information,
                                     double* loglik);

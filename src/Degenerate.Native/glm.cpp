@@ -187,8 +187,17 @@ __attribute__((always_inline)) inline void update4_body(const double* x0, const 
   for (int64_t j = 0; j < p; ++j) {
     g[j] += (t[0].s * x0[j] + t[1].s * x1[j]) + (t[2].s * x2[j] + t[3].s * x3[j]);
     const double a0 = t[0].h * x0[j], a1 = t[1].h * x1[j], a2 = t[2].h * x2[j], a3 = t[3].h * x3[j];
+    // From the start of j's group of four columns, so every row of the triangle is whole vectors (the few entries
+    // below the diagonal this also fills are never read).
     double* __restrict Hj = H + j * p;
-    for (int64_t k = j; k < p; ++k) Hj[k] += (a0 * x0[k] + a1 * x1[k]) + (a2 * x2[k] + a3 * x3[k]);
+    for (int64_t k = j & ~int64_t{3}; k < p; ++k) {
+      double h = Hj[k];
+      h += a0 * x0[k];
+      h += a1 * x1[k];
+      h += a2 * x2[k];
+      h += a3 * x3[k];
+      Hj[k] = h;
+    }
   }
 }
 
@@ -479,8 +488,8 @@ dg_status dg_glm_information(dg_tensor x, dg_tensor y, dg_tensor weights, int32_
                              double* loglik) {
   return dg::guard([&] {
     at::Tensor w = weights == nullptr ? at::Tensor() : T(weights);
-    auto r = pass(T(x), T(y), w, family, link, observed != 0, T(beta));
-    *loglik = r.loglik;
+    auto r = pass(T(x), T(y), w, family, link, observed != 0, T(beta), /*need_ll=*/loglik != nullptr);
+    if (loglik != nullptr) *loglik = r.loglik;
     *score = give(r.score);
     *information = give(r.information);
   });

@@ -198,8 +198,12 @@ internal static class GlmInput
         {
             // The Gaussian information at β = 0 without weights is exactly XᵀX.
             using var zero = Tensor.Zeros([p], DType.Float64, problem.X.Device);
-            Native.Check(Native.dg_glm_information(problem.X.Handle, problem.Y.Handle, IntPtr.Zero, (int)Family.Gaussian,
-                (int)Link.Identity, 0, zero.Handle, out var s, out var i, out _));
+            TensorHandle s, i;
+            unsafe
+            {
+                Native.Check(Native.dg_glm_information_no_loglik(problem.X.Handle, problem.Y.Handle, IntPtr.Zero,
+                    (int)Family.Gaussian, (int)Link.Identity, 0, zero.Handle, out s, out i, null));
+            }
             using var score = new Tensor(s);
             using var info = new Tensor(i);
             using var cpu = info.To(DType.Float64, Device.CPU);

@@ -79,9 +79,19 @@ internal sealed class GlmProblem : IDisposable
     }
 
     /// <summary>Score, information and log-likelihood kernel at <paramref name="beta"/> (one native pass).</summary>
-    public (Tensor Score, Tensor Information, double Kernel) Information(Tensor beta, bool observed) =>
+    public (Tensor Score, Tensor Information, double Kernel) Information(Tensor beta, bool observed, bool kernel = true) =>
         WithWeights(w =>
         {
+            if (!kernel)
+            {
+                TensorHandle sh, ih;
+                unsafe
+                {
+                    Native.Check(Native.dg_glm_information_no_loglik(X.Handle, Y.Handle, w, (int)Family, (int)Link,
+                        observed ? 1 : 0, beta.Handle, out sh, out ih, null));
+                }
+                return (new Tensor(sh), new Tensor(ih), double.NaN);
+            }
             Native.Check(Native.dg_glm_information(X.Handle, Y.Handle, w, (int)Family, (int)Link, observed ? 1 : 0,
                 beta.Handle, out var s, out var i, out var ll));
             return (new Tensor(s), new Tensor(i), ll);

@@ -24,7 +24,7 @@ internal static class GlmStatistics
         double[,] information;
         using (var scope = new DisposeScope())
         {
-            var (score, info, _) = problem.Information(beta, observed);
+            var (score, info, _) = problem.Information(beta, observed, kernel: false);
             parameters = beta.To(DType.Float64, Device.CPU).Reshape(-1).ToArray<double>();
             information = info.To(DType.Float64, Device.CPU).ToArray2D<double>();
         }
@@ -148,9 +148,24 @@ internal static class GlmStatistics
         double deviance = 0, pearson = 0;
         long exact = 0;
         var mu = new double[n];
+        // Binary rows of a logistic fit: one exponential and one logarithm give μ, the row's log-likelihood
+        // y·η − softplus(η) (kept for llf below) and its deviance −2·that (the y·log(y/μ) terms reduce to it).
+        var binaryLl = family == Family.Binomial && link == Link.Logit ? new double[n] : null;
         for (var i = 0; i < n; i++)
         {
             var wi = w?[i] ?? 1;
+            if (binaryLl is not null && wi == 1 && (y[i] == 0 || y[i] == 1))
+            {
+                var e = eta[i];
+                var ez = Math.Exp(-Math.Abs(e));
+                var mb = mu[i] = e >= 0 ? 1 / (1 + ez) : ez / (1 + ez);
+                var li = binaryLl[i] = y[i] * e - (Math.Max(e, 0) + Math.Log(1 + ez));
+                var rb = y[i] - mb;
+                if (Math.Abs(rb) < 1e-8) exact++;
+                deviance += -2 * li;
+                pearson += rb * rb / (mb * (1 - mb));
+                continue;
+            }
             var m = mu[i] = Mu(eta[i]);
             var r = y[i] - m;
             switch (family)
@@ -204,6 +219,12 @@ internal static class GlmStatistics
                 for (var i = 0; i < n; i++)
                 {
                     var trials = w?[i] ?? 1;
+                    if (binaryLl is not null && trials == 1 && (y[i] == 0 || y[i] == 1))
+                    {
+                        l += binaryLl[i];
+                        l0 += y[i] == 0 ? log1mMean : logMean;
+                        continue;
+                    }
                     var s = trials * y[i];
                     var c = trials == 1 && (y[i] == 0 || y[i] == 1)
                         ? 0

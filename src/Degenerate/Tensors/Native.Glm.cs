@@ -12,6 +12,11 @@ internal static partial class Native
     internal static partial int dg_glm_information(TensorHandle x, TensorHandle y, IntPtr weights, int family, int link,
         int observed, TensorHandle beta, out TensorHandle score, out TensorHandle information, out double loglik);
 
+    /// <summary>dg_glm_information without the log-likelihood (a NULL loglik: the pass skips it).</summary>
+    [LibraryImport(Library, EntryPoint = "dg_glm_information")]
+    internal static unsafe partial int dg_glm_information_no_loglik(TensorHandle x, TensorHandle y, IntPtr weights, int family,
+        int link, int observed, TensorHandle beta, out TensorHandle score, out TensorHandle information, double* loglik);
+
     [LibraryImport(Library)]
     internal static partial int dg_glm_newton(TensorHandle x, TensorHandle y, IntPtr weights, int family, int link,
         double tol, int maxIter, double ridge, TensorHandle beta, out int iterations, out int converged,
