@@ -12,7 +12,9 @@ def fmt_time(s):
         return f"{s:.2f} s"
     if s >= 1e-3:
         return f"{s * 1e3:.1f} ms"
-    return f"{s * 1e6:.0f} µs"
+    if s >= 1e-5:
+        return f"{s * 1e6:.0f} µs"
+    return f"{s * 1e6:.2f} µs"
 
 
 def fmt_ratio(r):
@@ -20,7 +22,7 @@ def fmt_ratio(r):
 
 
 TITLES = {
-    "seed000": "seed-000 delta rule (4 rows, Dense(1, sigmoid), float64, SGD 0.7, batch 1, 4e5 steps)",
+    "seed000": "seed-000 delta rule (4 rows, Dense(1, sigmoid), float64, SGD 0.7, batch 1)",
     "balloon": "balloon MLP 3-16-16-1, Adam, batch 32, one epoch of 8,000 rows",
     "glm": "logistic MLE, p = 20, float64, to statsmodels' tolerance",
     "minibatch": "minibatch Adam, float32, batch 1024, one epoch",
@@ -107,6 +109,8 @@ def table(results):
             title += f", N = {sc['rows']:,}"
         if name == "predict":
             title += f", {sc['rows']:,} rows"
+        if name == "seed000":
+            title += f", {sc['steps']:,} steps"
         floor = sc.get("floor_seconds")
         for label, s in meds.items():
             steps = None
