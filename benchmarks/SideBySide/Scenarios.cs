@@ -176,6 +176,16 @@ internal static partial class Scenarios
     // Resident memory over `steps` balloon training steps (epochs of 8,000 rows), sampled after every epoch.
     private static JsonObject MemorySteps(int steps, bool eager)
     {
+        // Start from this scenario's own memory: drop the data earlier scenarios kept loaded.
+        foreach (var old in Loaded.Values)
+        {
+            old.X.Dispose();
+            old.Y.Dispose();
+        }
+        Loaded.Clear();
+        Arrays.Clear();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
         var (x, y) = BalloonData(8000);
         using var xt = Tensor.FromArray(x);
         using var yt = Tensor.FromArray(y, [8000, 1]);
