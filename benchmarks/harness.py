@@ -195,16 +195,21 @@ def main():
         steps = 20_000 if quick else 100_000
         log(f"memory: resident memory over {steps} training steps")
         mem = {}
-        for label, extra in (("degenerate", {}), ("degenerate eager", {"eager": True})):
-            answer = workers["dg"].ask({"scenario": "memory-steps", "steps": steps, **extra})
+        for label, extra in (("degenerate", []), ("degenerate eager", ["eager"])):
+            out = subprocess.run([dg_bin, "memory-steps", str(steps), *extra], capture_output=True, text=True,
+                                 env=dict(os.environ, BENCH_THREADS=str(args.threads)))
+            try:
+                answer = json.loads(out.stdout.strip().splitlines()[-1])
+            except (json.JSONDecodeError, IndexError):
+                answer = {"error": (out.stderr or out.stdout)[-300:]}
             if "error" in answer:
                 log(f"    {label}: ERROR {answer['error']}")
                 continue
-            rss = [s["rss_mb"] for s in answer["samples"]]
+            rss = [s["native_mb"] for s in answer["samples"]]  # resident set less the GC's committed managed heap
             ref = rss[len(rss) // 10]  # after warm-up (a tenth of the steps)
             drift = (rss[-1] - ref) / ref
             spread = (max(rss[len(rss) // 10:]) - min(rss[len(rss) // 10:])) / ref
-            mem[label] = {"steps": steps, "rss_mb_after_warmup": ref, "rss_mb_end": rss[-1], "drift": drift,
+            mem[label] = {"steps": steps, "native_mb_after_warmup": ref, "native_mb_end": rss[-1], "drift": drift,
                           "spread": spread, "tensors_end": answer["samples"][-1]["tensors"], "samples": answer["samples"]}
             log(f"    {label}: {ref:.1f} MB -> {rss[-1]:.1f} MB ({100 * drift:+.2f}%)")
         peaks = {}

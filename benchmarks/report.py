@@ -77,7 +77,7 @@ def targets(results):
     mem = results.get("memory")
     if mem:
         for label, m in mem.get("training", {}).items():
-            rows.append((f"memory ({label})", f"resident memory flat ±5% over {m['steps']} steps",
+            rows.append((f"memory ({label})", f"native memory (RSS − GC heap) flat ±5% over {m['steps']} steps",
                          f"{100 * m['drift']:+.2f}% (spread {100 * m['spread']:.2f}%)", abs(m["drift"]) <= 0.05))
         peaks = mem.get("glm_peak", {})
         base = peaks.get("1000", peaks.get(1000, {}))

@@ -1,6 +1,7 @@
 // Degenerate's worker for benchmarks/run: one JSON request per stdin line ({"scenario": ..., parameters}), one JSON
 // answer per stdout line ({"seconds": ..., extras}). Timings cover the work only, never start-up or data generation.
-// `SideBySide glm-rss <x.f64> <y.f64> <rows> <cols>` instead fits one GLM and reports the process's peak memory.
+// `SideBySide glm-rss <x.f64> <y.f64> <rows> <cols>` instead fits one GLM and reports the process's peak memory;
+// `SideBySide memory-steps <steps> [eager]` samples resident memory over that many training steps.
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -17,6 +18,18 @@ if (args.Length > 0 && args[0] == "glm-rss")
 {
     Console.WriteLine(Scenarios.GlmPeakMemory(args[1], args[2], long.Parse(args[3], CultureInfo.InvariantCulture),
         int.Parse(args[4], CultureInfo.InvariantCulture)).ToJsonString());
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "memory-steps")
+{
+    // In a process of its own, so that no other scenario's data sits in the resident set.
+    Console.WriteLine(Scenarios.Run(new JsonObject
+    {
+        ["scenario"] = "memory-steps",
+        ["steps"] = int.Parse(args[1], CultureInfo.InvariantCulture),
+        ["eager"] = args.Length > 2 && args[2] == "eager",
+    }).ToJsonString());
     return 0;
 }
 

@@ -197,7 +197,16 @@ internal static partial class Scenarios
         {
             model.Fit(xt, yt, epochs: 1, batchSize: 32, verbose: 0);
             done += 250;
-            samples.Add(new JsonObject { ["steps"] = done, ["rss_mb"] = ResidentMegabytes(), ["tensors"] = Tensor.LiveCount });
+            var rss = ResidentMegabytes();
+            // GC.GetGCMemoryInfo describes the last collection (stale before the first): take the larger of it and
+            // the bytes the heap holds now.
+            var managed = Math.Max(GC.GetGCMemoryInfo().TotalCommittedBytes, GC.GetTotalMemory(false)) / 1048576.0;
+            // Native memory: the resident set less what the .NET GC has committed for managed objects.
+            samples.Add(new JsonObject
+            {
+                ["steps"] = done, ["rss_mb"] = rss, ["managed_mb"] = managed, ["native_mb"] = rss - managed,
+                ["tensors"] = Tensor.LiveCount,
+            });
         }
         return new JsonObject { ["seconds"] = clock.Elapsed.TotalSeconds, ["samples"] = samples };
     }
