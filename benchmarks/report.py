@@ -55,8 +55,9 @@ def targets(results):
         d = med("glm", "degenerate")
         others = {k: v for k, v in sc["glm"]["median_seconds"].items() if k not in ("degenerate", "c++ limit")}
         slowest_margin = min((v / d for v in others.values() if v and d), default=None)
-        rows.append(("logistic MLE", "faster than statsmodels GLM/Logit, sklearn, PyTorch LBFGS",
-                     f"{fmt_ratio(slowest_margin)} vs the fastest of them", slowest_margin is not None and slowest_margin > 1))
+        # Met only when clearly faster: medians of the fastest contenders move by several percent between runs here.
+        rows.append(("logistic MLE", "faster than statsmodels GLM/Logit, sklearn, PyTorch LBFGS (by > 5%)",
+                     f"{fmt_ratio(slowest_margin)} vs the fastest of them", slowest_margin is not None and slowest_margin > 1.05))
         n = sc["glm"].get("rows")
         if n == 1_000_000:
             rows.append(("logistic MLE", "≤ 0.15 s at N = 1e6", fmt_time(d), d is not None and d <= 0.15))
