@@ -151,6 +151,22 @@ DG_API void dg_optimizer_free(dg_optimizer opt);
 DG_API dg_status dg_optimizer_step(dg_optimizer opt, double lr, double clipnorm, double clipvalue);
 DG_API dg_status dg_optimizer_iterations(dg_optimizer opt, int64_t* out);
 
+/* ---- plan.cpp: training plans for stacks of Dense layers (one native call per epoch) ---- */
+enum { DG_ACT_LINEAR = 0, DG_ACT_SIGMOID, DG_ACT_RELU, DG_ACT_TANH, DG_ACT_SOFTMAX };
+enum { DG_LOSS_MSE = 0, DG_LOSS_BCE_LOGITS };
+/* One epoch of minibatch training of the Dense stack whose parameters `opt` holds (kernel [in, out], then the bias
+   when has_bias[i], layer by layer): rows taken in `perm` order (NULL: in order), batches of batch_size, forward,
+   closed-form backward, one optimizer update per batch with learning rate lr. CPU, float32 or float64.
+   DG_LOSS_BCE_LOGITS: the last layer's activation is sigmoid, applied inside the loss (logits form).
+   sample_weight may be NULL. *loss_sum receives Σ over rows of sample_weight·loss (the epoch's loss times rows). */
+DG_API dg_status dg_plan_fit_epoch(dg_optimizer opt, const int32_t* activations, const int32_t* has_bias,
+                                   int32_t nlayers, int32_t loss, dg_tensor x, dg_tensor y, dg_tensor sample_weight,
+                                   dg_tensor perm, int64_t batch_size, double lr, double* loss_sum);
+/* The Dense stack's output for every row of x, computed in chunks of `chunk` rows (in parallel, each chunk's
+   intermediates kept in cache). params as above. */
+DG_API dg_status dg_plan_predict(const dg_tensor* params, int32_t nparams, const int32_t* activations,
+                                 const int32_t* has_bias, int32_t nlayers, dg_tensor x, int64_t chunk, dg_tensor* out);
+
 /* ---- glm.cpp: exact solvers for generalized linear models (float64) ---- */
 enum { DG_FAMILY_GAUSSIAN = 0, DG_FAMILY_BINOMIAL, DG_FAMILY_POISSON, DG_FAMILY_GAMMA, DG_FAMILY_MULTINOMIAL };
 enum { DG_LINK_IDENTITY = 0, DG_LINK_LOGIT, DG_LINK_LOG, DG_LINK_INVERSE };

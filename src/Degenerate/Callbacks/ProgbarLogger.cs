@@ -44,6 +44,17 @@ internal sealed class ProgbarLogger : Callback
         _drawnWidth = 0;
     }
 
+    /// <summary>Whether the logger draws between batches (a bar on a terminal), which needs per-batch callbacks.</summary>
+    internal bool NeedsBatches => _dynamic;
+
+    /// <summary>Records an epoch of <paramref name="steps"/> batches run in one native call (a training plan).</summary>
+    internal void StepsCompleted(int steps)
+    {
+        _stepsDone = steps;
+        // No per-step clock inside the call: the printed time per step is the epoch's mean.
+        _firstStepEnd = steps > 0 ? _clock.Elapsed / steps : TimeSpan.Zero;
+    }
+
     public override void OnTrainBatchEnd(int batch, BatchLogs logs)
     {
         _stepsDone = batch + 1;

@@ -46,6 +46,13 @@ public abstract class Model : IDisposable
     /// <summary>The resolved metrics.</summary>
     public IReadOnlyList<Metric> Metrics => _metrics;
 
+    /// <summary>
+    /// Forces the op-by-op path (one native call per tensor operation, autograd for gradients) even where a compiled
+    /// training plan applies (a CPU stack of Dense layers: see docs/benchmarks.md), as Keras's <c>run_eagerly</c>.
+    /// Both paths give the same numbers; the plan runs a whole epoch in one native call.
+    /// </summary>
+    public bool RunEagerly { get; set; }
+
     /// <summary>Whether <c>Compile</c> was called.</summary>
     public bool IsCompiled => Loss is not null && Optimizer is not null;
 
@@ -235,8 +242,11 @@ public abstract class Model : IDisposable
         using var tracker = new EpochTracker(this, Device);
         if (userCallbacks is not null) callbacks.AddRange(userCallbacks);
         // Last, as Keras appends it: the printed line then shows what callbacks added (e.g. learning_rate).
-        if (verbose > 0) callbacks.Add(new ProgbarLogger(verbose, epochs, steps, tracker));
+        var progbar = verbose > 0 ? new ProgbarLogger(verbose, epochs, steps, tracker) : null;
+        if (progbar is not null) callbacks.Add(progbar);
         foreach (var c in callbacks) c.Model = this;
+        // One native call per epoch where the model and callbacks allow it; the op-by-op loop otherwise.
+        var plan = TrainingPlan.ForTraining(this, callbacks);
 
         StopTraining = false;
         Dictionary<string, double> logs = new();
@@ -248,7 +258,12 @@ public abstract class Model : IDisposable
             using (var perm = shuffle ? Tensor.RandPerm(train.Rows, Device) : null)
             {
                 DisposeScope.Current?.Detach(perm!);
-                for (var step = 0; step < steps; step++)
+                if (plan is not null)
+                {
+                    tracker.AddEpoch(plan.FitEpoch(Optimizer, train.X, train.Y, train.W, perm, batchSize), train.Rows);
+                    progbar?.StepsCompleted(steps);
+                }
+                else for (var step = 0; step < steps; step++)
                 {
                     var start = (long)step * batchSize;
                     var end = Math.Min(start + batchSize, train.Rows);
@@ -394,6 +409,11 @@ public abstract class Model : IDisposable
         using var input = PrepareInputs(x, "x");
         using var noGrad = Autograd.NoGrad();
         var n = input.Size(0);
+        if (n > batchSize && TrainingPlan.Predict(this, input) is { } planned)
+        {
+            DisposeScope.Current?.Detach(planned);
+            return planned;
+        }
         if (n <= batchSize)
         {
             var single = Call(input);
@@ -645,6 +665,7 @@ public abstract class Model : IDisposable
         private readonly Model _model;
         private readonly Device _device;
         private Tensor? _loss;
+        private double _hostLoss;
         private Tensor[] _metrics = [];
         private long _seen;
 
@@ -666,6 +687,7 @@ public abstract class Model : IDisposable
             _loss = Detached(Tensor.Zeros([], DType.Float64, _device));
             _metrics = _model._metrics.Select(_ => Detached(Tensor.Zeros([], DType.Float64, _device))).ToArray();
             _seen = 0;
+            _hostLoss = 0;
         }
 
         private static Tensor Detached(Tensor t)
@@ -691,6 +713,14 @@ public abstract class Model : IDisposable
             _seen += rows;
         }
 
+        /// <summary>Adds a whole epoch's loss computed by a training plan: Σ weight × per-sample loss over its rows.</summary>
+        public void AddEpoch(double lossSum, long rows)
+        {
+            if (_loss is null) Reset();
+            _hostLoss += lossSum;
+            _seen += rows;
+        }
+
         public long Seen => _seen;
 
         /// <summary>Means so far (reads the device).</summary>
@@ -698,7 +728,7 @@ public abstract class Model : IDisposable
         {
             var results = new Dictionary<string, double>();
             if (_loss is null || _seen == 0) return results;
-            results[prefix + "loss"] = _loss.Item() / _seen;
+            results[prefix + "loss"] = (_loss.Item() + _hostLoss) / _seen;
             for (var i = 0; i < _metrics.Length; i++) results[prefix + _model._metrics[i].Name] = _metrics[i].Item() / _seen;
             return results;
         }

@@ -98,6 +98,9 @@ public abstract class Optimizer : IDisposable
 
     internal virtual bool IsBuilt => _native is not null;
 
+    /// <summary>The native optimizer state (for training plans); null until built.</summary>
+    internal OptimizerHandle? NativeHandle => _native;
+
     /// <summary>Applies one update from the parameters' gradients, then clears the gradients.</summary>
     internal virtual void Step()
     {

@@ -152,4 +152,12 @@ internal static partial class Native
     [LibraryImport(Library)]
     internal static partial int dg_optimizer_step(IntPtr optimizer, double lr, double clipnorm, double clipvalue);
     [LibraryImport(Library)] internal static partial int dg_optimizer_iterations(IntPtr optimizer, out long result);
+
+    // ---- plan.cpp ----
+    [LibraryImport(Library)]
+    internal static unsafe partial int dg_plan_fit_epoch(IntPtr opt, int* activations, int* hasBias, int nlayers, int loss,
+        TensorHandle x, TensorHandle y, IntPtr sampleWeight, IntPtr perm, long batchSize, double lr, out double lossSum);
+    [LibraryImport(Library)]
+    internal static unsafe partial int dg_plan_predict(IntPtr* parameters, int nparams, int* activations, int* hasBias,
+        int nlayers, TensorHandle x, long chunk, out TensorHandle result);
 }

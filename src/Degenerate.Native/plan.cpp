@@ -1,0 +1,406 @@
+// Training plans: a whole epoch of a stack of Dense layers (forward, closed-form backward, optimizer update) in one
+// native call, and a fused, chunked forward pass for prediction. The backward pass is the textbook closed form of
+// Dense/activation/loss chains, written to give the numbers libtorch's autograd gives on the same chain (the tests
+// compare the two on every supported combination). The optimizer state is the dg_optimizer's own (optimizer.h), so
+// the plan and the op-by-op path can alternate on one model.
+//
+// Small products run as plain loops (at these sizes libtorch's per-op dispatch costs more than the arithmetic);
+// products above kBlasWork multiply-adds go to libtorch's matmul (BLAS) on views of the same buffers.
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+#include "optimizer.h"
+#include "shim.h"
+
+using dg::T;
+
+namespace {
+
+constexpr int64_t kBlasWork = 1 << 15;
+constexpr int64_t kPrefetch = 8;
+
+template <class S>
+at::Tensor view(S* data, int64_t rows, int64_t cols) {
+  return at::from_blob(data, {rows, cols}, at::TensorOptions().dtype(c10::CppTypeToScalarType<S>::value));
+}
+
+// c[m×n] = a[m×k] · b[k×n] (all row-major, contiguous); with trans_a: a is stored [k×m]; with trans_b: b is [n×k].
+template <class S>
+void gemm(const S* a, const S* b, S* c, int64_t m, int64_t k, int64_t n, bool trans_a, bool trans_b) {
+  if (m * k * n > kBlasWork) {
+    auto A = trans_a ? view(const_cast<S*>(a), k, m).t() : view(const_cast<S*>(a), m, k);
+    auto B = trans_b ? view(const_cast<S*>(b), n, k).t() : view(const_cast<S*>(b), k, n);
+    auto C = view(c, m, n);
+    at::mm_out(C, A, B);
+    return;
+  }
+  // Dot products with four running sums (independent chains, so the adds overlap); each sum stays in a register.
+  const int64_t as_i = trans_a ? 1 : k, as_p = trans_a ? m : 1;
+  const int64_t bs_p = trans_b ? 1 : n, bs_j = trans_b ? k : 1;
+  for (int64_t i = 0; i < m; ++i) {
+    const S* ai = a + i * as_i;
+    for (int64_t j = 0; j < n; ++j) {
+      const S* bj = b + j * bs_j;
+      S s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      int64_t p = 0;
+      for (; p + 4 <= k; p += 4) {
+        s0 += ai[p * as_p] * bj[p * bs_p];
+        s1 += ai[(p + 1) * as_p] * bj[(p + 1) * bs_p];
+        s2 += ai[(p + 2) * as_p] * bj[(p + 2) * bs_p];
+        s3 += ai[(p + 3) * as_p] * bj[(p + 3) * bs_p];
+      }
+      for (; p < k; ++p) s0 += ai[p * as_p] * bj[p * bs_p];
+      c[i * n + j] = (s0 + s1) + (s2 + s3);
+    }
+  }
+}
+
+template <class S>
+S sigmoid(S z) {
+  return S(1) / (S(1) + std::exp(-z));  // libtorch's formula (exp(-z) = inf gives 0, as it should)
+}
+
+template <class S>
+void activate(int32_t act, const S* z, S* a, int64_t n) {
+  switch (act) {
+    case DG_ACT_LINEAR: std::copy(z, z + n, a); break;
+    case DG_ACT_SIGMOID: for (int64_t i = 0; i < n; ++i) a[i] = sigmoid(z[i]); break;
+    case DG_ACT_RELU: for (int64_t i = 0; i < n; ++i) a[i] = z[i] > 0 ? z[i] : S(0); break;
+    case DG_ACT_TANH: for (int64_t i = 0; i < n; ++i) a[i] = std::tanh(z[i]); break;
+    default: throw std::invalid_argument("activation " + std::to_string(act) + " is not supported by training plans");
+  }
+}
+
+// d *= act'(z), with a = act(z) already computed.
+template <class S>
+void activation_backward(int32_t act, const S* z, const S* a, S* d, int64_t n) {
+  switch (act) {
+    case DG_ACT_LINEAR: break;
+    case DG_ACT_SIGMOID: for (int64_t i = 0; i < n; ++i) d[i] *= a[i] * (S(1) - a[i]); break;
+    case DG_ACT_RELU: for (int64_t i = 0; i < n; ++i) d[i] = z[i] > 0 ? d[i] : S(0); break;
+    case DG_ACT_TANH: for (int64_t i = 0; i < n; ++i) d[i] *= S(1) - a[i] * a[i]; break;
+    default: throw std::invalid_argument("activation " + std::to_string(act) + " is not supported by training plans");
+  }
+}
+
+// Keras-formula updates on raw memory (the same formulas as Optimizer::step in optimizer.h).
+template <class S>
+void update(dg::Optimizer& opt, size_t i, const S* g, double lr) {
+  S* p = opt.params[i].data_ptr<S>();
+  const int64_t n = opt.params[i].numel();
+  S* s1 = opt.slot1[i].data_ptr<S>();
+  S* s2 = opt.slot2[i].data_ptr<S>();
+  S* s3 = opt.slot3[i].data_ptr<S>();
+  const double t = static_cast<double>(opt.iterations);
+  switch (opt.kind) {
+    case DG_OPT_SGD: {
+      const S momentum = S(opt.h(0, 0.0));
+      const bool nesterov = opt.h(1, 0.0) != 0.0;
+      const S slr = S(lr);
+      if (momentum == S(0)) {
+        for (int64_t j = 0; j < n; ++j) p[j] -= slr * g[j];
+      } else {
+        for (int64_t j = 0; j < n; ++j) {
+          s1[j] = s1[j] * momentum - slr * g[j];
+          p[j] = nesterov ? (p[j] + momentum * s1[j]) - slr * g[j] : p[j] + s1[j];
+        }
+      }
+      break;
+    }
+    case DG_OPT_ADAM: {
+      const double b1 = opt.h(0, 0.9), b2 = opt.h(1, 0.999), eps = opt.h(2, 1e-7);
+      const bool amsgrad = opt.h(3, 0.0) != 0.0;
+      const S alpha = S(lr * std::sqrt(1.0 - std::pow(b2, t)) / (1.0 - std::pow(b1, t)));
+      const S w1 = S(1.0 - b1), sb2 = S(b2), w2 = S(1.0 - b2), seps = S(eps);
+      for (int64_t j = 0; j < n; ++j) {
+        s1[j] = s1[j] + w1 * (g[j] - s1[j]);
+        s2[j] = s2[j] * sb2 + w2 * (g[j] * g[j]);
+        S v = s2[j];
+        if (amsgrad) {
+          s3[j] = std::max(s3[j], v);
+          v = s3[j];
+        }
+        p[j] -= alpha * (s1[j] / (std::sqrt(v) + seps));
+      }
+      break;
+    }
+    case DG_OPT_RMSPROP: {
+      const S rho = S(opt.h(0, 0.9)), momentum = S(opt.h(1, 0.0)), eps = S(opt.h(2, 1e-7));
+      const bool centered = opt.h(3, 0.0) != 0.0;
+      const S slr = S(lr);
+      for (int64_t j = 0; j < n; ++j) {
+        s1[j] = s1[j] * rho + (S(1) - rho) * (g[j] * g[j]);
+        S denom;
+        if (centered) {
+          s3[j] = s3[j] * rho + (S(1) - rho) * g[j];
+          denom = s1[j] - s3[j] * s3[j] + eps;
+        } else {
+          denom = s1[j] + eps;
+        }
+        const S increment = g[j] * slr / std::sqrt(denom);
+        if (momentum > 0) {
+          s2[j] = s2[j] * momentum + increment;
+          p[j] -= s2[j];
+        } else {
+          p[j] -= increment;
+        }
+      }
+      break;
+    }
+    case DG_OPT_ADAGRAD: {
+      const S eps = S(opt.h(1, 1e-7)), slr = S(lr);
+      for (int64_t j = 0; j < n; ++j) {
+        s1[j] += g[j] * g[j];
+        p[j] -= slr * (g[j] / std::sqrt(s1[j] + eps));
+      }
+      break;
+    }
+    default: throw std::invalid_argument("unknown optimizer kind " + std::to_string(opt.kind));
+  }
+}
+
+struct Layout {
+  std::vector<int32_t> act;
+  std::vector<int32_t> has_bias;
+  std::vector<int64_t> in, out;
+  std::vector<size_t> kernel_index, bias_index;  // positions in the optimizer's parameter list
+};
+
+Layout layout(const std::vector<at::Tensor>& params, const int32_t* activations, const int32_t* has_bias,
+              int32_t nlayers) {
+  Layout l;
+  size_t next = 0;
+  for (int32_t i = 0; i < nlayers; ++i) {
+    if (next >= params.size()) throw std::invalid_argument("training plan: fewer parameters than layers need");
+    const auto& k = params[next];
+    if (k.dim() != 2) throw std::invalid_argument("training plan: a kernel must be 2-D");
+    l.act.push_back(activations[i]);
+    l.has_bias.push_back(has_bias[i]);
+    l.in.push_back(k.size(0));
+    l.out.push_back(k.size(1));
+    l.kernel_index.push_back(next++);
+    l.bias_index.push_back(has_bias[i] ? next++ : SIZE_MAX);
+    if (i > 0 && l.in[i] != l.out[i - 1]) throw std::invalid_argument("training plan: layer widths do not chain");
+  }
+  if (next != params.size()) throw std::invalid_argument("training plan: more parameters than the layers hold");
+  for (const auto& p : params)
+    if (!p.is_contiguous() || p.device().type() != at::kCPU)
+      throw std::invalid_argument("training plan: parameters must be contiguous CPU tensors");
+  return l;
+}
+
+template <class S>
+double fit_epoch(dg::Optimizer& opt, const Layout& net, int32_t loss, const at::Tensor& x_in, const at::Tensor& y_in,
+                 const at::Tensor* w_in, const at::Tensor* perm_in, int64_t batch, double lr) {
+  const auto x = x_in.contiguous();
+  const auto y = y_in.contiguous();
+  at::Tensor w = w_in != nullptr ? w_in->contiguous() : at::Tensor();
+  at::Tensor perm = perm_in != nullptr ? perm_in->contiguous() : at::Tensor();
+  const int64_t rows = x.size(0), width = x.size(1);
+  const size_t L = net.act.size();
+  const int64_t classes = net.out[L - 1];
+  if (width != net.in[0]) throw std::invalid_argument("training plan: x has the wrong width");
+  if (y.dim() != 2 || y.size(0) != rows || y.size(1) != classes)
+    throw std::invalid_argument("training plan: y must be [rows, output units]");
+  if (w.defined() && w.numel() != rows) throw std::invalid_argument("training plan: one sample weight per row");
+  if (perm.defined() && (perm.numel() != rows || perm.scalar_type() != at::kLong))
+    throw std::invalid_argument("training plan: perm must be an int64 permutation of the rows");
+  const S* X = x.data_ptr<S>();
+  const S* Y = y.data_ptr<S>();
+  const S* W = w.defined() ? w.data_ptr<S>() : nullptr;
+  const int64_t* P = perm.defined() ? perm.data_ptr<int64_t>() : nullptr;
+
+  // Buffers for one batch, allocated once per epoch.
+  const int64_t B = std::min(batch, rows);
+  std::vector<std::vector<S>> z(L), a(L);
+  int64_t widest = width;
+  for (size_t l = 0; l < L; ++l) {
+    z[l].resize(B * net.out[l]);
+    a[l].resize(B * net.out[l]);
+    widest = std::max(widest, net.out[l]);
+  }
+  std::vector<S> xb(P ? B * width : 0), yb(P ? B * classes : 0), wb(B), delta(B * widest), prev(B * widest);
+  std::vector<std::vector<S>> grads(opt.params.size());
+  for (size_t i = 0; i < opt.params.size(); ++i) grads[i].resize(opt.params[i].numel());
+
+  double loss_sum = 0;
+  for (int64_t start = 0; start < rows; start += batch) {
+    const int64_t n = std::min(batch, rows - start);
+    const S* xs;
+    const S* ys;
+    if (P) {
+      for (int64_t r = 0; r < n; ++r) {
+        // Rows come from anywhere in the data: ask for the rows a few places ahead while copying this one.
+        if (r + kPrefetch < n) {
+          const S* ahead = X + P[start + r + kPrefetch] * width;
+          for (int64_t off = 0; off < width; off += 64 / static_cast<int64_t>(sizeof(S))) __builtin_prefetch(ahead + off);
+        }
+        const int64_t src = P[start + r];
+        std::memcpy(&xb[r * width], X + src * width, sizeof(S) * width);
+        std::memcpy(&yb[r * classes], Y + src * classes, sizeof(S) * classes);
+        wb[r] = W ? W[src] : S(1);
+      }
+      xs = xb.data();
+      ys = yb.data();
+    } else {
+      xs = X + start * width;
+      ys = Y + start * classes;
+      for (int64_t r = 0; r < n; ++r) wb[r] = W ? W[start + r] : S(1);
+    }
+
+    // Forward.
+    for (size_t l = 0; l < L; ++l) {
+      const S* input = l == 0 ? xs : a[l - 1].data();
+      const int64_t o = net.out[l];
+      gemm(input, opt.params[net.kernel_index[l]].data_ptr<S>(), z[l].data(), n, net.in[l], o, false, false);
+      if (net.has_bias[l]) {
+        const S* b = opt.params[net.bias_index[l]].data_ptr<S>();
+        for (int64_t r = 0; r < n; ++r)
+          for (int64_t j = 0; j < o; ++j) z[l][r * o + j] += b[j];
+      }
+      if (l + 1 < L || loss == DG_LOSS_MSE) activate(net.act[l], z[l].data(), a[l].data(), n * o);
+    }
+
+    // Loss and its gradient with respect to the last pre-activation, scaled by w_r / n (sum_over_batch_size).
+    const S* zl = z[L - 1].data();
+    S* d = delta.data();
+    double batch_loss = 0;
+    const S inv_c = S(1) / S(classes);
+    for (int64_t r = 0; r < n; ++r) {
+      S per_sample = 0;
+      // The factors in autograd's order: mean over the batch, times the sample weight, mean over the columns.
+      const S scale = (S(1) / S(n)) * wb[r] / S(classes);
+      for (int64_t j = 0; j < classes; ++j) {
+        const int64_t e = r * classes + j;
+        if (loss == DG_LOSS_BCE_LOGITS) {
+          const S zz = zl[e], yy = ys[e];
+          const S ez = std::exp(-std::abs(zz));  // shared by the loss and the sigmoid
+          per_sample += std::max(zz, S(0)) - zz * yy + std::log1p(ez);
+          const S p = zz >= 0 ? S(1) / (S(1) + ez) : ez / (S(1) + ez);
+          d[e] = (p - yy) * scale;
+        } else {
+          const S diff = a[L - 1][e] - ys[e];
+          per_sample += diff * diff;
+          d[e] = scale * (S(2) * diff);
+        }
+      }
+      batch_loss += static_cast<double>(per_sample * inv_c * wb[r]);
+    }
+    if (loss == DG_LOSS_MSE) activation_backward(net.act[L - 1], zl, a[L - 1].data(), d, n * classes);
+    loss_sum += batch_loss;  // Σ w_r·loss_r = (batch mean) · rows, what the epoch tracker accumulates
+
+    // Backward, last layer first.
+    for (size_t l = L; l-- > 0;) {
+      const S* input = l == 0 ? xs : a[l - 1].data();
+      const int64_t o = net.out[l], i = net.in[l];
+      gemm(input, d, grads[net.kernel_index[l]].data(), i, n, o, true, false);
+      if (net.has_bias[l]) {
+        S* gb = grads[net.bias_index[l]].data();
+        for (int64_t j = 0; j < o; ++j) gb[j] = 0;
+        for (int64_t r = 0; r < n; ++r)
+          for (int64_t j = 0; j < o; ++j) gb[j] += d[r * o + j];
+      }
+      if (l > 0) {
+        gemm(d, opt.params[net.kernel_index[l]].data_ptr<S>(), prev.data(), n, o, i, false, true);
+        activation_backward(net.act[l - 1], z[l - 1].data(), a[l - 1].data(), prev.data(), n * i);
+        std::swap(delta, prev);
+        d = delta.data();
+      }
+    }
+
+    ++opt.iterations;
+    for (size_t p = 0; p < opt.params.size(); ++p) update(opt, p, grads[p].data(), lr);
+  }
+  return loss_sum;
+}
+
+template <class S>
+void predict(const std::vector<at::Tensor>& params, const Layout& net, const at::Tensor& x, at::Tensor& out,
+             int64_t chunk) {
+  const int64_t rows = x.size(0);
+  const size_t L = net.act.size();
+  const int64_t chunks = (rows + chunk - 1) / chunk;
+  // Chunks run in parallel; each chunk's products and activations stay in cache (libtorch runs the ops inside a
+  // parallel region single-threaded).
+  at::parallel_for(0, chunks, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t c = begin; c < end; ++c) {
+      const int64_t r0 = c * chunk, r1 = std::min(rows, r0 + chunk);
+      at::Tensor h = x.slice(0, r0, r1);
+      for (size_t l = 0; l < L; ++l) {
+        const auto& k = params[net.kernel_index[l]];
+        at::Tensor z = l + 1 == L ? out.slice(0, r0, r1) : at::empty({r1 - r0, net.out[l]}, x.options());
+        if (net.has_bias[l]) {
+          at::addmm_out(z, params[net.bias_index[l]], h, k);
+        } else {
+          at::mm_out(z, h, k);
+        }
+        switch (net.act[l]) {
+          case DG_ACT_LINEAR: break;
+          case DG_ACT_SIGMOID: z.sigmoid_(); break;
+          case DG_ACT_RELU: z.relu_(); break;
+          case DG_ACT_TANH: z.tanh_(); break;
+          case DG_ACT_SOFTMAX: z.copy_(at::softmax(z, 1)); break;
+          default: throw std::invalid_argument("activation " + std::to_string(net.act[l]) + " is not supported");
+        }
+        h = z;
+      }
+    }
+  });
+}
+
+}  // namespace
+
+extern "C" {
+
+dg_status dg_plan_fit_epoch(dg_optimizer opt, const int32_t* activations, const int32_t* has_bias, int32_t nlayers,
+                            int32_t loss, dg_tensor x, dg_tensor y, dg_tensor sample_weight, dg_tensor perm,
+                            int64_t batch_size, double lr, double* loss_sum) {
+  return dg::guard([&] {
+    if (opt == nullptr) throw std::invalid_argument("null optimizer handle");
+    if (batch_size <= 0) throw std::invalid_argument("batch size must be positive");
+    if (loss != DG_LOSS_MSE && loss != DG_LOSS_BCE_LOGITS)
+      throw std::invalid_argument("loss " + std::to_string(loss) + " is not supported by training plans");
+    auto& o = *static_cast<dg::Optimizer*>(opt);
+    const auto net = layout(o.params, activations, has_bias, nlayers);
+    const auto& X = T(x);
+    if (X.dim() != 2 || X.device().type() != at::kCPU) throw std::invalid_argument("training plan: x must be a CPU matrix");
+    for (const auto& p : o.params)
+      if (p.scalar_type() != X.scalar_type()) throw std::invalid_argument("training plan: x and weights differ in dtype");
+    at::NoGradGuard no_grad;
+    const at::Tensor* w = sample_weight ? &T(sample_weight) : nullptr;
+    const at::Tensor* pm = perm ? &T(perm) : nullptr;
+    if (X.scalar_type() == at::kDouble) {
+      *loss_sum = fit_epoch<double>(o, net, loss, X, T(y), w, pm, batch_size, lr);
+    } else if (X.scalar_type() == at::kFloat) {
+      *loss_sum = fit_epoch<float>(o, net, loss, X, T(y), w, pm, batch_size, lr);
+    } else {
+      throw std::invalid_argument("training plan: float32 or float64 only");
+    }
+  });
+}
+
+dg_status dg_plan_predict(const dg_tensor* params, int32_t nparams, const int32_t* activations,
+                          const int32_t* has_bias, int32_t nlayers, dg_tensor x, int64_t chunk, dg_tensor* out) {
+  return dg::guard([&] {
+    std::vector<at::Tensor> ps;
+    for (int32_t i = 0; i < nparams; ++i) ps.push_back(T(params[i]).detach());
+    const auto net = layout(ps, activations, has_bias, nlayers);
+    const auto X = T(x).contiguous();
+    if (X.dim() != 2 || X.size(1) != net.in[0]) throw std::invalid_argument("predict plan: x has the wrong width");
+    at::NoGradGuard no_grad;
+    at::Tensor result = at::empty({X.size(0), net.out.back()}, X.options());
+    if (chunk <= 0) chunk = 4096;
+    if (X.scalar_type() == at::kDouble) {
+      predict<double>(ps, net, X, result, chunk);
+    } else {
+      predict<float>(ps, net, X, result, chunk);
+    }
+    *out = dg::give(std::move(result));
+  });
+}
+
+}  // extern "C"

@@ -1,0 +1,157 @@
+using Degenerate.Activations;
+using Degenerate.Callbacks;
+using Degenerate.Layers;
+using Degenerate.Losses;
+using Degenerate.Optimizers;
+using Degenerate.Tensors;
+
+namespace Degenerate.Models;
+
+/// <summary>
+/// A compiled plan for the standard layer set: a model that is a stack of <see cref="Dense"/> layers (hidden
+/// activations linear, sigmoid, relu or tanh), trained on the CPU in float32 or float64 with mean squared error (any of
+/// those final activations) or binary cross-entropy after a sigmoid (or from logits), by any of the four optimizers,
+/// runs a whole epoch (forward, closed-form backward, update) in one native call instead of one call per operation.
+/// The numbers are those of the op-by-op autograd path (tests compare the two on every combination). Anything else
+/// (metrics, regularizers, gradient clipping, dropout, other losses or activations, per-batch callbacks, a GPU, or
+/// <see cref="Model.RunEagerly"/>) takes the op-by-op path.
+/// </summary>
+internal sealed class TrainingPlan
+{
+    private readonly int[] _activations;
+    private readonly int[] _hasBias;
+    private readonly int _loss;
+
+    private TrainingPlan(int[] activations, int[] hasBias, int loss)
+    {
+        _activations = activations;
+        _hasBias = hasBias;
+        _loss = loss;
+    }
+
+    private const int LossMse = 0;
+    private const int LossBceLogits = 1;
+
+    /// <summary>The plan for training <paramref name="model"/> with these callbacks, or null when one does not apply.</summary>
+    public static TrainingPlan? ForTraining(Model model, IEnumerable<Callback> callbacks)
+    {
+        if (model.RunEagerly || model.Metrics.Count > 0) return null;
+        if (model.Optimizer is not { } optimizer || optimizer.ClipNorm is not null || optimizer.ClipValue is not null) return null;
+        if (optimizer is not (SGD or Adam or RMSprop or Adagrad)) return null;
+        foreach (var c in callbacks)
+        {
+            if (c is ProgbarLogger p)
+            {
+                if (p.NeedsBatches) return null;
+            }
+            else if (c.GetType().GetMethod(nameof(Callback.OnTrainBatchEnd))!.DeclaringType != typeof(Callback))
+            {
+                return null;
+            }
+        }
+        var stack = DenseStack(model);
+        if (stack is null) return null;
+        var (activations, hasBias) = stack.Value;
+        if (activations.Take(activations.Length - 1).Any(a => a == ActSoftmax)) return null;
+        if (model.Layers.Any(l => l is Dense d && (d.KernelRegularizer is not null || d.BiasRegularizer is not null))) return null;
+        var last = activations[^1];
+        int loss;
+        switch (model.Loss)
+        {
+            case MeanSquaredError when last != ActSoftmax:
+                loss = LossMse;
+                break;
+            case BinaryCrossentropy { FromLogits: false } when last == ActSigmoid:
+            case BinaryCrossentropy { FromLogits: true } when last == ActLinear:
+                loss = LossBceLogits;
+                break;
+            default:
+                return null;
+        }
+        return new TrainingPlan(activations, hasBias, loss);
+    }
+
+    private const int ActLinear = 0;
+    private const int ActSigmoid = 1;
+    private const int ActSoftmax = 4;
+
+    // Activation codes and bias flags of a CPU float32/float64 model made only of Dense layers, or null.
+    private static (int[] Activations, int[] HasBias)? DenseStack(Model model)
+    {
+        if (!model.Built || model.Device.Type != DeviceType.Cpu) return null;
+        if (model.DType is not (DType.Float32 or DType.Float64)) return null;
+        var activations = new int[model.Layers.Count];
+        var hasBias = new int[model.Layers.Count];
+        for (var i = 0; i < model.Layers.Count; i++)
+        {
+            if (model.Layers[i] is not Dense d) return null;
+            int? code = d.Activation switch
+            {
+                null or Linear => ActLinear,
+                Sigmoid => ActSigmoid,
+                Relu => 2,
+                Tanh => 3,
+                Softmax => ActSoftmax,
+                _ => null,
+            };
+            if (code is null) return null;
+            activations[i] = code.Value;
+            hasBias[i] = d.Bias is null ? 0 : 1;
+        }
+        return (activations, hasBias);
+    }
+
+    /// <summary>
+    /// Runs one epoch natively: batches of <paramref name="batchSize"/> rows in <paramref name="perm"/> order (null: in
+    /// order). Returns Σ sample weight × per-sample loss over the rows (the epoch's mean loss times the rows).
+    /// </summary>
+    public unsafe double FitEpoch(Optimizer optimizer, Tensor x, Tensor y, Tensor? sampleWeight, Tensor? perm, int batchSize)
+    {
+        var handle = optimizer.NativeHandle ?? throw new InvalidOperationException("optimizer used before it was built by Compile/Fit");
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            double sum;
+            fixed (int* act = _activations)
+            fixed (int* bias = _hasBias)
+            {
+                Native.Check(Native.dg_plan_fit_epoch(handle.DangerousGetHandle(), act, bias, _activations.Length, _loss,
+                    x.Handle, y.Handle, sampleWeight?.Handle.DangerousGetHandle() ?? IntPtr.Zero,
+                    perm?.Handle.DangerousGetHandle() ?? IntPtr.Zero, batchSize, optimizer.LearningRate, out sum));
+            }
+            GC.KeepAlive(sampleWeight);
+            GC.KeepAlive(perm);
+            return sum;
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
+    }
+
+    /// <summary>
+    /// The model's output for every row of <paramref name="x"/> in one native call (chunks of rows in parallel, each
+    /// chunk's intermediates in cache), or null when the model is not a plain CPU Dense stack or
+    /// <see cref="Model.RunEagerly"/> is set.
+    /// </summary>
+    public static unsafe Tensor? Predict(Model model, Tensor x)
+    {
+        if (model.RunEagerly) return null;
+        var stack = DenseStack(model);
+        if (stack is null) return null;
+        var (activations, hasBias) = stack.Value;
+        var weights = model.TrainableWeights;
+        var raw = new IntPtr[weights.Count];
+        for (var i = 0; i < raw.Length; i++) raw[i] = weights[i].Handle.DangerousGetHandle();
+        TensorHandle result;
+        fixed (IntPtr* p = raw)
+        fixed (int* act = activations)
+        fixed (int* bias = hasBias)
+        {
+            Native.Check(Native.dg_plan_predict(p, raw.Length, act, bias, activations.Length, x.Handle, 4096, out result));
+        }
+        GC.KeepAlive(weights);
+        return new Tensor(result);
+    }
+}
