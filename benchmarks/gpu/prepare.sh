@@ -4,7 +4,7 @@
 #
 #   bash benchmarks/gpu/prepare.sh [BUNDLE_DIR]        (default: .bundle/ at the repository root, git-ignored)
 #
-# The bundle (about 35 MB, under the 64 MiB that a GPU lease carries):
+# The bundle (about 41 MiB, under the 64 MiB that a GPU lease carries):
 #   dotnet-runtime-<version>-linux-x64.tar.xz   the installed .NET runtime (host, hostfxr, Microsoft.NETCore.App) from
 #                                                this machine's SDK folder: one shared runtime for every app
 #   app/tests/     Degenerate.TestRunner + the xunit suite   (Release, framework-dependent)
