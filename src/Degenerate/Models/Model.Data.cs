@@ -1,0 +1,126 @@
+using System.Globalization;
+using Degenerate.Activations;
+using Degenerate.Callbacks;
+using Degenerate.Layers;
+using Degenerate.Losses;
+using Degenerate.Metrics;
+using Degenerate.Optimizers;
+using Degenerate.Tensors;
+
+namespace Degenerate.Models;
+
+// Turning user data into tensors on the model's device, with the checks that name the bad argument.
+public abstract partial class Model
+{
+    private Tensor PrepareInputs(Data x, string argument)
+    {
+        if (x.IsEmpty) throw new ArgumentException($"{argument} is empty", argument);
+        if (x.Rows == 0) throw new ArgumentException($"{argument} has no rows: shape {x.ShapeString}", argument);
+        var t = x.ToTensor(DType, Device, asMatrix: true);
+        try
+        {
+            var width = t.Size(1);
+            if (InputDim is { } expected && expected != width)
+                throw new ArgumentException(
+                    $"{argument} has shape {t.ShapeString}: {width} feature column(s), but the model's first layer expects {expected} (input width {expected})",
+                    argument);
+            if (!Built) Build(width);
+            CheckFinite(t, argument);
+            return t;
+        }
+        catch
+        {
+            t.Dispose();
+            throw;
+        }
+    }
+
+    private Batches PrepareData(Data x, Data y, Data? sampleWeight, string xName, string yName, string? wName)
+    {
+        if (y.IsEmpty) throw new ArgumentException($"{yName} is empty", yName);
+        if (!x.IsEmpty && x.Rows != y.Rows)
+            throw new ArgumentException(
+                $"{xName} has {x.Rows} rows (shape {x.ShapeString}) but {yName} has {y.Rows} rows (shape {y.ShapeString}); they must match",
+                xName);
+        if (sampleWeight is { } sw && sw.Rows != y.Rows)
+            throw new ArgumentException(
+                $"{wName} has {sw.Rows} entries but {yName} has {y.Rows} rows; they must match", wName);
+        var xt = PrepareInputs(x, xName);
+        Tensor? yt = null, wt = null;
+        try
+        {
+            var outputs = OutputDim;
+            if (Loss!.TakesClassIndices)
+            {
+                if (!y.IsInteger)
+                    throw new ArgumentException(
+                        $"{yName} holds floating-point values but {Loss.Name} takes integer class labels: pass int[] (or an int64 tensor)", yName);
+                yt = y.ToTensor(DType.Int64, Device, asMatrix: false);
+                if (yt.Rank == 2 && yt.Size(1) == 1)
+                {
+                    var flat = yt.Reshape(-1);
+                    DisposeScope.Current?.Detach(flat);
+                    yt.Dispose();
+                    yt = flat;
+                }
+            }
+            else
+            {
+                yt = y.ToTensor(DType, Device, asMatrix: true);
+                CheckFinite(yt, yName);
+            }
+            Loss.ValidateTargets(yt, outputs, yName);
+            if (sampleWeight is { } s)
+            {
+                wt = s.ToTensor(DType, Device, asMatrix: false);
+                if (wt.Rank != 1)
+                {
+                    var flat = wt.Reshape(-1);
+                    DisposeScope.Current?.Detach(flat);
+                    wt.Dispose();
+                    wt = flat;
+                }
+                CheckFinite(wt, wName!);
+                using var min = wt.Min();
+                if (min.Item() < 0)
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{wName} holds negative weights (minimum {min.Item()})"), wName);
+            }
+            return new Batches(xt, yt, wt, owned: true);
+        }
+        catch
+        {
+            xt.Dispose();
+            yt?.Dispose();
+            wt?.Dispose();
+            throw;
+        }
+    }
+
+    private static void CheckFinite(Tensor t, string argument)
+    {
+        if (t.AllFinite()) return;
+        using var scope = new DisposeScope();
+        var flat = t.Reshape(-1);
+        var bad = flat.IsFinite().LogicalNot().To(DType.Float32);
+        var index = (long)bad.ArgMax(0).Item();
+        var value = flat.Slice(0, index, index + 1).Item();
+        var where = t.Rank == 2 ? $"row {index / t.Size(1)}, column {index % t.Size(1)}" : $"row {index}";
+        throw new ArgumentException(
+            string.Create(CultureInfo.InvariantCulture, $"{argument} contains NaN or infinite values (first: {value} at {where})"), argument);
+    }
+
+
+    // A set of rows: inputs, targets and optional sample weights, all on the model's device.
+    private readonly record struct Batches(Tensor X, Tensor Y, Tensor? W, bool owned)
+    {
+        public long Rows => X.Size(0);
+
+        public Batches Rows2(long start, long end) =>
+            new(X.Slice(0, start, end), Y.Slice(0, start, end), W?.Slice(0, start, end), owned: true);
+
+        public Batches Gather(Tensor index) =>
+            new(X.IndexSelect(0, index), Y.IndexSelect(0, index), W?.IndexSelect(0, index), owned: true);
+
+        public IEnumerable<Tensor> Owned() => W is null ? [X, Y] : [X, Y, W];
+    }
+}
