@@ -18,6 +18,7 @@ public abstract partial class Model
     /// </summary>
     public IReadOnlyDictionary<string, double> Evaluate(Data x, Data y, int batchSize = 32, Data? sampleWeight = null)
     {
+        ThrowIfDisposed();
         EnsureCompiled("Evaluate");
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be a positive integer");
         var data = PrepareData(x, y, sampleWeight, "x", "y", "sampleWeight");
@@ -57,6 +58,7 @@ public abstract partial class Model
     /// </summary>
     public Tensor Predict(Data x, int batchSize = 32)
     {
+        ThrowIfDisposed();
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be a positive integer");
         using var input = PrepareInputs(x, "x");
         using var noGrad = Autograd.NoGrad();

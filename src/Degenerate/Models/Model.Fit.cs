@@ -23,6 +23,7 @@ public abstract partial class Model
         (Data X, Data Y)? validationData = null, bool shuffle = true, IEnumerable<Callback>? callbacks = null,
         int verbose = 1, Data? sampleWeight = null, int initialEpoch = 0)
     {
+        ThrowIfDisposed();
         EnsureCompiled("Fit");
         if (epochs < 0) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "epochs must be >= 0");
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be a positive integer");

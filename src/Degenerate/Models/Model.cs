@@ -179,6 +179,7 @@ public abstract partial class Model : IDisposable
     /// </summary>
     public Tensor[] GetWeights()
     {
+        ThrowIfDisposed();
         using var noGrad = Autograd.NoGrad();
         return TrainableWeights.Select(w =>
         {
@@ -194,6 +195,7 @@ public abstract partial class Model : IDisposable
     /// <summary>Overwrites every weight, in <see cref="GetWeights"/> order; shapes must match exactly.</summary>
     public void SetWeights(IReadOnlyList<Tensor> weights)
     {
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(weights);
         if (!Built) throw new InvalidOperationException("SetWeights needs a built model: give the first layer an inputDim, or Fit/Build it first");
         var targets = TrainableWeights;
@@ -211,6 +213,7 @@ public abstract partial class Model : IDisposable
     /// <summary>Overwrites every weight from arrays (<c>double[,]</c> kernels, <c>double[]</c> biases, or float versions).</summary>
     public void SetWeights(IReadOnlyList<Array> weights)
     {
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(weights);
         var tensors = weights.Select(a => a switch
         {
@@ -267,9 +270,34 @@ public abstract partial class Model : IDisposable
         }
     }
 
+    private bool _disposed;
+
+    /// <summary>Whether <see cref="Dispose"/> was called.</summary>
+    public bool IsDisposed => _disposed;
+
+    // Every entry point and every native plan reads the weights: a freed one must be an exception, never a segfault.
+    internal void ThrowIfDisposed()
+    {
+        if (_disposed) throw new ObjectDisposedException($"model '{Name}'", $"model '{Name}' was disposed");
+        foreach (var layer in Layers)
+        {
+            var weights = layer.Weights;
+            var names = layer.WeightNames;
+            for (int i = 0; i < weights.Count; i++)
+            {
+                if (!weights[i].IsDisposed) continue;
+                var weight = i < names.Count ? names[i] : $"#{i}";
+                var layerName = layer.Name ?? layer.GetType().Name;
+                throw new ObjectDisposedException($"{layerName}.{weight}",
+                    $"weight '{weight}' of layer '{layerName}' in model '{Name}' was disposed");
+            }
+        }
+    }
+
     /// <summary>Releases every weight and the optimizer state.</summary>
     public void Dispose()
     {
+        _disposed = true;
         foreach (var layer in Layers) layer.Dispose();
         Optimizer?.Dispose();
         GC.SuppressFinalize(this);

@@ -38,6 +38,7 @@ internal static class ModelFile
 
     public static void Save(Model model, string path, bool includeCompile)
     {
+        model.ThrowIfDisposed();
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!model.Built) throw new InvalidOperationException("cannot save a model that is not built: give the first layer an inputDim, or Fit/Build it first");
         var full = Path.GetFullPath(path);
