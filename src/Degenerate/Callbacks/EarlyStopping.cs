@@ -19,6 +19,7 @@ public sealed class EarlyStopping : Callback
         MonitorMode mode = MonitorMode.Auto, double? baseline = null, bool restoreBestWeights = false, int startFromEpoch = 0)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(monitor);
+        if (!double.IsFinite(minDelta)) throw new ArgumentOutOfRangeException(nameof(minDelta), minDelta, "minDelta must be finite");
         if (patience < 0) throw new ArgumentOutOfRangeException(nameof(patience), patience, "patience must be >= 0");
         Monitor = monitor;
         MinDelta = Math.Abs(minDelta);

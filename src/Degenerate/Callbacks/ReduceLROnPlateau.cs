@@ -21,6 +21,9 @@ public sealed class ReduceLROnPlateau : Callback
         if (!(factor < 1.0) || !(factor > 0))
             throw new ArgumentOutOfRangeException(nameof(factor), factor, "ReduceLROnPlateau does not support a factor >= 1.0 (or <= 0)");
         if (patience < 0) throw new ArgumentOutOfRangeException(nameof(patience), patience, "patience must be >= 0");
+        if (cooldown < 0) throw new ArgumentOutOfRangeException(nameof(cooldown), cooldown, "cooldown must be >= 0");
+        if (!double.IsFinite(minDelta)) throw new ArgumentOutOfRangeException(nameof(minDelta), minDelta, "minDelta must be finite");
+        if (!(minLr >= 0) || !double.IsFinite(minLr)) throw new ArgumentOutOfRangeException(nameof(minLr), minLr, "minLr must be a finite value >= 0");
         Monitor = monitor;
         Factor = factor;
         Patience = patience;

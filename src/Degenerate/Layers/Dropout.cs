@@ -13,7 +13,7 @@ public sealed class Dropout : Layer
     /// <summary>Creates the layer.</summary>
     public Dropout(double rate, string? name = null) : base(name)
     {
-        if (rate < 0 || rate >= 1) throw new ArgumentOutOfRangeException(nameof(rate), rate, "rate must be in [0, 1)");
+        if (!(rate >= 0 && rate < 1)) throw new ArgumentOutOfRangeException(nameof(rate), rate, "rate must be in [0, 1)");
         Rate = rate;
     }
 

@@ -10,9 +10,9 @@ public sealed class Adagrad : Optimizer
     public Adagrad(double learningRate = 0.001, double initialAccumulatorValue = 0.1, double epsilon = 1e-7,
         double? clipNorm = null, double? clipValue = null) : base(learningRate, clipNorm, clipValue)
     {
-        if (initialAccumulatorValue < 0)
-            throw new ArgumentOutOfRangeException(nameof(initialAccumulatorValue), initialAccumulatorValue, "must be >= 0");
-        if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "epsilon must be > 0");
+        if (!(initialAccumulatorValue >= 0) || !double.IsFinite(initialAccumulatorValue))
+            throw new ArgumentOutOfRangeException(nameof(initialAccumulatorValue), initialAccumulatorValue, "initialAccumulatorValue must be a finite value >= 0");
+        if (!(epsilon > 0) || !double.IsFinite(epsilon)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "epsilon must be > 0");
         InitialAccumulatorValue = initialAccumulatorValue;
         Epsilon = epsilon;
     }

@@ -15,9 +15,12 @@ public abstract class Optimizer : IDisposable
     /// <summary>Sets the shared hyperparameters.</summary>
     protected Optimizer(double learningRate, double? clipNorm, double? clipValue)
     {
+        // Checked here too so the exception names the constructor argument, not the property.
+        if (!(learningRate > 0) || !double.IsFinite(learningRate))
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "learning rate must be a finite value > 0");
         LearningRate = learningRate;
-        if (clipNorm is { } n && !(n > 0)) throw new ArgumentOutOfRangeException(nameof(clipNorm), n, "clipNorm must be > 0");
-        if (clipValue is { } v && !(v > 0)) throw new ArgumentOutOfRangeException(nameof(clipValue), v, "clipValue must be > 0");
+        if (clipNorm is { } n && (!(n > 0) || !double.IsFinite(n))) throw new ArgumentOutOfRangeException(nameof(clipNorm), n, "clipNorm must be > 0");
+        if (clipValue is { } v && (!(v > 0) || !double.IsFinite(v))) throw new ArgumentOutOfRangeException(nameof(clipValue), v, "clipValue must be > 0");
         if (clipNorm is not null && clipValue is not null)
             throw new ArgumentException(
                 $"only one of clipNorm and clipValue can be set (as in Keras); got clipNorm={clipNorm}, clipValue={clipValue}",

@@ -10,9 +10,9 @@ public sealed class RMSprop : Optimizer
     public RMSprop(double learningRate = 0.001, double rho = 0.9, double momentum = 0.0, double epsilon = 1e-7,
         bool centered = false, double? clipNorm = null, double? clipValue = null) : base(learningRate, clipNorm, clipValue)
     {
-        if (rho < 0 || rho >= 1) throw new ArgumentOutOfRangeException(nameof(rho), rho, "rho must be in [0, 1)");
-        if (momentum < 0 || momentum > 1) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "momentum must be in [0, 1]");
-        if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "epsilon must be > 0");
+        if (!(rho >= 0 && rho < 1)) throw new ArgumentOutOfRangeException(nameof(rho), rho, "rho must be in [0, 1)");
+        if (!(momentum >= 0 && momentum <= 1)) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "momentum must be in [0, 1]");
+        if (!(epsilon > 0) || !double.IsFinite(epsilon)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "epsilon must be > 0");
         Rho = rho;
         Momentum = momentum;
         Epsilon = epsilon;

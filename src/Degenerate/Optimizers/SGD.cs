@@ -10,7 +10,7 @@ public sealed class SGD : Optimizer
     public SGD(double learningRate = 0.01, double momentum = 0.0, bool nesterov = false, double? clipNorm = null,
         double? clipValue = null) : base(learningRate, clipNorm, clipValue)
     {
-        if (momentum < 0 || momentum > 1) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "momentum must be in [0, 1]");
+        if (!(momentum >= 0 && momentum <= 1)) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "momentum must be in [0, 1]");
         Momentum = momentum;
         Nesterov = nesterov;
     }
