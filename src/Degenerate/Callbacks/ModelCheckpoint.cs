@@ -68,26 +68,34 @@ public sealed partial class ModelCheckpoint : Callback
         {
             if (!logs.TryGetValue(Monitor, out var current))
             {
-                model.Logger?.LogWarning($"ModelCheckpoint: '{Monitor}' is not among the logs; skipping save");
-                return;
+                // Keras 3 warns and saves anyway rather than silently skipping the checkpoint.
+                var warning = $"ModelCheckpoint: can save best model only with '{Monitor}' available, but it is not among the logs ({string.Join(", ", logs.Keys)}); saving anyway";
+                Console.Error.WriteLine(warning);
+                model.Logger?.LogWarning(warning);
             }
-            var improved = Maximize ? current > _best : current < _best;
-            if (!improved)
+            else
             {
+                var improved = Maximize ? current > _best : current < _best;
+                if (!improved)
+                {
+                    if (Verbose)
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"Epoch {epoch + 1}: {Monitor} did not improve from {_best:F5}"));
+                    return;
+                }
                 if (Verbose)
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"Epoch {epoch + 1}: {Monitor} did not improve from {_best:F5}"));
-                return;
+                        $"Epoch {epoch + 1}: {Monitor} improved from {_best:F5} to {current:F5}, saving model to {path}"));
+                _best = current;
             }
-            if (Verbose)
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"Epoch {epoch + 1}: {Monitor} improved from {_best:F5} to {current:F5}, saving model to {path}"));
-            _best = current;
         }
         else if (Verbose)
         {
             Console.WriteLine($"Epoch {epoch + 1}: saving model to {path}");
         }
+        // Keras creates the checkpoint folder on demand.
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
         if (SaveWeightsOnly) model.SaveWeights(path);
         else model.Save(path);
         Saved.Add(path);

@@ -72,4 +72,34 @@ public sealed class ModelCheckpointTests : IDisposable
         Assert.Equal(3, weightsOnly.Saved.Count); // the training loss falls every epoch
         using (var w = Sequential.Load(weightsOnly.Saved[^1])) Assert.False(w.IsCompiled);
     }
+
+    [Fact]
+    public void CreatesAMissingFolderLikeKeras()
+    {
+        using var model = Linear(0);
+        var path = Path.Combine(_dir, "new", "deeper", "m-{epoch}.dgm");
+        var checkpoint = new ModelCheckpoint(path) { Model = model };
+        checkpoint.OnTrainBegin();
+        SetSlope(model, 2.0);
+        checkpoint.OnEpochEnd(0, Logs("val_loss", 0.5));
+        Assert.True(File.Exists(Path.Combine(_dir, "new", "deeper", "m-1.dgm")));
+        using var loaded = Sequential.Load(checkpoint.Saved[0]);
+        Assert.Equal(2.0, Slope(loaded));
+    }
+
+    [Fact]
+    public void SaveBestOnlyWithoutTheMonitorWarnsOnStderrAndSaves()
+    {
+        using var model = Linear(0);
+        var checkpoint = new ModelCheckpoint(Path.Combine(_dir, "b-{epoch}.dgm"), monitor: "val_acc", saveBestOnly: true) { Model = model };
+        checkpoint.OnTrainBegin();
+        var err = new StringWriter();
+        var old = Console.Error;
+        Console.SetError(err);
+        try { checkpoint.OnEpochEnd(0, Logs("val_loss", 0.5)); }
+        finally { Console.SetError(old); }
+        Assert.Contains("val_acc", err.ToString());
+        Assert.Equal([Path.Combine(_dir, "b-1.dgm")], checkpoint.Saved);
+        Assert.True(File.Exists(checkpoint.Saved[0]));
+    }
 }
