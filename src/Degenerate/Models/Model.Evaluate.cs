@@ -1,10 +1,3 @@
-using System.Globalization;
-using Degenerate.Activations;
-using Degenerate.Callbacks;
-using Degenerate.Layers;
-using Degenerate.Losses;
-using Degenerate.Metrics;
-using Degenerate.Optimizers;
 using Degenerate.Tensors;
 
 namespace Degenerate.Models;

@@ -1,6 +1,4 @@
-using System.Globalization;
 using Degenerate.Activations;
-using Degenerate.Callbacks;
 using Degenerate.Layers;
 using Degenerate.Losses;
 using Degenerate.Metrics;
