@@ -88,7 +88,7 @@ if ! bash "$bundle/native/build.sh" "$work/native" >"$results/build.log" 2>&1; t
   exit 1
 fi
 tail -3 "$results/build.log"
-export DEGENERATE_NATIVE_LIB="$work/native/libdegenerate_native.so"
+export DEGENERATE_NATIVE_LIB="$work/native/libdegenerate_native.so" DEGENERATE_ENGINE=native
 # libtorch opens some of its own libraries lazily by name (e.g. libtorch_cuda_linalg.so): let the loader find them.
 export LD_LIBRARY_PATH="$torch_lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 note "- native shim: $(cat "$work/native/libtorch.txt")"

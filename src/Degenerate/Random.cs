@@ -10,5 +10,5 @@ public static class Random
     /// weights, the shuffling order of <c>Fit</c> and the dropout masks. Two CPU runs after the same seed give
     /// identical weights. (CUDA kernels may still be non-deterministic in their summation order.)
     /// </summary>
-    public static void Seed(ulong seed) => Native.Check(Native.dg_manual_seed(seed));
+    public static void Seed(ulong seed) => Engine.Current.ManualSeed(seed);
 }

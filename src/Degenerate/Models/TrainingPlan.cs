@@ -4,6 +4,7 @@ using Degenerate.Layers;
 using Degenerate.Losses;
 using Degenerate.Optimizers;
 using Degenerate.Tensors;
+using Degenerate.Tensors.Engines;
 
 namespace Degenerate.Models;
 
@@ -35,7 +36,7 @@ internal sealed class TrainingPlan
     /// <summary>The plan for training <paramref name="model"/> with these callbacks, or null when one does not apply.</summary>
     public static TrainingPlan? ForTraining(Model model, IEnumerable<Callback> callbacks)
     {
-        if (model.RunEagerly || model.Metrics.Count > 0) return null;
+        if (model.RunEagerly || model.Metrics.Count > 0 || Engine.Current.FusedKernels is null) return null;
         if (model.Optimizer is not { } optimizer || optimizer.ClipNorm is not null || optimizer.ClipValue is not null) return null;
         if (optimizer is not (SGD or Adam or RMSprop or Adagrad)) return null;
         foreach (var c in callbacks)
@@ -105,29 +106,12 @@ internal sealed class TrainingPlan
     /// Runs one epoch natively: batches of <paramref name="batchSize"/> rows in <paramref name="perm"/> order (null: in
     /// order). Returns Σ sample weight × per-sample loss over the rows (the epoch's mean loss times the rows).
     /// </summary>
-    public unsafe double FitEpoch(Optimizer optimizer, Tensor x, Tensor y, Tensor? sampleWeight, Tensor? perm, int batchSize)
+    public double FitEpoch(Optimizer optimizer, Tensor x, Tensor y, Tensor? sampleWeight, Tensor? perm, int batchSize)
     {
-        var handle = optimizer.NativeHandle ?? throw new InvalidOperationException("optimizer used before it was built by Compile/Fit");
-        var added = false;
-        try
-        {
-            handle.DangerousAddRef(ref added);
-            double sum;
-            fixed (int* act = _activations)
-            fixed (int* bias = _hasBias)
-            {
-                Native.Check(Native.dg_plan_fit_epoch(handle.DangerousGetHandle(), act, bias, _activations.Length, _loss,
-                    x.Handle, y.Handle, sampleWeight?.Handle.DangerousGetHandle() ?? IntPtr.Zero,
-                    perm?.Handle.DangerousGetHandle() ?? IntPtr.Zero, batchSize, optimizer.LearningRate, out sum));
-            }
-            GC.KeepAlive(sampleWeight);
-            GC.KeepAlive(perm);
-            return sum;
-        }
-        finally
-        {
-            if (added) handle.DangerousRelease();
-        }
+        var state = optimizer.State ?? throw new InvalidOperationException("optimizer used before it was built by Compile/Fit");
+        var kernels = Engine.Current.FusedKernels ?? throw new InvalidOperationException($"the {Engine.Name} engine has no fused training plan");
+        return kernels.FitEpoch(state, _activations, _hasBias, _loss, x.Handle, y.Handle, sampleWeight?.Handle, perm?.Handle,
+            batchSize, optimizer.LearningRate);
     }
 
     /// <summary>
@@ -135,23 +119,15 @@ internal sealed class TrainingPlan
     /// chunk's intermediates in cache), or null when the model is not a plain CPU Dense stack or
     /// <see cref="Model.RunEagerly"/> is set.
     /// </summary>
-    public static unsafe Tensor? Predict(Model model, Tensor x)
+    public static Tensor? Predict(Model model, Tensor x)
     {
-        if (model.RunEagerly) return null;
+        if (model.RunEagerly || Engine.Current.FusedKernels is not { } kernels) return null;
         var stack = DenseStack(model);
         if (stack is null) return null;
         var (activations, hasBias) = stack.Value;
         var weights = model.TrainableWeights;
-        var raw = new IntPtr[weights.Count];
-        for (var i = 0; i < raw.Length; i++) raw[i] = weights[i].Handle.DangerousGetHandle();
-        TensorHandle result;
-        fixed (IntPtr* p = raw)
-        fixed (int* act = activations)
-        fixed (int* bias = hasBias)
-        {
-            Native.Check(Native.dg_plan_predict(p, raw.Length, act, bias, activations.Length, x.Handle, 4096, out result));
-        }
-        GC.KeepAlive(weights);
-        return new Tensor(result);
+        var handles = new EngineTensor[weights.Count];
+        for (var i = 0; i < handles.Length; i++) handles[i] = weights[i].Handle;
+        return new Tensor(kernels.Predict(handles, activations, hasBias, x.Handle, 4096));
     }
 }

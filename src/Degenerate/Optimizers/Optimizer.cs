@@ -1,16 +1,18 @@
 using System.Globalization;
 using Degenerate.Tensors;
+using Degenerate.Tensors.Engines;
 
 namespace Degenerate.Optimizers;
 
 /// <summary>
-/// A gradient-based optimizer with Keras's defaults and update formulas. The update of all parameters runs in one
-/// native call per step. A Keras name ("adam", "sgd", "rmsprop", "adagrad") works wherever an optimizer is expected.
+/// A gradient-based optimizer with Keras's defaults and update formulas (on every engine: TorchSharp's own optimizers
+/// use PyTorch's formulas, so they are not used). The update of all parameters runs in one engine call per step where
+/// the engine has fused optimizers. A Keras name ("adam", "sgd", "rmsprop", "adagrad") works wherever an optimizer is expected.
 /// </summary>
 public abstract class Optimizer : IDisposable
 {
     private double _learningRate;
-    private OptimizerHandle? _native;
+    private EngineOptimizer? _native;
 
     /// <summary>Sets the shared hyperparameters.</summary>
     protected Optimizer(double learningRate, double? clipNorm, double? clipValue)
@@ -56,8 +58,8 @@ public abstract class Optimizer : IDisposable
         get
         {
             if (_native is null) return 0;
-            Native.Check(Native.dg_optimizer_iterations(_native.DangerousGetHandle(), out var n));
-            return n;
+            ObjectDisposedException.ThrowIf(_native.IsDisposed, this);
+            return _native.Iterations;
         }
     }
 
@@ -70,54 +72,27 @@ public abstract class Optimizer : IDisposable
     public abstract IReadOnlyDictionary<string, double> Config { get; }
 
     /// <summary>(Re)creates the optimizer state (moments, accumulators) for these parameters.</summary>
-    internal virtual unsafe void Build(IReadOnlyList<Tensor> parameters)
+    internal virtual void Build(IReadOnlyList<Tensor> parameters)
     {
         _native?.Dispose();
-        var hyper = NativeHyperparameters;
-        var n = parameters.Count;
-        var raw = new IntPtr[n];
-        var added = new bool[n];
-        try
-        {
-            for (var i = 0; i < n; i++)
-            {
-                parameters[i].Handle.DangerousAddRef(ref added[i]);
-                raw[i] = parameters[i].Handle.DangerousGetHandle();
-            }
-            IntPtr result;
-            fixed (double* h = hyper)
-            fixed (IntPtr* p = raw)
-            {
-                Native.Check(Native.dg_optimizer_create(NativeKind, h, hyper.Length, p, n, out result));
-            }
-            _native = new OptimizerHandle(result);
-        }
-        finally
-        {
-            for (var i = 0; i < n; i++)
-                if (added[i]) parameters[i].Handle.DangerousRelease();
-        }
+        _native = null;
+        var handles = new EngineTensor[parameters.Count];
+        for (var i = 0; i < handles.Length; i++) handles[i] = parameters[i].Handle;
+        _native = Engine.Current.CreateOptimizer(NativeKind, NativeHyperparameters, handles)
+            ?? throw new NotSupportedException($"the {Engine.Name} engine has no {Name} optimizer");
     }
 
     internal virtual bool IsBuilt => _native is not null;
 
-    /// <summary>The native optimizer state (for training plans); null until built.</summary>
-    internal OptimizerHandle? NativeHandle => _native;
+    /// <summary>The engine's optimizer state (for training plans); null until built.</summary>
+    internal EngineOptimizer? State => _native;
 
     /// <summary>Applies one update from the parameters' gradients, then clears the gradients.</summary>
     internal virtual void Step()
     {
         if (_native is null) throw new InvalidOperationException("optimizer used before it was built by Compile/Fit");
-        var added = false;
-        try
-        {
-            _native.DangerousAddRef(ref added);
-            Native.Check(Native.dg_optimizer_step(_native.DangerousGetHandle(), LearningRate, ClipNorm ?? 0, ClipValue ?? 0));
-        }
-        finally
-        {
-            if (added) _native.DangerousRelease();
-        }
+        ObjectDisposedException.ThrowIf(_native.IsDisposed, this);
+        _native.Step(LearningRate, ClipNorm ?? 0, ClipValue ?? 0);
     }
 
     /// <summary>Frees the optimizer state.</summary>

@@ -103,22 +103,19 @@ public static class Glm
     internal static bool IsCanonical(Family family, Link link) => (family, link) is (Family.Gaussian, Link.Identity)
         or (Family.Binomial, Link.Logit) or (Family.Poisson, Link.Log) or (Family.Gamma, Link.Inverse) or (Family.Multinomial, Link.Logit);
 
-    internal static unsafe (int Iterations, bool Converged, bool Perfect, int Fallbacks, double MaxStep, Tensor? Information) Newton(
-        GlmProblem problem, Tensor beta, double tolerance, int maxIterations) =>
-        problem.WithWeights(w =>
+    internal static (int Iterations, bool Converged, bool Perfect, int Fallbacks, double MaxStep, Tensor? Information) Newton(
+        GlmProblem problem, Tensor beta, double tolerance, int maxIterations)
+    {
+        var o = GlmProblem.Kernels.Newton(problem.X.Handle, problem.Intercept, problem.Y.Handle, problem.W?.Handle, problem.Family,
+            problem.Link, tolerance, maxIterations, Ridge, beta.Handle, wantInformation: true);
+        Tensor? information = null;
+        if (o.Information is { } info)
         {
-            IntPtr info = IntPtr.Zero;
-            var status = Native.dg_glm_newton(problem.X.Handle, problem.Intercept ? 1 : 0, problem.Y.Handle, w, (int)problem.Family, (int)problem.Link,
-                tolerance, maxIterations, Ridge, beta.Handle, out var it, out var conv, out var perfect, out var fb, out var step, &info);
-            var information = info == IntPtr.Zero ? null : Tensor.FromRawHandle(info);
-            if (status != 0)
-            {
-                information?.Dispose();
-                Native.Check(status);
-            }
-            if (information is not null) DisposeScope.Current?.Detach(information);
-            return (it, conv != 0, perfect != 0, fb, step, information);
-        });
+            information = new Tensor(info);
+            DisposeScope.Current?.Detach(information);
+        }
+        return (o.Iterations, o.Converged, o.PerfectPrediction, o.Fallbacks, o.MaxStep, information);
+    }
 
     /// <summary>
     /// Zeros (statsmodels' Logit/MNLogit start) for the Gaussian, Binomial and Multinomial families; for Poisson and
@@ -139,15 +136,8 @@ public static class Glm
         }
         using var zt = Tensor.FromArray(z, problem.X.Device);
         // One Gaussian Newton step from zero is the (weighted) least-squares solution.
-        problem.WithWeights(w =>
-        {
-            unsafe
-            {
-                Native.Check(Native.dg_glm_newton(problem.X.Handle, problem.Intercept ? 1 : 0, zt.Handle, w, (int)Family.Gaussian, (int)Link.Identity,
-                    0, 1, 0, beta.Handle, out _, out _, out _, out _, out _, null));
-            }
-            return 0;
-        });
+        GlmProblem.Kernels.Newton(problem.X.Handle, problem.Intercept, zt.Handle, problem.W?.Handle, Family.Gaussian, Link.Identity,
+            0, 1, 0, beta.Handle, wantInformation: false);
         return beta;
     }
 

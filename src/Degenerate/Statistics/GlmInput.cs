@@ -149,8 +149,16 @@ internal static class GlmInput
         var pin = GCHandle.Alloc(x, GCHandleType.Pinned);
         try
         {
-            Native.Check(Native.dg_glm_borrow((double*)pin.AddrOfPinnedObject(), x.GetLongLength(0), x.GetLongLength(1), out var h));
-            var view = new Tensor(h);
+            var borrowed = GlmProblem.Kernels.Borrow((double*)pin.AddrOfPinnedObject(), x.GetLongLength(0), x.GetLongLength(1));
+            if (borrowed is null)
+            {
+                // The engine cannot view host memory: one bulk copy, and nothing stays pinned.
+                pin.Free();
+                var copy = Tensor.FromArray(x, device, DType.Float64);
+                DisposeScope.Current?.Detach(copy);
+                return (copy, default);
+            }
+            var view = new Tensor(borrowed);
             DisposeScope.Current?.Detach(view);
             if (device == Device.CPU) return (view, pin);
             Tensor moved;
@@ -178,8 +186,8 @@ internal static class GlmInput
         {
             // The Gaussian information at β = 0 without weights is exactly XᵀX.
             using var zero = Tensor.Zeros([p], DType.Float64, problem.X.Device);
-            Native.Check(Native.dg_glm_information(problem.X.Handle, problem.Intercept ? 1 : 0, problem.Y.Handle, IntPtr.Zero, (int)Family.Gaussian,
-                (int)Link.Identity, 0, zero.Handle, out var s, out var i, out _));
+            var (s, i, _) = GlmProblem.Kernels.Information(problem.X.Handle, problem.Intercept, problem.Y.Handle, null, Family.Gaussian,
+                Link.Identity, false, zero.Handle);
             using var score = new Tensor(s);
             using var info = new Tensor(i);
             using var cpu = info.To(DType.Float64, Device.CPU);

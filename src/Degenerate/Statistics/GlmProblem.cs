@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Degenerate.Tensors;
+using Degenerate.Tensors.Engines;
 
 namespace Degenerate.Statistics;
 
@@ -65,35 +66,20 @@ internal sealed class GlmProblem : IDisposable
     /// <summary>The linear predictor Xβ ([n], or [n, k−1] for the multinomial family).</summary>
     public Tensor LinearPredictor(Tensor beta)
     {
-        Native.Check(Native.dg_glm_linear_predictor(X.Handle, Intercept ? 1 : 0, beta.Handle, out var h));
-        return new Tensor(h);
+        return new Tensor(Kernels.LinearPredictor(X.Handle, Intercept, beta.Handle));
     }
 
     /// <summary>Shape of the coefficient tensor the native solver takes: [p] or [k−1, p].</summary>
     public long[] BetaShape => Family == Family.Multinomial ? [Equations, Columns] : [Columns];
 
-    /// <summary>Runs f with the weights' raw handle (IntPtr.Zero when unweighted), kept alive for the call.</summary>
-    public T WithWeights<T>(Func<IntPtr, T> f)
-    {
-        if (W is null) return f(IntPtr.Zero);
-        var added = false;
-        try
-        {
-            W.Handle.DangerousAddRef(ref added);
-            return f(W.Handle.DangerousGetHandle());
-        }
-        finally
-        {
-            if (added) W.Handle.DangerousRelease();
-        }
-    }
+    /// <summary>The engine's GLM passes.</summary>
+    internal static IGlmKernels Kernels => Engine.Current.GlmKernels
+        ?? throw new NotSupportedException($"the {Engine.Name} engine has no GLM kernels");
 
-    /// <summary>Score, information and log-likelihood kernel at <paramref name="beta"/> (one native pass).</summary>
-    public (Tensor Score, Tensor Information, double Kernel) Information(Tensor beta, bool observed) =>
-        WithWeights(w =>
-        {
-            Native.Check(Native.dg_glm_information(X.Handle, Intercept ? 1 : 0, Y.Handle, w, (int)Family, (int)Link, observed ? 1 : 0,
-                beta.Handle, out var s, out var i, out var ll));
-            return (new Tensor(s), new Tensor(i), ll);
-        });
+    /// <summary>Score, information and log-likelihood kernel at <paramref name="beta"/> (one pass over the data).</summary>
+    public (Tensor Score, Tensor Information, double Kernel) Information(Tensor beta, bool observed)
+    {
+        var (s, i, ll) = Kernels.Information(X.Handle, Intercept, Y.Handle, W?.Handle, Family, Link, observed, beta.Handle);
+        return (new Tensor(s), new Tensor(i), ll);
+    }
 }

@@ -45,12 +45,16 @@ public readonly record struct Device
     internal static string CudaAbsenceReason() => Engine.CudaVersion is { } cuda
         ? $"no GPU is visible to libtorch {Engine.TorchVersion} (built with CUDA {cuda}): check nvidia-smi and " +
           "CUDA_VISIBLE_DEVICES, or use Device.CPU"
-        : $"CUDA is not available: the native shim was built against libtorch {Engine.TorchVersion}, which has no CUDA. " +
-          "Rebuild it against a CUDA libtorch (DEGENERATE_LIBTORCH_USE_PYTORCH=1 with a CUDA PyTorch, or LIBTORCH=...; " +
-          "see docs/gpu.md), or use Device.CPU";
+        : Engine.Name == "native"
+            ? $"CUDA is not available: the native shim was built against libtorch {Engine.TorchVersion}, which has no CUDA. " +
+              "Rebuild it against a CUDA libtorch (DEGENERATE_LIBTORCH_USE_PYTORCH=1 with a CUDA PyTorch, or LIBTORCH=...; " +
+              "see docs/gpu.md), or use Device.CPU"
+            : $"CUDA is not available: the {Engine.Name} engine runs libtorch {Engine.TorchVersion} without CUDA. " +
+              "Reference TorchSharp's CUDA package instead of TorchSharp-cpu, or use the native engine built against a " +
+              "CUDA libtorch (see docs/engines.md), or use Device.CPU";
 
     /// <summary>Number of CUDA GPUs libtorch can use (0 on a CPU-only build).</summary>
-    public static int CudaDeviceCount => Native.dg_cuda_device_count();
+    public static int CudaDeviceCount => Engine.Current.CudaDeviceCount;
 
     /// <summary>True when at least one CUDA GPU is usable.</summary>
     public static bool CudaIsAvailable => CudaDeviceCount > 0;

@@ -1,51 +1,28 @@
+using Degenerate.Tensors.Engines;
+
 namespace Degenerate.Tensors;
 
-// Differentiable operations. Each one is a single native call that returns a new tensor.
+using Unary = Degenerate.Tensors.Engines.UnaryOp;
+using Binary = Degenerate.Tensors.Engines.BinaryOp;
+using Reduction = Degenerate.Tensors.Engines.ReduceOp;
+
+// Differentiable operations. Each one is a single engine call that returns a new tensor.
 public sealed partial class Tensor
 {
-    private enum Unary
-    {
-        Neg, Exp, Log, Sigmoid, Tanh, Relu, Softplus, Elu, Gelu, Abs, Sqrt, Square, LogSigmoid, Log1p, Sign,
-        Reciprocal, IsFinite, Round, Floor, Lgamma, Digamma, Expm1, LogicalNot,
-    }
-
-    private enum Binary
-    {
-        Add, Sub, Mul, Div, MatMul, Pow, Maximum, Minimum, Eq, Ne, Gt, Ge, Lt, Le, Xlogy, BceWithLogits,
-        LogicalAnd, LogicalOr,
-    }
-
-    private enum ScalarOp { Add, Sub, RSub, Mul, Div, RDiv, Pow, ClampMin, ClampMax, Eq, Ne, Gt, Ge, Lt, Le, Elu, RPow }
-
-    private enum Reduction { Sum, Mean, Max, Min, ArgMax, LogSumExp, Prod, Any, All, ArgMin, Norm2, AbsMax }
-
     private const long AllDims = long.MinValue;
 
-    private Tensor Apply(Unary op)
-    {
-        Native.Check(Native.dg_unary((int)op, Handle, out var h));
-        return new Tensor(h);
-    }
+    private Tensor Apply(Unary op) => new(E.Unary(op, Handle));
 
     private static Tensor Apply(Binary op, Tensor a, Tensor b)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        Native.Check(Native.dg_binary((int)op, a.Handle, b.Handle, out var h));
-        return new Tensor(h);
+        return new Tensor(E.Binary(op, a.Handle, b.Handle));
     }
 
-    private Tensor Apply(ScalarOp op, double s)
-    {
-        Native.Check(Native.dg_scalar((int)op, Handle, s, out var h));
-        return new Tensor(h);
-    }
+    private Tensor Apply(ScalarOp op, double s) => new(E.Scalar(op, Handle, s));
 
-    private Tensor Reduce(Reduction op, long dim, bool keepDim)
-    {
-        Native.Check(Native.dg_reduce((int)op, Handle, dim, keepDim ? 1 : 0, out var h));
-        return new Tensor(h);
-    }
+    private Tensor Reduce(Reduction op, long dim, bool keepDim) => new(E.Reduce(op, Handle, dim, keepDim));
 
     /// <summary>Element-wise sum (broadcasting).</summary>
     public static Tensor operator +(Tensor a, Tensor b) => Apply(Binary.Add, a, b);
@@ -80,8 +57,7 @@ public sealed partial class Tensor
     /// <summary>bias + this @ weight in one fused call (the Dense layer's affine map).</summary>
     public Tensor AddMM(Tensor weight, Tensor bias)
     {
-        Native.Check(Native.dg_addmm(bias.Handle, Handle, weight.Handle, out var h));
-        return new Tensor(h);
+        return new Tensor(E.AddMM(bias.Handle, Handle, weight.Handle));
     }
 
     /// <summary>e^x.</summary>
@@ -146,8 +122,7 @@ public sealed partial class Tensor
     /// <summary>Limits every element to [min, max].</summary>
     public Tensor Clamp(double min, double max)
     {
-        Native.Check(Native.dg_clamp(Handle, min, max, out var h));
-        return new Tensor(h);
+        return new Tensor(E.Clamp(Handle, min, max));
     }
 
     /// <summary>
@@ -182,29 +157,25 @@ public sealed partial class Tensor
     /// <summary>Picks from <paramref name="a"/> where <paramref name="condition"/> holds, else from <paramref name="b"/>.</summary>
     public static Tensor Where(Tensor condition, Tensor a, Tensor b)
     {
-        Native.Check(Native.dg_where(condition.Handle, a.Handle, b.Handle, out var h));
-        return new Tensor(h);
+        return new Tensor(E.Where(condition.Handle, a.Handle, b.Handle));
     }
 
     /// <summary>Softmax along <paramref name="dim"/> (rows sum to 1).</summary>
     public Tensor Softmax(long dim = -1)
     {
-        Native.Check(Native.dg_softmax(Handle, dim, 0, out var h));
-        return new Tensor(h);
+        return new Tensor(E.Softmax(Handle, dim, false));
     }
 
     /// <summary>log(softmax(x)) along <paramref name="dim"/>, computed stably.</summary>
     public Tensor LogSoftmax(long dim = -1)
     {
-        Native.Check(Native.dg_softmax(Handle, dim, 1, out var h));
-        return new Tensor(h);
+        return new Tensor(E.Softmax(Handle, dim, true));
     }
 
     /// <summary>Zeroes each element with probability p and scales the rest by 1/(1−p) when training; identity otherwise.</summary>
     public Tensor Dropout(double p, bool training)
     {
-        Native.Check(Native.dg_dropout(Handle, p, training ? 1 : 0, out var h));
-        return new Tensor(h);
+        return new Tensor(E.Dropout(Handle, p, training));
     }
 
     // ---------------------------------------------------------------- reductions
@@ -239,32 +210,23 @@ public sealed partial class Tensor
     // ---------------------------------------------------------------- shape
 
     /// <summary>The same elements in a new shape (-1 infers one dimension).</summary>
-    public unsafe Tensor Reshape(params long[] shape)
+    public Tensor Reshape(params long[] shape)
     {
-        TensorHandle h;
-        fixed (long* s = shape)
-        {
-            Native.Check(Native.dg_reshape(Handle, s, shape.Length, out h));
-        }
-        return new Tensor(h);
+        ArgumentNullException.ThrowIfNull(shape);
+        return new Tensor(E.Reshape(Handle, shape));
     }
 
     /// <summary>Broadcasts to a larger shape without copying.</summary>
-    public unsafe Tensor Expand(params long[] shape)
+    public Tensor Expand(params long[] shape)
     {
-        TensorHandle h;
-        fixed (long* s = shape)
-        {
-            Native.Check(Native.dg_expand(Handle, s, shape.Length, out h));
-        }
-        return new Tensor(h);
+        ArgumentNullException.ThrowIfNull(shape);
+        return new Tensor(E.Expand(Handle, shape));
     }
 
     /// <summary>Swaps two dimensions.</summary>
     public Tensor Transpose(long dim0, long dim1)
     {
-        Native.Check(Native.dg_transpose(Handle, dim0, dim1, out var h));
-        return new Tensor(h);
+        return new Tensor(E.Transpose(Handle, dim0, dim1));
     }
 
     /// <summary>The transpose of a matrix.</summary>
@@ -273,70 +235,47 @@ public sealed partial class Tensor
     /// <summary>Inserts a dimension of size 1.</summary>
     public Tensor Unsqueeze(long dim)
     {
-        Native.Check(Native.dg_unsqueeze(Handle, dim, out var h));
-        return new Tensor(h);
+        return new Tensor(E.Unsqueeze(Handle, dim));
     }
 
     /// <summary>Removes a dimension of size 1.</summary>
     public Tensor Squeeze(long dim)
     {
-        Native.Check(Native.dg_squeeze(Handle, dim, out var h));
-        return new Tensor(h);
+        return new Tensor(E.Squeeze(Handle, dim));
     }
 
     /// <summary>Elements start..end-1 (step) along a dimension; a view, no copy.</summary>
     public Tensor Slice(long dim, long start, long end, long step = 1)
     {
-        Native.Check(Native.dg_slice(Handle, dim, start, end, step, out var h));
-        return new Tensor(h);
+        return new Tensor(E.Slice(Handle, dim, start, end, step));
     }
 
     /// <summary>Rows (or entries along <paramref name="dim"/>) picked by an int64 index tensor, on the device.</summary>
     public Tensor IndexSelect(long dim, Tensor index)
     {
-        Native.Check(Native.dg_index_select(Handle, dim, index.Handle, out var h));
-        return new Tensor(h);
+        return new Tensor(E.IndexSelect(Handle, dim, index.Handle));
     }
 
     /// <summary>torch.gather along <paramref name="dim"/>.</summary>
     public Tensor Gather(long dim, Tensor index)
     {
-        Native.Check(Native.dg_gather(Handle, dim, index.Handle, out var h));
-        return new Tensor(h);
+        return new Tensor(E.Gather(Handle, dim, index.Handle));
     }
 
     /// <summary>One-hot encoding of an int64 index tensor (int64 result with a trailing dimension of size classes).</summary>
     public Tensor OneHot(long classes)
     {
-        Native.Check(Native.dg_one_hot(Handle, classes, out var h));
-        return new Tensor(h);
+        return new Tensor(E.OneHot(Handle, classes));
     }
 
     /// <summary>Concatenates tensors along a dimension.</summary>
-    public static unsafe Tensor Cat(IReadOnlyList<Tensor> tensors, long dim = 0)
+    public static Tensor Cat(IReadOnlyList<Tensor> tensors, long dim = 0)
     {
-        var n = tensors.Count;
-        var raw = new IntPtr[n];
-        var added = new bool[n];
-        try
-        {
-            for (var i = 0; i < n; i++)
-            {
-                tensors[i].Handle.DangerousAddRef(ref added[i]);
-                raw[i] = tensors[i].Handle.DangerousGetHandle();
-            }
-            TensorHandle h;
-            fixed (IntPtr* p = raw)
-            {
-                Native.Check(Native.dg_cat(p, n, dim, out h));
-            }
-            return new Tensor(h);
-        }
-        finally
-        {
-            for (var i = 0; i < n; i++)
-                if (added[i]) tensors[i].Handle.DangerousRelease();
-        }
+        ArgumentNullException.ThrowIfNull(tensors);
+        var handles = new EngineTensor[tensors.Count];
+        for (var i = 0; i < handles.Length; i++)
+            handles[i] = (tensors[i] ?? throw new ArgumentNullException(nameof(tensors), $"tensors[{i}] is null")).Handle;
+        return new Tensor(E.Cat(handles, dim));
     }
 
     // ---------------------------------------------------------------- linear algebra
@@ -345,9 +284,9 @@ public sealed partial class Tensor
     public Tensor? Cholesky()
     {
         HostReads.Note();
-        Native.Check(Native.dg_cholesky(Handle, out var h, out var info));
-        var l = new Tensor(h);
-        if (info == 0) return l;
+        var (factor, positiveDefinite) = E.Cholesky(Handle);
+        var l = new Tensor(factor);
+        if (positiveDefinite) return l;
         l.Dispose();
         return null;
     }
@@ -355,50 +294,43 @@ public sealed partial class Tensor
     /// <summary>Solves A x = b given this lower Cholesky factor L of A.</summary>
     public Tensor CholeskySolve(Tensor b)
     {
-        Native.Check(Native.dg_cholesky_solve(b.Handle, Handle, out var h));
-        return new Tensor(h);
+        return new Tensor(E.CholeskySolve(b.Handle, Handle));
     }
 
     /// <summary>A⁻¹ given this lower Cholesky factor L of A.</summary>
     public Tensor CholeskyInverse()
     {
-        Native.Check(Native.dg_cholesky_inverse(Handle, out var h));
-        return new Tensor(h);
+        return new Tensor(E.CholeskyInverse(Handle));
     }
 
     /// <summary>Solves this · x = b.</summary>
     public Tensor Solve(Tensor b)
     {
-        Native.Check(Native.dg_solve(Handle, b.Handle, out var h));
-        return new Tensor(h);
+        return new Tensor(E.Solve(Handle, b.Handle));
     }
 
     /// <summary>Moore–Penrose pseudo-inverse.</summary>
     public Tensor PseudoInverse()
     {
-        Native.Check(Native.dg_pinv(Handle, out var h));
-        return new Tensor(h);
+        return new Tensor(E.PseudoInverse(Handle));
     }
 
     /// <summary>Numerical rank (singular values above rtol · largest).</summary>
     public long MatrixRank(double rtol)
     {
         HostReads.Note();
-        Native.Check(Native.dg_matrix_rank(Handle, rtol, out var r));
-        return r;
+        return E.MatrixRank(Handle, rtol);
     }
 
     /// <summary>Eigenvalues of a symmetric matrix, ascending.</summary>
     public Tensor EigenvaluesSymmetric()
     {
-        Native.Check(Native.dg_eigvalsh(Handle, out var h));
-        return new Tensor(h);
+        return new Tensor(E.EigenvaluesSymmetric(Handle));
     }
 
     /// <summary>The diagonal of a matrix, or a diagonal matrix from a vector.</summary>
     public Tensor Diag()
     {
-        Native.Check(Native.dg_diag(Handle, out var h));
-        return new Tensor(h);
+        return new Tensor(E.Diag(Handle));
     }
 }

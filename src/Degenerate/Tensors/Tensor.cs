@@ -1,11 +1,12 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Degenerate.Tensors.Engines;
 
 namespace Degenerate.Tensors;
 
 /// <summary>
-/// A libtorch tensor: an n-dimensional array on a <see cref="Device"/>, with autograd. The native memory is owned by
-/// a SafeHandle and released by <see cref="Dispose"/> (or by the enclosing <see cref="DisposeScope"/>); the finalizer
+/// A libtorch tensor: an n-dimensional array on a <see cref="Device"/>, with autograd, computed by the process's
+/// <see cref="Engine"/>. The engine's memory is owned by a SafeHandle and released by <see cref="Dispose"/> (or by the enclosing <see cref="DisposeScope"/>); the finalizer
 /// is only a safety net. Operations return new tensors; arithmetic operators broadcast as in PyTorch.
 /// </summary>
 public sealed partial class Tensor : IDisposable
@@ -14,28 +15,23 @@ public sealed partial class Tensor : IDisposable
     private DType _dtype;
     private Device _device;
 
-    internal Tensor(TensorHandle handle)
+    internal Tensor(EngineTensor handle)
     {
-        if (handle.IsInvalid) throw new TorchException("native call returned no tensor");
+        if (handle.IsInvalid) throw new TorchException("the engine returned no tensor");
         Handle = handle;
-        TensorHandle.Counted();
+        EngineTensor.Counted();
         DisposeScope.Current?.Register(this);
     }
 
-    internal static Tensor FromRawHandle(IntPtr raw)
-    {
-        var h = new TensorHandle();
-        Marshal.InitHandle(h, raw);
-        return new Tensor(h);
-    }
+    internal EngineTensor Handle { get; }
 
-    internal TensorHandle Handle { get; }
+    private static ITensorEngine E => Engine.Current;
 
     /// <summary>
     /// Number of native tensors currently held by <see cref="Tensor"/> objects in this process: a leak check (it should
     /// return to the same value after every training step).
     /// </summary>
-    public static long LiveCount => TensorHandle.Live;
+    public static long LiveCount => EngineTensor.Live;
 
     /// <summary>True once the native tensor has been released.</summary>
     public bool IsDisposed => Handle.IsClosed;
@@ -45,14 +41,11 @@ public sealed partial class Tensor : IDisposable
 
     // ---------------------------------------------------------------- inspection
 
-    private unsafe void LoadInfo()
+    private void LoadInfo()
     {
-        var dims = stackalloc long[16];
-        Native.Check(Native.dg_tensor_info(Handle, out var dtype, out var ndim, dims, out var devType, out var devIndex));
-        var shape = new long[ndim];
-        for (var i = 0; i < ndim; i++) shape[i] = dims[i];
-        _dtype = (DType)dtype;
-        _device = Device.FromNative(devType, devIndex);
+        var (dtype, shape, device) = E.Info(Handle);
+        _dtype = dtype;
+        _device = device;
         _shape = shape;
     }
 
@@ -160,12 +153,10 @@ public sealed partial class Tensor : IDisposable
         var dev = device ?? Device.CPU;
         // Copy with the source type straight to the target device when no conversion is needed.
         var direct = target == source;
-        TensorHandle handle;
+        EngineTensor handle;
         fixed (T* p = data)
-        fixed (long* s = shape)
         {
-            Native.Check(Native.dg_tensor_from_data(p, s, shape.Length, (int)source,
-                direct ? (int)dev.Type : 0, direct ? dev.Index : -1, out handle));
+            handle = E.FromData(p, shape, source, direct ? dev : Device.CPU);
         }
         var t = new Tensor(handle);
         if (direct) return t;
@@ -207,15 +198,10 @@ public sealed partial class Tensor : IDisposable
         Full([], value, dtype, device);
 
     /// <summary>A tensor filled with <paramref name="value"/>.</summary>
-    public static unsafe Tensor Full(long[] shape, double value, DType dtype = DType.Float32, Device? device = null)
+    public static Tensor Full(long[] shape, double value, DType dtype = DType.Float32, Device? device = null)
     {
-        var dev = device ?? Device.CPU;
-        TensorHandle h;
-        fixed (long* s = shape)
-        {
-            Native.Check(Native.dg_tensor_full(s, shape.Length, value, (int)dtype, (int)dev.Type, dev.Index, out h));
-        }
-        return new Tensor(h);
+        ArgumentNullException.ThrowIfNull(shape);
+        return new Tensor(E.Full(shape, value, dtype, device ?? Device.CPU));
     }
 
     /// <summary>A tensor of zeros.</summary>
@@ -227,49 +213,33 @@ public sealed partial class Tensor : IDisposable
     /// <summary>0, 1, ..., n-1.</summary>
     public static Tensor Arange(long n, DType dtype = DType.Int64, Device? device = null)
     {
-        var dev = device ?? Device.CPU;
-        Native.Check(Native.dg_tensor_arange(n, (int)dtype, (int)dev.Type, dev.Index, out var h));
-        return new Tensor(h);
+        return new Tensor(E.Arange(n, dtype, device ?? Device.CPU));
     }
 
     /// <summary>The n×n identity matrix.</summary>
     public static Tensor Eye(long n, DType dtype = DType.Float32, Device? device = null)
     {
-        var dev = device ?? Device.CPU;
-        Native.Check(Native.dg_tensor_eye(n, (int)dtype, (int)dev.Type, dev.Index, out var h));
-        return new Tensor(h);
+        return new Tensor(E.Eye(n, dtype, device ?? Device.CPU));
     }
 
     /// <summary>Uniform random values in [low, high) from libtorch's generator (see <see cref="Degenerate.Random.Seed"/>).</summary>
-    public static unsafe Tensor RandUniform(long[] shape, double low, double high, DType dtype = DType.Float32, Device? device = null)
+    public static Tensor RandUniform(long[] shape, double low, double high, DType dtype = DType.Float32, Device? device = null)
     {
-        var dev = device ?? Device.CPU;
-        TensorHandle h;
-        fixed (long* s = shape)
-        {
-            Native.Check(Native.dg_rand_uniform(s, shape.Length, low, high, (int)dtype, (int)dev.Type, dev.Index, out h));
-        }
-        return new Tensor(h);
+        ArgumentNullException.ThrowIfNull(shape);
+        return new Tensor(E.RandUniform(shape, low, high, dtype, device ?? Device.CPU));
     }
 
     /// <summary>Normal random values from libtorch's generator.</summary>
-    public static unsafe Tensor RandNormal(long[] shape, double mean, double std, DType dtype = DType.Float32, Device? device = null)
+    public static Tensor RandNormal(long[] shape, double mean, double std, DType dtype = DType.Float32, Device? device = null)
     {
-        var dev = device ?? Device.CPU;
-        TensorHandle h;
-        fixed (long* s = shape)
-        {
-            Native.Check(Native.dg_rand_normal(s, shape.Length, mean, std, (int)dtype, (int)dev.Type, dev.Index, out h));
-        }
-        return new Tensor(h);
+        ArgumentNullException.ThrowIfNull(shape);
+        return new Tensor(E.RandNormal(shape, mean, std, dtype, device ?? Device.CPU));
     }
 
     /// <summary>A random permutation of 0..n-1 (int64).</summary>
     public static Tensor RandPerm(long n, Device? device = null)
     {
-        var dev = device ?? Device.CPU;
-        Native.Check(Native.dg_randperm(n, (int)dev.Type, dev.Index, out var h));
-        return new Tensor(h);
+        return new Tensor(E.RandPerm(n, device ?? Device.CPU));
     }
 
     // ---------------------------------------------------------------- reading back
@@ -288,7 +258,7 @@ public sealed partial class Tensor : IDisposable
         fixed (T* p = result)
         {
             HostReads.Note();
-            Native.Check(Native.dg_tensor_copy_out(Handle, p, (long)result.Length * sizeof(T)));
+            E.CopyOut(Handle, p, (long)result.Length * sizeof(T));
         }
         return result;
     }
@@ -308,24 +278,22 @@ public sealed partial class Tensor : IDisposable
     public double Item()
     {
         HostReads.Note();
-        Native.Check(Native.dg_tensor_item(Handle, out var v));
-        return v;
+        return E.Item(Handle);
     }
 
     /// <summary>True when every element is finite (no NaN or ±Inf); integer tensors always are.</summary>
     public bool AllFinite()
     {
         HostReads.Note();
-        Native.Check(Native.dg_tensor_all_finite(Handle, out var r));
-        return r != 0;
+        return E.AllFinite(Handle);
     }
 
     /// <summary>True when both tensors have the same shape and exactly the same elements.</summary>
     public bool ExactlyEquals(Tensor other)
     {
         HostReads.Note();
-        Native.Check(Native.dg_tensor_equal(Handle, other.Handle, out var r));
-        return r != 0;
+        ArgumentNullException.ThrowIfNull(other);
+        return E.Equal(Handle, other.Handle);
     }
 
     // ---------------------------------------------------------------- conversion
@@ -333,8 +301,7 @@ public sealed partial class Tensor : IDisposable
     /// <summary>This tensor with another dtype and/or on another device (a new tensor; shares memory when nothing changes).</summary>
     public Tensor To(DType dtype, Device device)
     {
-        Native.Check(Native.dg_tensor_to(Handle, (int)dtype, (int)device.Type, device.Index, out var h));
-        return new Tensor(h);
+        return new Tensor(E.To(Handle, dtype, device));
     }
 
     /// <summary>This tensor converted to <paramref name="dtype"/>.</summary>
@@ -346,22 +313,19 @@ public sealed partial class Tensor : IDisposable
     /// <summary>A copy with its own memory.</summary>
     public Tensor Clone()
     {
-        Native.Check(Native.dg_tensor_clone(Handle, out var h));
-        return new Tensor(h);
+        return new Tensor(E.Clone(Handle));
     }
 
     /// <summary>The same data, cut from the autograd graph.</summary>
     public Tensor Detach()
     {
-        Native.Check(Native.dg_tensor_detach(Handle, out var h));
-        return new Tensor(h);
+        return new Tensor(E.Detach(Handle));
     }
 
     /// <summary>A second handle on the same tensor (same data and autograd identity), disposed independently.</summary>
     public Tensor Alias()
     {
-        Native.Check(Native.dg_tensor_alias(Handle, out var h));
-        return new Tensor(h);
+        return new Tensor(E.Alias(Handle));
     }
 
     // ---------------------------------------------------------------- autograd
@@ -369,43 +333,38 @@ public sealed partial class Tensor : IDisposable
     /// <summary>Whether autograd records operations on this tensor (trainable parameters set this).</summary>
     public bool RequiresGrad
     {
-        get
-        {
-            Native.Check(Native.dg_requires_grad(Handle, out var r));
-            return r != 0;
-        }
-        set => Native.Check(Native.dg_set_requires_grad(Handle, value ? 1 : 0));
+        get => E.RequiresGrad(Handle);
+        set => E.SetRequiresGrad(Handle, value);
     }
 
     /// <summary>Back-propagates from this scalar, accumulating into the .Grad of every leaf that requires grad.</summary>
-    public void Backward() => Native.Check(Native.dg_backward(Handle));
+    public void Backward() => E.Backward(Handle);
 
     /// <summary>The accumulated gradient, or null if none. The caller owns (must dispose) the returned tensor.</summary>
     public Tensor? Grad
     {
-        get
-        {
-            Native.Check(Native.dg_grad(Handle, out var h));
-            if (h.IsInvalid)
-            {
-                h.Dispose();
-                return null;
-            }
-            return new Tensor(h);
-        }
+        get => E.Grad(Handle) is { } g ? new Tensor(g) : null;
     }
 
     /// <summary>Drops the accumulated gradient.</summary>
-    public void ClearGrad() => Native.Check(Native.dg_clear_grad(Handle));
+    public void ClearGrad() => E.ClearGrad(Handle);
 
     // ---------------------------------------------------------------- in place (no autograd)
 
     /// <summary>Overwrites this tensor's elements with <paramref name="source"/>'s (broadcast, converted), without autograd.</summary>
-    public void CopyFrom(Tensor source) => Native.Check(Native.dg_copy_(Handle, source.Handle));
+    public void CopyFrom(Tensor source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        E.CopyInPlace(Handle, source.Handle);
+    }
 
     /// <summary>Sets every element to <paramref name="value"/>, without autograd.</summary>
-    public void Fill(double value) => Native.Check(Native.dg_fill_(Handle, value));
+    public void Fill(double value) => E.FillInPlace(Handle, value);
 
     /// <summary>this += alpha * other, in place, without autograd (used for accumulating metrics on the device).</summary>
-    public void AddInPlace(Tensor other, double alpha = 1) => Native.Check(Native.dg_add_(Handle, other.Handle, alpha));
+    public void AddInPlace(Tensor other, double alpha = 1)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        E.AddInPlace(Handle, other.Handle, alpha);
+    }
 }

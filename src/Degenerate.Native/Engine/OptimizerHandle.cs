@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
-using Degenerate.Tensors;
 
-namespace Degenerate.Optimizers;
+namespace Degenerate.Engines.Native;
 
 /// <summary>Owns a native optimizer (its per-parameter state tensors) and frees it exactly once.</summary>
 internal sealed class OptimizerHandle : SafeHandle

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Degenerate.Tensors;
+namespace Degenerate.Engines.Native;
 
 // The GLM solvers of glm.cpp. Optional tensors (weights) travel as raw pointers: IntPtr.Zero stands for none.
 internal static partial class Native

@@ -1,7 +1,8 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
+using Degenerate.Tensors;
 
-namespace Degenerate.Tensors;
+namespace Degenerate.Engines.Native;
 
 /// <summary>
 /// The C ABI of the native shim (src/Degenerate.Native/degenerate.h). Every function that can fail returns a
