@@ -78,9 +78,12 @@ public abstract class Optimizer : IDisposable
         _native = null;
         var handles = new EngineTensor[parameters.Count];
         for (var i = 0; i < handles.Length; i++) handles[i] = parameters[i].Handle;
-        _native = Engine.Current.CreateOptimizer(NativeKind, NativeHyperparameters, handles)
-            ?? throw new NotSupportedException($"the {Engine.Name} engine has no {Name} optimizer");
+        _native = (ForcePortable ? null : Engine.Current.CreateOptimizer(NativeKind, NativeHyperparameters, handles))
+            ?? new PortableOptimizer(NativeKind, NativeHyperparameters, parameters);
     }
+
+    // Test hook: builds the portable optimizer even where the engine has its own, so tests can compare the two.
+    [ThreadStatic] internal static bool ForcePortable;
 
     internal virtual bool IsBuilt => _native is not null;
 

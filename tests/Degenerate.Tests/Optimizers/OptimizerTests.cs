@@ -155,11 +155,14 @@ public class OptimizerTests
         }
     }
 
-    public static TheoryData<string, string> Cases()
+    // Each case runs on the engine's own optimizer and on the portable one (Keras's rules on tensor operations, what
+    // an engine without fused optimizers uses).
+    public static TheoryData<string, string, bool> Cases()
     {
-        var data = new TheoryData<string, string>();
+        var data = new TheoryData<string, string, bool>();
         foreach (var device in new[] { "cpu", "cuda" })
-            foreach (var c in Factories.Keys) data.Add(device, c);
+            foreach (var c in Factories.Keys)
+                foreach (var portable in new[] { false, true }) data.Add(device, c, portable);
         return data;
     }
 
@@ -186,11 +189,12 @@ public class OptimizerTests
 
     [SkippableTheory]
     [MemberData(nameof(Cases))]
-    public void StepsFollowKerasFormulas(string deviceName, string name)
+    public void StepsFollowKerasFormulas(string deviceName, string name, bool portable)
     {
         var device = TestDevices.Get(deviceName);
         var (make, reference, lrAfterFirst) = Factories[name];
         using var optimizer = make();
+        Optimizer.ForcePortable = portable;
         var parameters = W0.Select(w =>
         {
             var t = Tensor.FromArray(w, device);
@@ -222,7 +226,46 @@ public class OptimizerTests
         }
         finally
         {
+            Optimizer.ForcePortable = false;
             foreach (var t in parameters.Concat(coefficients)) t.Dispose();
         }
+    }
+
+    [Theory]
+    [InlineData("sgd")]
+    [InlineData("adam")]
+    [InlineData("rmsprop")]
+    [InlineData("adagrad")]
+    public void PortableOptimizerTrainsAModelAsTheNativeOne(string name)
+    {
+        // A two-layer float64 network trained op by op for two epochs of minibatches: the same weights either way.
+        var x = new double[40, 3];
+        var y = new double[40, 1];
+        for (var i = 0; i < 40; i++)
+        {
+            for (var j = 0; j < 3; j++) x[i, j] = Math.Sin(i * 0.7 + j);
+            y[i, 0] = Math.Cos(i * 0.3);
+        }
+        double[][] Train(bool portable)
+        {
+            Degenerate.Random.Seed(7);
+            using var model = new Sequential(new Dense(4, "tanh", inputDim: 3), new Dense(1))
+                { Device = Device.CPU, DType = DType.Float64, RunEagerly = true };
+            Optimizer.ForcePortable = portable;
+            try
+            {
+                model.Compile(optimizer: name, loss: "mse");
+                model.Fit(x, y, epochs: 2, batchSize: 8, shuffle: false, verbose: 0);
+            }
+            finally
+            {
+                Optimizer.ForcePortable = false;
+            }
+            Assert.Equal(portable, model.Optimizer!.State is PortableOptimizer);
+            return model.GetWeights().Select(w => { using (w) return w.ToArray<double>(); }).ToArray();
+        }
+        var native = Train(false);
+        var portable = Train(true);
+        for (var k = 0; k < native.Length; k++) Assert.Equal(native[k], portable[k], new Tolerance(1e-12));
     }
 }
