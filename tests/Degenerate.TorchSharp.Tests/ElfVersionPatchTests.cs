@@ -96,7 +96,7 @@ public class ElfVersionPatchTests
     public void Rejects_garbage_with_InvalidDataException_naming_e_ident()
     {
         var garbage = new byte[4096];
-        new Random(7).NextBytes(garbage);
+        new System.Random(7).NextBytes(garbage);
         var e = Assert.Throws<InvalidDataException>(() => ElfVersionPatch.SetWeak(garbage, Version));
         Assert.Contains("e_ident", e.Message);
         Assert.Throws<InvalidDataException>(() => ElfVersionPatch.SetWeak(new byte[10], Version));
