@@ -125,7 +125,8 @@ public static class TorchSharpLoader
             File.Exists(Path.Combine(d, GlibcxxVersionFix.LibraryFileName)) && File.Exists(Path.Combine(d, "libtorch_cpu.so")));
     }
 
-    private static void Preload(string path)
+    /// <summary>Loads one native library by full path; any failure becomes the one load exception.</summary>
+    internal static void Preload(string path)
     {
         if (!File.Exists(path)) throw Failure($"'{path}' is missing", null);
         try
@@ -144,6 +145,3 @@ public static class TorchSharpLoader
         "Linux x64 TorchSharp 0.107.0 with libtorch-cpu-linux-x64 2.10.0; or select Degenerate's native engine " +
         "(DEGENERATE_ENGINE=native), which needs libtorch-dev.", inner);
 }
-
-/// <summary>What <see cref="TorchSharpLoader"/> loaded: the native folder and patched library, when the fix ran.</summary>
-internal sealed record TorchSharpLoadInfo(string? NativeDirectory, bool FixApplied, string? LibTorchSharpPath, bool? KnownBuild);

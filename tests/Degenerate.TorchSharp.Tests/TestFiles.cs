@@ -14,9 +14,20 @@ internal static class TestFiles
 
     internal static string Sha256(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 
+    // One folder per test process, removed when it exits (each holds a few copies of a 2.4 MB library).
+    private static readonly Lazy<string> ProcessRoot = new(() =>
+    {
+        var root = Path.Combine(Path.GetTempPath(), "degenerate-ts-tests", Environment.ProcessId.ToString());
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        };
+        return root;
+    });
+
     internal static string NewTempDirectory()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "degenerate-ts-tests", Guid.NewGuid().ToString("N"));
+        var dir = Path.Combine(ProcessRoot.Value, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         return dir;
     }
