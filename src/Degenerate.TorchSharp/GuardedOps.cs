@@ -16,6 +16,14 @@ internal static class GuardedOps
     /// <exception cref="ArgumentException">The operands cannot be multiplied; the message gives both shapes.</exception>
     internal static Tensor Matmul(Tensor a, Tensor b)
     {
+        CheckMatmul(a, b);
+        return matmul(a, b);
+    }
+
+    /// <summary>The checks of <see cref="Matmul"/> alone.</summary>
+    /// <exception cref="ArgumentException">The operands cannot be multiplied; the message gives both shapes.</exception>
+    internal static void CheckMatmul(Tensor a, Tensor b)
+    {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         long[] sa = a.shape, sb = b.shape;
@@ -43,6 +51,5 @@ internal static class GuardedOps
             if (x != y && x != 1 && y != 1)
                 throw new ArgumentException($"matmul batch dimensions do not broadcast ({x} against {y}): {shapes}.", nameof(b));
         }
-        return matmul(a, b);
     }
 }

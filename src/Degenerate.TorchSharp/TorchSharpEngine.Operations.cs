@@ -1,3 +1,4 @@
+using Degenerate.Tensors;
 using Degenerate.Tensors.Engines;
 using TorchSharp;
 using static TorchSharp.torch.nn.functional;
@@ -45,7 +46,18 @@ internal sealed partial class TorchSharpEngine
     {
         var x = T(a);
         var y = T(b);
-        if (op == BinaryOp.MatMul) MatMulShapes.Check(x, y);
+        if (op == BinaryOp.MatMul)
+        {
+            // TorchSharp's matmul has no error guard: a libtorch error inside it would end the process.
+            try
+            {
+                GuardedOps.CheckMatmul(x, y);
+            }
+            catch (ArgumentException e)
+            {
+                throw new TorchException(e.Message);
+            }
+        }
         return Run(() => op switch
         {
             BinaryOp.Add => x.add(y),
@@ -166,7 +178,6 @@ internal sealed partial class TorchSharpEngine
         var b = T(bias);
         var m = T(x);
         var w = T(weight);
-        MatMulShapes.Check(m, w, "addmm");
         return Run(() => b.addmm(m, w));
     }
 

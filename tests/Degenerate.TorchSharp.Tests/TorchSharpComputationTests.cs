@@ -22,7 +22,7 @@ public class TorchSharpComputationTests
     [Fact]
     public void Float64_matmul_of_random_matrices_matches_a_managed_triple_loop()
     {
-        var rng = new Random(11);
+        var rng = new System.Random(11);
         double[] x = Enumerable.Range(0, 5 * 7).Select(_ => rng.NextDouble() - 0.5).ToArray();
         double[] y = Enumerable.Range(0, 7 * 4).Select(_ => rng.NextDouble() - 0.5).ToArray();
         using var a = tensor(x, [5, 7], ScalarType.Float64);

@@ -14,9 +14,10 @@ public class TensorTests
 
         var e = Assert.Throws<TorchException>(() => a.MatMul(b));
 
-        // libtorch's own message, with both shapes, and no C++ backtrace.
-        Assert.Contains("2x3", e.Message);
-        Assert.Contains("4x5", e.Message);
+        // A message with both shapes (libtorch's own on the native engine, the engine's check on TorchSharp, whose
+        // matmul is unguarded), and no C++ backtrace.
+        Assert.Matches(@"2x3|\[2, 3\]", e.Message);
+        Assert.Matches(@"4x5|\[4, 5\]", e.Message);
         Assert.DoesNotContain("Exception raised from", e.Message);
         // Both tensors and the library still work afterwards.
         using var bt = b.Slice(0, 0, 3);
