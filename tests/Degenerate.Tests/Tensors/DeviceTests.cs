@@ -31,10 +31,15 @@ public class DeviceTests
         var e = Assert.Throws<InvalidOperationException>(() => Device.Cuda(0));
         Assert.Contains("cuda:0 requested", e.Message);
         Assert.Contains("Device.CPU", e.Message);
-        if (Engine.CudaVersion is null)
+        if (Engine.CudaVersion is null && Engine.Name == "native")
         {
             Assert.Contains($"libtorch {Engine.TorchVersion}, which has no CUDA", e.Message);
             Assert.Contains("DEGENERATE_LIBTORCH_USE_PYTORCH=1", e.Message);
+        }
+        else if (Engine.CudaVersion is null)
+        {
+            Assert.Contains($"the {Engine.Name} engine runs libtorch {Engine.TorchVersion} without CUDA", e.Message);
+            Assert.Contains("TorchSharp's CUDA package", e.Message);
         }
         // Parse goes through the same check.
         Assert.Throws<InvalidOperationException>(() => Device.Parse("cuda:1"));
