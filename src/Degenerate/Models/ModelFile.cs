@@ -1,11 +1,8 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Degenerate.Layers;
 using Degenerate.Losses;
-using Degenerate.Optimizers;
 using Degenerate.Tensors;
 
 namespace Degenerate.Models;

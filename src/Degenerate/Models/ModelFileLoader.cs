@@ -95,6 +95,38 @@ internal static class ModelFileLoader
         }
     }
 
+    /// <summary>
+    /// Loads the weights of a file into an existing model (what <see cref="Model.LoadWeights"/> does), checking the
+    /// weight table against the model's weights before reading any: a file for another architecture is an
+    /// <see cref="ArgumentException"/> naming the entry, and the model keeps its weights.
+    /// </summary>
+    public static void LoadWeights(Model model, string path)
+    {
+        model.ThrowIfDisposed();
+        using var reader = ModelFileReader.Open(path);
+        var m = reader.Header["model"] as JsonObject;
+        if (!model.Built && m?["input_dim"] is { } d) model.Build(reader.Fields.Integer(d, "model.input_dim", 1));
+        var expected = model.Built ? Built(model) : [];
+        var table = reader.Table;
+        for (var i = 0; i < Math.Min(table.Count, expected.Count); i++)
+        {
+            if (!table[i].Shape.SequenceEqual(expected[i].Shape))
+                throw new ArgumentException($"'{path}' does not fit this model: weights[{i}] ({table[i].Layer}/{table[i].Name}) has shape "
+                    + $"{Tensor.FormatShape(table[i].Shape)}, the model's {expected[i].Layer}/{expected[i].Name} has {Tensor.FormatShape(expected[i].Shape)}", nameof(path));
+        }
+        if (table.Count != expected.Count)
+            throw new ArgumentException($"'{path}' does not fit this model: it holds {table.Count} weights, the model has {expected.Count}", nameof(path));
+        var weights = reader.ReadWeights();
+        try
+        {
+            model.SetWeights(weights);
+        }
+        finally
+        {
+            foreach (var w in weights) w.Dispose();
+        }
+    }
+
     private sealed record Expected(string Layer, string Name, long[] Shape);
 
     // The weights the layers will create, worked out from their configs without allocating anything. Only for the
@@ -126,7 +158,7 @@ internal static class ModelFileLoader
         return planned;
     }
 
-    private static List<Expected> Built(Sequential seq) => seq.Layers
+    private static List<Expected> Built(Model model) => model.Layers
         .SelectMany(l => l.Weights.Select((w, i) => new Expected(l.Name!, l.WeightNames[i], w.Shape))).ToList();
 
     private static void Compare(IReadOnlyList<ModelFileWeight> table, List<Expected> expected, DType dtype, ModelFileFields f)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Degenerate.Layers;
 using Degenerate.Models;
 using static Degenerate.Tests.Models.ModelFileCrafting;
 
@@ -83,6 +84,14 @@ public sealed class ModelFileCraftedTests : IDisposable
         ["compile a string"] = (Edit(h => h["compile"] = "yes"), "compile"),
     };
 
+    private static float[][] Values(Sequential model)
+    {
+        var weights = model.GetWeights();
+        var values = weights.Select(w => w.ToArray<float>()).ToArray();
+        foreach (var w in weights) w.Dispose();
+        return values;
+    }
+
     public static TheoryData<string> CaseNames => new(Cases.Keys);
 
     // Fields marked "(model)" are checked against the model the file describes; LoadWeights checks its own model.
@@ -105,11 +114,31 @@ public sealed class ModelFileCraftedTests : IDisposable
 
         if (!ReachesLoadWeights(marked)) return;
         using var model = Model();
-        var before = model.GetWeights().Select(w => w.ToArray<float>()).ToArray();
+        var before = Values(model);
         var w2 = Assert.Throws<InvalidDataException>(() => model.LoadWeights(path));
         Assert.Contains(path, w2.Message);
         Assert.Contains(field, w2.Message);
-        Assert.Equal(before, model.GetWeights().Select(w => w.ToArray<float>()).ToArray()); // nothing was written
+        Assert.Equal(before, Values(model)); // nothing was written
+    }
+
+    [Fact]
+    public void WeightsOfAnotherArchitectureAreRefusedBeforeReading()
+    {
+        var path = Path.Combine(_dir, "other.dgm");
+        File.WriteAllBytes(path, ValidFile(_dir));
+        using var model = new Sequential(new Dense(4, inputDim: 2), new Dense(1)) { Device = Degenerate.Tensors.Device.CPU };
+        var before = Values(model);
+        var e = Assert.Throws<ArgumentException>(() => ModelFileLoader.LoadWeights(model, path));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("weights[0]", e.Message);
+        Assert.Contains("[2, 3]", e.Message);
+        Assert.Contains("[2, 4]", e.Message);
+        Assert.Equal(before, Values(model));
+
+        using var same = Model();
+        same.SetWeights(new Array[] { new float[2, 3], new float[3], new float[3, 1], new float[1] });
+        ModelFileLoader.LoadWeights(same, path);
+        Assert.Equal([1f, 2, 3, 4, 5, 6], Values(same)[0]);
     }
 
     [Fact]
