@@ -4,7 +4,8 @@ namespace Degenerate.Tests.Statistics;
 
 /// <summary>
 /// HC0–HC3 and cluster-robust covariances against statsmodels 0.13.5 (tests/fixtures/glm/inference_*.json, made by
-/// make_inference_fixtures.py): OLS on statsmodels' Grunfeld data clustered by firm, Poisson and Binomial GLMs.
+/// make_inference_fixtures.py): OLS on statsmodels' Grunfeld data clustered by firm, Poisson, Binomial and Gamma (log
+/// link, where the bread is the observed information) GLMs.
 /// </summary>
 public class GlmRobustCovarianceTests
 {
@@ -72,7 +73,7 @@ public class GlmRobustCovarianceTests
         var hc0 = FitFixture(f, useT: false).GetRobustCovResults(CovType.HC0);
         foreach (var name in new[] { "HC0_glm", "HC1_glm", "HC2_glm", "HC3_glm" })
             Close.All(f.Section(name).Array("bse"), hc0.Bse, 1e-5, 1e-12, name);
-        foreach (var family in new[] { "inference_poisson", "inference_binomial" })
+        foreach (var family in new[] { "inference_poisson", "inference_binomial", "inference_gamma" })
         {
             var g = GlmFixture.Load(family);
             Close.All(g.Array("statsmodels_glm_hc3_bse"), FitFixture(g).GetRobustCovResults(CovType.HC0).Bse, 1e-5, 1e-12, family);
@@ -88,6 +89,10 @@ public class GlmRobustCovarianceTests
     [InlineData("inference_binomial", CovType.HC1)]
     [InlineData("inference_binomial", CovType.HC2)]
     [InlineData("inference_binomial", CovType.HC3)]
+    [InlineData("inference_gamma", CovType.HC0)]
+    [InlineData("inference_gamma", CovType.HC1)]
+    [InlineData("inference_gamma", CovType.HC2)]
+    [InlineData("inference_gamma", CovType.HC3)]
     public void Glm_heteroscedasticity_robust_covariances_equal_the_references(string name, CovType covType)
     {
         var f = GlmFixture.Load(name);
@@ -99,6 +104,7 @@ public class GlmRobustCovarianceTests
     [Theory]
     [InlineData("inference_poisson")]
     [InlineData("inference_binomial")]
+    [InlineData("inference_gamma")]
     public void Glm_cluster_robust_covariances_equal_statsmodels(string name)
     {
         var f = GlmFixture.Load(name);
