@@ -34,8 +34,8 @@ public sealed partial class GlmResult
         };
     }
 
-    /// <summary>The joint F test of Rβ = q (statsmodels' <c>f_test((R, q))</c>): <see cref="WaldTest"/> with useF true.</summary>
-    /// <exception cref="ArgumentException">As <see cref="WaldTest"/>.</exception>
+    /// <summary>The joint F test of Rβ = q (statsmodels' <c>f_test((R, q))</c>): <see cref="WaldTest(double[,], double[], bool?)"/> with useF true.</summary>
+    /// <exception cref="ArgumentException">As <see cref="WaldTest(double[,], double[], bool?)"/>.</exception>
     public WaldTestResult FTest(double[,] r, double[]? q = null) => WaldTest(r, q, useF: true);
 
     /// <summary>
@@ -74,6 +74,29 @@ public sealed partial class GlmResult
             Statistic = w, DfNum = j, Distribution = "chi2",
             PValue = SpecialFunctions.GammaUpperRegularized(j / 2.0, Math.Max(w, 0) / 2),
         };
+    }
+
+    /// <summary>
+    /// <see cref="TTest(double[,], double[])"/> of restrictions written over <see cref="ParamNames"/>, as statsmodels'
+    /// <c>t_test("x1 = x2, x3 = 0")</c>: comma-separated linear equations with terms number, name or number*name.
+    /// </summary>
+    /// <exception cref="ArgumentException">Text that does not parse, or names no coefficient (the known names are listed).</exception>
+    public TTestResult TTest(string restrictions)
+    {
+        var (r, q) = LinearRestriction.Parse(restrictions, ParamNames, nameof(restrictions));
+        return TTest(r, q);
+    }
+
+    /// <summary><see cref="FTest(double[,], double[])"/> of restrictions written as in <see cref="TTest(string)"/>.</summary>
+    /// <exception cref="ArgumentException">As <see cref="TTest(string)"/> and <see cref="WaldTest(double[,], double[], bool?)"/>.</exception>
+    public WaldTestResult FTest(string restrictions) => WaldTest(restrictions, useF: true);
+
+    /// <summary><see cref="WaldTest(double[,], double[], bool?)"/> of restrictions written as in <see cref="TTest(string)"/>.</summary>
+    /// <exception cref="ArgumentException">As <see cref="TTest(string)"/> and <see cref="WaldTest(double[,], double[], bool?)"/>.</exception>
+    public WaldTestResult WaldTest(string restrictions, bool? useF = null)
+    {
+        var (r, q) = LinearRestriction.Parse(restrictions, ParamNames, nameof(restrictions));
+        return WaldTest(r, q, useF);
     }
 
     // Checks R and q; returns q, Rβ and R·CovParams·Rᵀ.

@@ -4,7 +4,7 @@ namespace Degenerate.Statistics;
 
 /// <summary>
 /// Individual tests of linear combinations Rβ = q, one per row of R (statsmodels' <c>t_test</c> and its
-/// <c>ContrastResults</c>). Made by <see cref="GlmResult.TTest"/>.
+/// <c>ContrastResults</c>). Made by <see cref="GlmResult.TTest(double[,], double[])"/>.
 /// </summary>
 public sealed class TTestResult
 {

@@ -3,7 +3,7 @@ namespace Degenerate.Statistics;
 /// <summary>
 /// The joint Wald test of the linear restrictions Rβ = q (statsmodels' <c>f_test</c> and <c>wald_test</c>):
 /// W = (Rβ − q)ᵀ (R·CovParams·Rᵀ)⁻¹ (Rβ − q), reported as F = W/J against F(J, df_denom) or as W against χ²(J).
-/// Made by <see cref="GlmResult.FTest"/> and <see cref="GlmResult.WaldTest"/>.
+/// Made by <see cref="GlmResult.FTest(double[,], double[])"/> and <see cref="GlmResult.WaldTest(double[,], double[], bool?)"/>.
 /// </summary>
 public sealed class WaldTestResult
 {

@@ -5,11 +5,12 @@ namespace Degenerate.Tests.Statistics;
 /// <summary>TTest, FTest and WaldTest of Rβ = q against statsmodels' t_test, f_test and wald_test(use_f=False).</summary>
 public class GlmWaldTestTests
 {
-    private static void AssertTests(GlmFixture expected, GlmResult r)
+    private static void AssertTests(GlmFixture expected, GlmResult r, bool asText = false)
     {
         var rm = expected.Matrix("R");
         var q = expected.Array("q");
-        var t = r.TTest(rm, q);
+        var text = asText ? expected.Text("text") : null;
+        var t = text is null ? r.TTest(rm, q) : r.TTest(text);
         Close.All(expected.Array("t_effect"), t.Effect, 1e-6, 1e-9, $"{expected.Name} effect");
         Close.All(expected.Array("t_sd"), t.Sd, 1e-5, 1e-12, $"{expected.Name} sd");
         Close.All(expected.Array("t_statistic"), t.Statistic, 1e-5, 1e-8, $"{expected.Name} t statistic");
@@ -18,14 +19,14 @@ public class GlmWaldTestTests
         if (expected.Has("t_df_denom")) Assert.Equal(expected.Number("t_df_denom"), t.DfDenom);
         else Assert.True(double.IsNaN(t.DfDenom));
 
-        var f = r.FTest(rm, q);
+        var f = text is null ? r.FTest(rm, q) : r.FTest(text);
         Assert.Equal("F", f.Distribution);
         Close.Equal(expected.Number("f_statistic"), f.Statistic, 1e-5, 1e-12, $"{expected.Name} F");
         Close.Equal(expected.Number("f_pvalue"), f.PValue, 1e-4, 1e-300, $"{expected.Name} F pvalue");
         Assert.Equal(expected.Number("f_df_num"), f.DfNum);
         Assert.Equal(expected.Number("f_df_denom"), f.DfDenom);
 
-        var w = r.WaldTest(rm, q, useF: false);
+        var w = text is null ? r.WaldTest(rm, q, useF: false) : r.WaldTest(text, useF: false);
         Assert.Equal("chi2", w.Distribution);
         Close.Equal(expected.Number("chi2_statistic"), w.Statistic, 1e-5, 1e-12, $"{expected.Name} chi2");
         Close.Equal(expected.Number("chi2_pvalue"), w.PValue, 1e-4, 1e-300, $"{expected.Name} chi2 pvalue");
@@ -64,6 +65,30 @@ public class GlmWaldTestTests
         if (covType is { } c) fit = fit.GetRobustCovResults(c);
         AssertTests(f.Section(section), fit);
         Assert.Equal("chi2", fit.WaldTest(f.Section(section).Matrix("R")).Distribution);
+    }
+
+    [Theory]
+    [InlineData("tests_text")]
+    [InlineData("tests_text2")]
+    public void Restrictions_written_as_text_equal_statsmodels_string_form(string section)
+    {
+        var f = GlmFixture.Load("inference_poisson");
+        AssertTests(f.Section(section), GlmRobustCovarianceTests.FitFixture(f), asText: true);
+    }
+
+    [Fact]
+    public void Unreadable_text_restrictions_say_where()
+    {
+        var fit = GlmRobustCovarianceTests.FitFixture(GlmFixture.Load("inference_poisson"));
+        var e = Assert.Throws<ArgumentException>(() => fit.TTest("x1 = x9"));
+        Assert.Contains("at 'x9'", e.Message);
+        Assert.Equal("restrictions", e.ParamName);
+        e = Assert.Throws<ArgumentException>(() => fit.FTest("x1 = x2 = 0"));
+        Assert.Contains("'expression = expression'", e.Message);
+        e = Assert.Throws<ArgumentException>(() => fit.WaldTest("1 = 0"));
+        Assert.Contains("names no coefficient; known: const, x1, x2", e.Message);
+        e = Assert.Throws<ArgumentException>(() => fit.TTest("x1 x2"));
+        Assert.Contains("expected '+' or '-'", e.Message);
     }
 
     [Fact]
