@@ -11,7 +11,7 @@ namespace Degenerate.Statistics;
 /// coefficients, standard errors, tests, intervals, likelihoods, information criteria and goodness of fit.
 /// Definitions and the statsmodels forms they match: docs/glm.md.
 /// </summary>
-public sealed class GlmResult
+public sealed partial class GlmResult
 {
     internal GlmResult() { }
 
@@ -30,20 +30,20 @@ public sealed class GlmResult
     /// <summary>Coefficients (multinomial: class 1's block, then class 2's, ..., each relative to class 0).</summary>
     public IReadOnlyList<double> Params { get; internal init; } = [];
 
-    /// <summary>Standard errors: √diag(scale · information⁻¹).</summary>
-    public IReadOnlyList<double> Bse { get; internal init; } = [];
+    /// <summary>Standard errors: √diag(<see cref="CovParams"/>).</summary>
+    public IReadOnlyList<double> Bse { get; internal set; } = [];
 
     /// <summary>Params / Bse: t statistics when <see cref="UsesTDistribution"/>, else z.</summary>
-    public IReadOnlyList<double> TValues { get; internal init; } = [];
+    public IReadOnlyList<double> TValues { get; internal set; } = [];
 
     /// <summary>Two-sided p-values of <see cref="TValues"/>.</summary>
-    public IReadOnlyList<double> PValues { get; internal init; } = [];
+    public IReadOnlyList<double> PValues { get; internal set; } = [];
 
-    /// <summary>The parameter covariance matrix scale · information⁻¹.</summary>
-    public double[,] CovParams { get; internal init; } = new double[0, 0];
+    /// <summary>The parameter covariance matrix: scale · information⁻¹, or the sandwich of <see cref="CovType"/>.</summary>
+    public double[,] CovParams { get; internal set; } = new double[0, 0];
 
-    /// <summary>Whether tests and intervals use Student's t with <see cref="DfResid"/> degrees of freedom (else the normal).</summary>
-    public bool UsesTDistribution { get; internal init; }
+    /// <summary>Whether tests and intervals use Student's t with <see cref="DfResidInference"/> degrees of freedom (else the normal).</summary>
+    public bool UsesTDistribution { get; internal set; }
 
     /// <summary>Log-likelihood at the estimates (statsmodels' llf; Gaussian with the MLE variance SSR/n).</summary>
     public double Llf { get; internal init; }
@@ -126,7 +126,7 @@ public sealed class GlmResult
         return (lower, upper);
     }
 
-    internal double Quantile(double p) => UsesTDistribution ? StudentT.InvCDF(0, 1, DfResid, p) : Normal.InvCDF(0, 1, p);
+    internal double Quantile(double p) => UsesTDistribution ? StudentT.InvCDF(0, 1, DfResidInference, p) : Normal.InvCDF(0, 1, p);
 
     private string Model => (Family, Link) switch
     {
@@ -153,7 +153,7 @@ public sealed class GlmResult
             ("Time:", now.ToString("HH:mm:ss", ci)),
             ("No. Iterations:", Iterations.ToString(ci)),
             ("Converged:", Converged ? "True" : "False"),
-            ("Covariance Type:", "nonrobust"),
+            ("Covariance Type:", CovTypeName),
             (double.IsNaN(FValue) ? "" : "F-statistic:", double.IsNaN(FValue) ? "" : G(FValue, "G4")),
         };
         var right = new List<(string, string)>
@@ -232,7 +232,9 @@ public sealed class GlmResult
             ["conf_int"] = new JsonArray(lo.Select((l, i) => (JsonNode?)A([l, hi[i]])).ToArray()),
             ["cov_params"] = new JsonArray(Enumerable.Range(0, CovParams.GetLength(0))
                 .Select(i => (JsonNode?)A(Enumerable.Range(0, CovParams.GetLength(1)).Select(j => CovParams[i, j]))).ToArray()),
+            ["cov_type"] = CovTypeName,
             ["use_t"] = UsesTDistribution,
+            ["df_resid_inference"] = N(DfResidInference),
             ["llf"] = N(Llf),
             ["llnull"] = N(LlNull),
             ["aic"] = N(Aic),

@@ -38,6 +38,17 @@ internal static class GlmStatistics
 
         var y = problem.YHost;
         var w = problem.WHost;
+        // Robust covariances need the rows after the fit; a host copy of x (the problem's tensors die with it).
+        GlmData? data = null;
+        if (family != Family.Multinomial)
+        {
+            using var scope = new DisposeScope();
+            data = new GlmData
+            {
+                X = problem.X.To(DType.Float64, Device.CPU).Reshape(-1).ToArray<double>(), Columns = (int)problem.X.Size(1),
+                Intercept = problem.Intercept, Y = y, W = w, Eta = eta,
+            };
+        }
         var fit = family == Family.Multinomial
             ? Multinomial(y, w, eta, problem.Classes)
             : Univariate(family, problem.Link, y, w, eta, dfResid, problem.Intercept);
@@ -99,6 +110,7 @@ internal static class GlmStatistics
         }
         return new GlmResult
         {
+            Data = data,
             LlrPValue = llrPValue,
             FValue = fValue,
             FPValue = fPValue,

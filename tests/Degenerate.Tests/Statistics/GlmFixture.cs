@@ -38,6 +38,26 @@ public sealed class GlmFixture
         }
     }
 
+    /// <summary>A nested object of the fixture (e.g. one covariance type's results) as a fixture of its own.</summary>
+    public GlmFixture Section(string key) => new($"{Name}.{key}", _root.GetProperty(key));
+
+    /// <summary>A numeric matrix field (a list of rows).</summary>
+    public double[,] Matrix(string key)
+    {
+        var rows = _root.GetProperty(key).EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
+        var m = new double[rows.Length, rows.Length == 0 ? 0 : rows[0].Length];
+        for (var i = 0; i < rows.Length; i++)
+            for (var j = 0; j < rows[i].Length; j++) m[i, j] = rows[i][j];
+        return m;
+    }
+
+    /// <summary>An array field of labels (strings, or numbers written as text).</summary>
+    public string[] Labels(string key) => _root.GetProperty(key).EnumerateArray()
+        .Select(v => v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText()).ToArray();
+
+    /// <summary>A string field.</summary>
+    public string Text(string key) => _root.GetProperty(key).GetString()!;
+
     /// <summary>A numeric array field.</summary>
     public double[] Array(string key) => _root.GetProperty(key).EnumerateArray().Select(v => v.GetDouble()).ToArray();
 

@@ -1,0 +1,29 @@
+namespace Degenerate.Statistics;
+
+/// <summary>
+/// What a univariate <see cref="GlmResult"/> keeps of its data for the statistics computed after the fit (robust
+/// covariances): the data columns (row-major, without the ones column), the response, the weights and the linear
+/// predictor at the estimates.
+/// </summary>
+internal sealed class GlmData
+{
+    public required double[] X { get; init; }
+    public required int Columns { get; init; }
+    public required bool Intercept { get; init; }
+    public required double[] Y { get; init; }
+    public double[]? W { get; init; }
+    public required double[] Eta { get; init; }
+
+    public int Rows => Y.Length;
+
+    /// <summary>Coefficients: the data columns plus one for the intercept.</summary>
+    public int Params => Columns + (Intercept ? 1 : 0);
+
+    /// <summary>Row <paramref name="i"/> of the design [1, x] (or x) into <paramref name="row"/>.</summary>
+    public void Row(int i, double[] row)
+    {
+        var c = 0;
+        if (Intercept) row[c++] = 1;
+        Array.Copy(X, (long)i * Columns, row, c, Columns);
+    }
+}
