@@ -46,7 +46,11 @@ public sealed class EarlyStopping : Callback
     /// <summary>True when higher is better.</summary>
     public bool Maximize { get; }
 
-    /// <summary>A value the figure must beat to count as improving.</summary>
+    /// <summary>
+    /// A value the figure must beat for the patience count to restart. Epochs that beat the best so far but not the
+    /// baseline still become the best epoch (as in Keras 3), so with <see cref="RestoreBestWeights"/> the best epoch is
+    /// restored even when no epoch reached the baseline.
+    /// </summary>
     public double? Baseline { get; }
 
     /// <summary>Whether to restore the best epoch's weights at the end.</summary>
@@ -70,7 +74,9 @@ public sealed class EarlyStopping : Callback
         _wait = 0;
         StoppedEpoch = 0;
         BestEpoch = 0;
-        _best = Baseline ?? (Maximize ? double.NegativeInfinity : double.PositiveInfinity);
+        // The best figure is tracked apart from the baseline (Keras 3): an epoch that beats the best so far becomes the
+        // best epoch (and its weights are kept) even if it misses the baseline; only the patience count needs both.
+        _best = Maximize ? double.NegativeInfinity : double.PositiveInfinity;
         DisposeBest();
     }
 

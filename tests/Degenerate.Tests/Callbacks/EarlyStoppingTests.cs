@@ -121,4 +121,52 @@ public class EarlyStoppingTests
         Assert.Equal(3, h.Count);
         Assert.Equal(2, es.StoppedEpoch);
     }
+
+    // Replays keras callbacks/early_stopping_test.py, test_early_stopping_final_weights_when_restoring_model_weights:
+    // the model's "weights" are the epoch index, so the restored slope names the restored epoch.
+    private static (int EpochsTrained, double Restored) ReplayRestore(EarlyStopping es, double[] losses)
+    {
+        using var model = Linear(-1);
+        es.Model = model;
+        es.OnTrainBegin();
+        var trained = 0;
+        for (var e = 0; e < losses.Length; e++)
+        {
+            trained++;
+            SetSlope(model, e);
+            es.OnEpochEnd(e, Logs("val_loss", losses[e]));
+            if (model.StopTraining) break;
+        }
+        es.OnTrainEnd(new Dictionary<string, double>());
+        return (trained, Slope(model));
+    }
+
+    [Fact]
+    public void RestoresTheBestEpochAsKerasDoes()
+    {
+        var es = new EarlyStopping(patience: 2, restoreBestWeights: true);
+        var (trained, restored) = ReplayRestore(es, [0.2, 0.15, 0.1, 0.11, 0.12]);
+        Assert.Equal((5, 2.0, 2, 4), (trained, restored, es.BestEpoch, es.StoppedEpoch));
+        Assert.Equal(0.1, es.Best);
+    }
+
+    [Fact]
+    public void WhenNoEpochBeatsTheBaselineTheBestEpochIsStillRestored()
+    {
+        // Keras: no epoch improves on the baseline, so training runs patience = 5 epochs and restores epoch 2 (0.7).
+        var es = new EarlyStopping(patience: 5, baseline: 0.5, restoreBestWeights: true);
+        var (trained, restored) = ReplayRestore(es, [0.9, 0.8, 0.7, 0.71, 0.72, 0.73]);
+        Assert.Equal((5, 2.0, 2, 4), (trained, restored, es.BestEpoch, es.StoppedEpoch));
+        Assert.Equal(0.7, es.Best);
+    }
+
+    [Fact]
+    public void BeatingTheBaselineRestartsThePatienceCount()
+    {
+        // 0.6 and 0.55 improve on the best but not on baseline 0.5 (wait 1, 2; an improving epoch never stops); 0.4
+        // beats both (wait 0); then 0.45, 0.46 wait 1, 2 = patience: stop at epoch 4.
+        Assert.Equal(4, Run(new EarlyStopping(patience: 2, baseline: 0.5), 0.6, 0.55, 0.4, 0.45, 0.46, 0.3));
+        // Without 0.4 the count goes on from 2: the next non-improving epoch (wait 3) stops.
+        Assert.Equal(2, Run(new EarlyStopping(patience: 2, baseline: 0.5), 0.6, 0.55, 0.56));
+    }
 }
