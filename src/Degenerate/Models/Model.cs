@@ -132,8 +132,20 @@ public abstract partial class Model : IDisposable
     public void Compile(Optimizer? optimizer = null, Loss? loss = null, IEnumerable<string>? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(loss, nameof(loss));
-        Optimizer?.Dispose();
+        // An optimizer keeps per-weight state and updates the weights it was built for, so it belongs to one model
+        // (Keras refuses to apply an optimizer to variables it was not built with); sharing one silently trained the
+        // wrong model.
+        if (optimizer?.Owner is { } owner && !ReferenceEquals(owner, this) && !owner.IsDisposed)
+            throw new InvalidOperationException(
+                $"this {optimizer.Name} optimizer already trains model '{owner.Name}'; give model '{Name}' its own optimizer " +
+                "instance (an optimizer keeps state for the weights of the one model it was compiled with)");
+        if (Optimizer is { } previous && !ReferenceEquals(previous, optimizer))
+        {
+            previous.Dispose();
+            previous.Owner = null;
+        }
         Optimizer = optimizer ?? new RMSprop();
+        Optimizer.Owner = this;
         Loss = loss;
         if (Optimizer is FullBatchOptimizer && DType != DType.Float64)
         {

@@ -82,6 +82,9 @@ public abstract class Optimizer : IDisposable
             ?? new PortableOptimizer(NativeKind, NativeHyperparameters, parameters);
     }
 
+    /// <summary>The model this optimizer was compiled with (one model per optimizer); null before Compile.</summary>
+    internal Models.Model? Owner { get; set; }
+
     // Test hook: builds the portable optimizer even where the engine has its own, so tests can compare the two.
     [ThreadStatic] internal static bool ForcePortable;
 
