@@ -13,6 +13,7 @@ public abstract partial class Model
     {
         ThrowIfDisposed();
         EnsureCompiled("Evaluate");
+        using var use = EnterReading("Evaluate");
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be a positive integer");
         var data = PrepareData(x, y, sampleWeight, "x", "y", "sampleWeight");
         try
@@ -52,6 +53,7 @@ public abstract partial class Model
     public Tensor Predict(Data x, int batchSize = 32)
     {
         ThrowIfDisposed();
+        using var use = EnterReading("Predict");
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be a positive integer");
         using var input = PrepareInputs(x, "x");
         using var noGrad = Autograd.NoGrad();

@@ -21,6 +21,7 @@ public abstract partial class Model
     {
         ThrowIfDisposed();
         EnsureCompiled("Fit");
+        using var use = EnterTraining("Fit");
         if (epochs < 0) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "epochs must be >= 0");
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be a positive integer");
         if (!(validationSplit >= 0 && validationSplit < 1))
