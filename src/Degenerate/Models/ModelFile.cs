@@ -209,9 +209,9 @@ internal static class ModelFile
     public static Contents Read(string path)
     {
         using var reader = ModelFileReader.Open(path);
-        var model = reader.Header["model"] as JsonObject;
-        long? inputDim = model?["input_dim"] is { } d ? reader.Fields.Integer(d, "model.input_dim", 1) : null;
-        return new Contents(reader.Header, reader.ReadWeights(), inputDim);
+        var section = ModelFileLoader.ParseModel(reader); // the file must agree with itself, whatever model it goes into
+        foreach (var layer in section.Layers) layer.Dispose();
+        return new Contents(reader.Header, reader.ReadWeights(), section.InputDim);
     }
 
     /// <summary>Rebuilds a Sequential model (architecture, weights, compile settings) from a file.</summary>

@@ -13,9 +13,15 @@ namespace Degenerate.Models;
 /// </summary>
 internal static class ModelFileLoader
 {
-    public static Sequential LoadSequential(string path, Device? device)
+    /// <summary>The checked <c>model</c> section: its layers are rebuilt from their configs but not yet built.</summary>
+    internal sealed record ModelSection(string Name, DType DType, long? InputDim, List<Layer> Layers);
+
+    /// <summary>
+    /// Checks the <c>model</c> section and that the weight table holds the weights its layers will create. Both
+    /// loaders call it, so a crafted input width or layer size is refused before anything allocates a weight.
+    /// </summary>
+    internal static ModelSection ParseModel(ModelFileReader reader)
     {
-        using var reader = ModelFileReader.Open(path);
         var f = reader.Fields;
         var m = f.Object(reader.Header["model"], "model");
         var className = f.Text(m["class_name"], "model.class_name");
@@ -30,6 +36,7 @@ internal static class ModelFileLoader
             _ => throw f.Bad($"model.dtype is '{dtypeName}'; a model is float32 or float64"),
         };
         long? inputDim = m["input_dim"] is { } d ? f.Integer(d, "model.input_dim", 1) : null;
+        if (inputDim is null && reader.Table.Count > 0) throw f.Bad("model.input_dim is missing but the file holds weights");
         var configs = f.Array(m["layers"], "model.layers");
         if (configs.Count == 0) throw f.Bad("model.layers is empty");
         var layers = new List<Layer>(configs.Count);
@@ -45,9 +52,16 @@ internal static class ModelFileLoader
                 throw f.Bad($"model.layers[{i}] is not a valid layer config: {e.Message}", e);
             }
         }
-
-        // Before the Sequential exists: a first layer that declares its input width is built as soon as it is added.
+        // Before any Sequential exists: a first layer that declares its input width is built as soon as it is added.
         if (Planned(layers, inputDim, f) is { } planned) Compare(reader.Table, planned, dtype, f);
+        return new ModelSection(name, dtype, inputDim, layers);
+    }
+
+    public static Sequential LoadSequential(string path, Device? device)
+    {
+        using var reader = ModelFileReader.Open(path);
+        var f = reader.Fields;
+        var (name, dtype, inputDim, layers) = ParseModel(reader);
         Sequential seq;
         try
         {
@@ -73,7 +87,6 @@ internal static class ModelFileLoader
                     throw f.Bad($"model.layers do not fit together for model.input_dim {dim}: {e.Message}", e);
                 }
             }
-            else if (reader.Table.Count > 0) throw f.Bad("model.input_dim is missing but the file holds weights");
             Compare(reader.Table, Built(seq), dtype, f);
             if (f.OptionalObject(reader.Header["compile"], "compile") is { } compile) Recompile(seq, compile, f);
 
@@ -104,18 +117,14 @@ internal static class ModelFileLoader
     {
         model.ThrowIfDisposed();
         using var reader = ModelFileReader.Open(path);
-        var m = reader.Header["model"] as JsonObject;
-        if (!model.Built && m?["input_dim"] is { } d) model.Build(reader.Fields.Integer(d, "model.input_dim", 1));
-        var expected = model.Built ? Built(model) : [];
-        var table = reader.Table;
-        for (var i = 0; i < Math.Min(table.Count, expected.Count); i++)
+        var section = ParseModel(reader);
+        foreach (var layer in section.Layers) layer.Dispose();
+        if (!model.Built && section.InputDim is { } dim)
         {
-            if (!table[i].Shape.SequenceEqual(expected[i].Shape))
-                throw new ArgumentException($"'{path}' does not fit this model: weights[{i}] ({table[i].Layer}/{table[i].Name}) has shape "
-                    + $"{Tensor.FormatShape(table[i].Shape)}, the model's {expected[i].Layer}/{expected[i].Name} has {Tensor.FormatShape(expected[i].Shape)}", nameof(path));
+            if (Planned(model.Layers.ToList(), dim, reader.Fields) is { } planned) CompareShapes(path, reader.Table, planned);
+            model.Build(dim);
         }
-        if (table.Count != expected.Count)
-            throw new ArgumentException($"'{path}' does not fit this model: it holds {table.Count} weights, the model has {expected.Count}", nameof(path));
+        CompareShapes(path, reader.Table, model.Built ? Built(model) : []);
         var weights = reader.ReadWeights();
         try
         {
@@ -125,6 +134,18 @@ internal static class ModelFileLoader
         {
             foreach (var w in weights) w.Dispose();
         }
+    }
+
+    private static void CompareShapes(string path, IReadOnlyList<ModelFileWeight> table, List<Expected> expected)
+    {
+        for (var i = 0; i < Math.Min(table.Count, expected.Count); i++)
+        {
+            if (!table[i].Shape.SequenceEqual(expected[i].Shape))
+                throw new ArgumentException($"'{path}' does not fit this model: weights[{i}] ({table[i].Layer}/{table[i].Name}) has shape "
+                    + $"{Tensor.FormatShape(table[i].Shape)}, the model's {expected[i].Layer}/{expected[i].Name} has {Tensor.FormatShape(expected[i].Shape)}", nameof(path));
+        }
+        if (table.Count != expected.Count)
+            throw new ArgumentException($"'{path}' does not fit this model: it holds {table.Count} weights, the model has {expected.Count}", nameof(path));
     }
 
     private sealed record Expected(string Layer, string Name, long[] Shape);

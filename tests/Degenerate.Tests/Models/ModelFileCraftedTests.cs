@@ -142,6 +142,24 @@ public sealed class ModelFileCraftedTests : IDisposable
     }
 
     [Fact]
+    public void AHugeInputWidthCannotBuildAnUnbuiltModelThroughLoadWeights()
+    {
+        // LoadWeights builds an unbuilt model for the file's input width: that width must agree with the file's
+        // own table before anything is built (2e9 × 3 floats would be 24 GB).
+        var path = Path.Combine(_dir, "wide.dgm");
+        File.WriteAllBytes(path, EditHeader(ValidFile(_dir), h =>
+        {
+            h["model"]!["input_dim"] = 2_000_000_000;
+            h["model"]!["layers"]![0]!.AsObject().Remove("input_dim");
+        }));
+        using var model = new Sequential(new Dense(3, "relu"), new Dense(1, "sigmoid")) { Device = Degenerate.Tensors.Device.CPU };
+        var e = Assert.Throws<InvalidDataException>(() => model.LoadWeights(path));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("weights[0].shape", e.Message);
+        Assert.False(model.Built);
+    }
+
+    [Fact]
     public void FutureVersionNamesBothVersions()
     {
         var path = Path.Combine(_dir, "future.dgm");

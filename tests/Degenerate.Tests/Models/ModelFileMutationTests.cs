@@ -91,4 +91,44 @@ public sealed class ModelFileMutationTests : IDisposable
         Assert.True(failures.Count == 0, string.Join("\n", failures));
         Assert.True(rejected > paths.Count, $"only {rejected} mutants rejected"); // most mutations must be caught
     }
+
+    [Fact]
+    public void EveryTruncationAndEveryFrameBitFlipGivesInvalidDataException()
+    {
+        var valid = ValidFile(_dir);
+        var path = Path.Combine(_dir, "damaged.dgm");
+        var h = (int)BitConverter.ToUInt32(valid, 12);
+        var frame = Enumerable.Range(0, 16).Concat(Enumerable.Range(16 + h, 8)).Concat(Enumerable.Range(valid.Length - 32, 32));
+        var cases = Enumerable.Range(0, valid.Length).Select(n => (Name: $"first {n} bytes", Bytes: valid[..n]))
+            .Concat(frame.SelectMany(i => new[] { 0x01, 0x80 }.Select(bit =>
+            {
+                var bytes = (byte[])valid.Clone();
+                bytes[i] ^= (byte)bit;
+                return (Name: $"byte {i} ^ 0x{bit:x2}", Bytes: bytes);
+            })));
+        foreach (var (name, bytes) in cases)
+        {
+            File.WriteAllBytes(path, bytes);
+            var e = Record.Exception(() => Sequential.Load(path));
+            Assert.True(e is InvalidDataException && e.Message.Contains(path, StringComparison.Ordinal), $"{name}: {e?.GetType().Name ?? "loaded"}: {e?.Message}");
+        }
+    }
+
+    [SkippableFact]
+    public void ASparseTerabyteFileWithWrongLengthsIsRejectedWithoutReadingIt()
+    {
+        var (_, header, payload) = Split(ValidFile(_dir));
+        var path = Path.Combine(_dir, "huge.dgm");
+        using (var s = new FileStream(path, FileMode.CreateNew))
+        {
+            s.Write(Frame(1, header, payload));
+            try { s.SetLength(1L << 40); }
+            catch (IOException e) { Skip.If(true, $"no sparse terabyte file here: {e.Message}"); }
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var error = Assert.Throws<InvalidDataException>(() => Sequential.Load(path));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+        Assert.Contains("payload length", error.Message);
+        Assert.Contains((1L << 40).ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message);
+    }
 }
