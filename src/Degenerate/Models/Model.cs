@@ -266,19 +266,7 @@ public abstract partial class Model : IDisposable
     public void SaveWeights(string path) => ModelFile.Save(this, path, includeCompile: false);
 
     /// <summary>Loads weights saved by <see cref="Save"/> or <see cref="SaveWeights"/> into this model; the layer shapes must match.</summary>
-    public void LoadWeights(string path)
-    {
-        var file = ModelFile.Read(path);
-        try
-        {
-            if (!Built && file.InputDim is { } dim) Build(dim);
-            SetWeights(file.Weights);
-        }
-        finally
-        {
-            foreach (var w in file.Weights) w.Dispose();
-        }
-    }
+    public void LoadWeights(string path) => ModelFileLoader.LoadWeights(this, path);
 
     private bool _disposed;
 
