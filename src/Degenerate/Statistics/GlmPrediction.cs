@@ -22,6 +22,15 @@ public sealed class GlmPrediction
     /// <summary>Upper end of the mean's confidence interval (<c>mean_ci_upper</c>).</summary>
     public IReadOnlyList<double> MeanCiUpper { get; internal init; } = [];
 
+    /// <summary>
+    /// Lower end of the observation (prediction) interval of a new response at each row, mean ± q·√(se² + scale)
+    /// (statsmodels OLS's <c>obs_ci_lower</c>); Gaussian family with identity link only, NaN otherwise.
+    /// </summary>
+    public IReadOnlyList<double> ObsCiLower { get; internal init; } = [];
+
+    /// <summary>Upper end of the observation interval (<c>obs_ci_upper</c>); Gaussian/identity only, NaN otherwise.</summary>
+    public IReadOnlyList<double> ObsCiUpper { get; internal init; } = [];
+
     /// <summary>The linear predictor η = xβ of each row.</summary>
     public IReadOnlyList<double> LinearPredictor { get; internal init; } = [];
 

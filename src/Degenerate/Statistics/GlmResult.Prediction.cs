@@ -38,6 +38,10 @@ public sealed partial class GlmResult
         var upper = new double[rows];
         var eta = new double[rows];
         var etaSe = new double[rows];
+        var obsLower = new double[rows];
+        var obsUpper = new double[rows];
+        // A new observation's variance adds the residual variance (scale, unit weight) for least squares.
+        var leastSquares = Family == Family.Gaussian && Link == Link.Identity;
         for (var i = 0; i < rows; i++)
         {
             var c = 0;
@@ -66,11 +70,14 @@ public sealed partial class GlmResult
             var m2 = LinkFunctions.Mean(Link, e + q * se);
             lower[i] = Math.Min(m1, m2);
             upper[i] = Math.Max(m1, m2);
+            var seObs = leastSquares ? Math.Sqrt(se * se + Scale) : double.NaN;
+            obsLower[i] = e - q * seObs;
+            obsUpper[i] = e + q * seObs;
         }
         return new GlmPrediction
         {
             Mean = mean, MeanSe = meanSe, MeanCiLower = lower, MeanCiUpper = upper, LinearPredictor = eta,
-            LinearPredictorSe = etaSe, Alpha = alpha,
+            LinearPredictorSe = etaSe, ObsCiLower = obsLower, ObsCiUpper = obsUpper, Alpha = alpha,
         };
     }
 }

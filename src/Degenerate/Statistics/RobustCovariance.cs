@@ -33,15 +33,16 @@ internal static class RobustCovariance
         }
 
         var row = new double[k];
-        var bread = Matrix<double>.Build.Dense(k, k);
+        var bread = new double[k, k];
         for (var i = 0; i < n; i++)
         {
             data.Row(i, row);
             AddOuter(bread, row, row, hessian[i]);
         }
-        var breadInverse = Invert(bread);
+        var breadInverse = Invert(Matrix<double>.Build.DenseOfArray(bread));
+        var breadInverseArray = breadInverse.ToArray();
 
-        var meat = Matrix<double>.Build.Dense(k, k);
+        var meat = new double[k, k];
         if (covType == CovType.Cluster)
         {
             var sums = new double[groupCount, k];
@@ -67,14 +68,14 @@ internal static class RobustCovariance
                 if (covType is CovType.HC2 or CovType.HC3)
                 {
                     // Leverage hᵢ = hessianᵢ · xᵢᵀ bread⁻¹ xᵢ, the diagonal of the weighted hat matrix (OLS: xᵢᵀ(XᵀWX)⁻¹xᵢ·wᵢ).
-                    var h = hessian[i] * Quadratic(breadInverse, row);
+                    var h = hessian[i] * Quadratic(breadInverseArray, row);
                     factor /= covType == CovType.HC2 ? 1 - h : (1 - h) * (1 - h);
                 }
                 AddOuter(meat, row, row, factor);
             }
         }
 
-        var cov = breadInverse * meat * breadInverse;
+        var cov = breadInverse * Matrix<double>.Build.DenseOfArray(meat) * breadInverse;
         var correction = covType switch
         {
             CovType.HC1 => n / (double)(n - k),
@@ -87,7 +88,7 @@ internal static class RobustCovariance
         return output;
     }
 
-    private static void AddOuter(Matrix<double> m, double[] a, double[] b, double factor)
+    private static void AddOuter(double[,] m, double[] a, double[] b, double factor)
     {
         for (var i = 0; i < a.Length; i++)
         {
@@ -97,7 +98,7 @@ internal static class RobustCovariance
         }
     }
 
-    private static double Quadratic(Matrix<double> m, double[] x)
+    private static double Quadratic(double[,] m, double[] x)
     {
         var s = 0.0;
         for (var i = 0; i < x.Length; i++)

@@ -21,7 +21,11 @@ public class GlmPredictionTests
         var glm = GlmRobustCovarianceTests.FitFixture(f, useT: false);
         AssertFrame(f.Section("prediction_glm"), glm.GetPrediction(f.Section("prediction_glm").Matrix("x")));
         var ols = GlmRobustCovarianceTests.FitFixture(f);
-        AssertFrame(f.Section("prediction_ols"), ols.GetPrediction(f.Section("prediction_ols").Matrix("x")));
+        var expected = f.Section("prediction_ols");
+        var p = ols.GetPrediction(expected.Matrix("x"));
+        AssertFrame(expected, p);
+        Close.All(expected.Array("obs_ci_lower"), p.ObsCiLower, 1e-6, 1e-12, "obs_ci_lower");
+        Close.All(expected.Array("obs_ci_upper"), p.ObsCiUpper, 1e-6, 1e-12, "obs_ci_upper");
     }
 
     [Theory]
@@ -34,6 +38,7 @@ public class GlmPredictionTests
         var expected = f.Section("prediction");
         var p = fit.GetPrediction(expected.Matrix("x"));
         AssertFrame(expected, p);
+        Assert.All(p.ObsCiLower, v => Assert.True(double.IsNaN(v), "no observation interval outside least squares"));
         for (var i = 0; i < p.Mean.Count; i++)
             Assert.True(p.MeanCiLower[i] < p.Mean[i] && p.Mean[i] < p.MeanCiUpper[i], $"row {i}: the mean lies inside its interval");
     }
