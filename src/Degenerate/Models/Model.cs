@@ -82,7 +82,7 @@ public abstract partial class Model : IDisposable
     private void MoveWeights()
     {
         foreach (var layer in Layers) layer.MoveTo(_dtype, Device);
-        if (Optimizer is not null && Built) Optimizer.Build(TrainableWeights); // new tensors: fresh optimizer state
+        if (Optimizer is not null && Built) BuildOptimizer(); // new tensors: fresh optimizer state
     }
 
     /// <summary>Whether every layer has its weights.</summary>
@@ -108,8 +108,33 @@ public abstract partial class Model : IDisposable
         }
     }
 
-    /// <summary>Every trainable weight, layer by layer in Keras order.</summary>
-    public IReadOnlyList<Tensor> TrainableWeights => Layers.SelectMany(l => l.Weights).ToList();
+    /// <summary>Every weight, trainable or not, layer by layer in Keras order (what GetWeights returns and files hold).</summary>
+    public IReadOnlyList<Tensor> Weights => Layers.SelectMany(l => l.Weights).ToList();
+
+    /// <summary>The weights of the layers that are <see cref="Layer.Trainable"/>, in Keras order: what the optimizer updates.</summary>
+    public IReadOnlyList<Tensor> TrainableWeights => Layers.SelectMany(l => l.TrainableWeights).ToList();
+
+    /// <summary>The weights of frozen layers, in Keras order.</summary>
+    public IReadOnlyList<Tensor> NonTrainableWeights => Layers.SelectMany(l => l.NonTrainableWeights).ToList();
+
+    /// <summary>Number of weights that Fit updates.</summary>
+    public long TrainableParamCount => TrainableWeights.Sum(w => w.NumElements);
+
+    /// <summary>Number of weights of frozen layers.</summary>
+    public long NonTrainableParamCount => NonTrainableWeights.Sum(w => w.NumElements);
+
+    private Tensor[] _optimizerWeights = [];
+
+    // The optimizer tracks the trainable weights of this moment; Fit compares against them to catch a Trainable
+    // change made after Compile (Keras fixes the trained set at compile time too).
+    private protected void BuildOptimizer()
+    {
+        if (Optimizer is null) return;
+        _optimizerWeights = TrainableWeights.ToArray();
+        Optimizer.Build(_optimizerWeights);
+    }
+
+    private protected bool OptimizerWeightsAreStale => !_optimizerWeights.SequenceEqual(TrainableWeights);
 
     /// <summary>Total number of weights.</summary>
     public long ParamCount => Layers.Sum(l => l.ParamCount);
@@ -144,7 +169,7 @@ public abstract partial class Model : IDisposable
         _metricNames = metrics?.ToList() ?? new List<string>();
         _metrics.Clear();
         foreach (var name in _metricNames) _metrics.Add(Metric.Get(name, loss, SafeOutputDim()));
-        if (Built) Optimizer.Build(TrainableWeights);
+        if (Built) BuildOptimizer();
     }
 
     /// <summary>Configures training with metric objects.</summary>
@@ -179,7 +204,7 @@ public abstract partial class Model : IDisposable
     {
         ThrowIfDisposed();
         using var noGrad = Autograd.NoGrad();
-        return TrainableWeights.Select(w =>
+        return Weights.Select(w =>
         {
             var copy = w.Detach();
             var clone = copy.Clone();
@@ -196,7 +221,7 @@ public abstract partial class Model : IDisposable
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(weights);
         if (!Built) throw new InvalidOperationException("SetWeights needs a built model: give the first layer an inputDim, or Fit/Build it first");
-        var targets = TrainableWeights;
+        var targets = Weights;
         if (weights.Count != targets.Count)
             throw new ArgumentException($"expected {targets.Count} weight tensors ({DescribeWeights()}), got {weights.Count}", nameof(weights));
         for (var i = 0; i < targets.Count; i++)

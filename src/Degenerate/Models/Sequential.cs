@@ -62,7 +62,7 @@ public sealed class Sequential : Model
             width = layer.OutputDim(width);
         }
         // The weights may be new (a layer added after Compile): the optimizer must track exactly these.
-        Optimizer?.Build(TrainableWeights);
+        BuildOptimizer();
     }
 
     /// <inheritdoc/>
