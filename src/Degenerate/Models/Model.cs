@@ -29,6 +29,31 @@ public abstract partial class Model : IDisposable
     /// <summary>The model's layers, in order.</summary>
     public abstract IReadOnlyList<Layer> Layers { get; }
 
+    /// <summary>The layer with this name, as Keras's <c>get_layer(name=...)</c>.</summary>
+    /// <exception cref="ArgumentException">No layer has that name; the message lists the names there are.</exception>
+    public Layer GetLayer(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return Layers.FirstOrDefault(l => l.Name == name) ?? throw new ArgumentException(
+            $"no layer named '{name}'; the model's layers are: {DescribeLayerNames()}", nameof(name));
+    }
+
+    /// <summary>
+    /// The layer at this position, as Keras's <c>get_layer(index=...)</c>; a negative index counts from the end, as a
+    /// Python index does (-1 is the last layer).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The index is outside the model's layers.</exception>
+    public Layer GetLayer(int index)
+    {
+        var count = Layers.Count;
+        if (index >= count || index < -count)
+            throw new ArgumentOutOfRangeException(nameof(index), index,
+                $"the model has {count} layer(s) ({DescribeLayerNames()}): valid indices are {-count} to {count - 1}");
+        return Layers[index < 0 ? count + index : index];
+    }
+
+    private string DescribeLayerNames() => Layers.Count == 0 ? "none" : string.Join(", ", Layers.Select(l => $"'{l.Name}'"));
+
     /// <summary>Optional logger: every epoch's figures and every diagnosis are also written here.</summary>
     public ILogger? Logger { get; set; }
 
