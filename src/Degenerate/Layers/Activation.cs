@@ -35,6 +35,7 @@ public sealed class Activation : Layer
     {
         ["class_name"] = "Activation",
         ["name"] = Name,
+        ["trainable"] = Trainable,
         ["activation"] = Function.Name,
         ["elu_alpha"] = Function is Elu e ? e.Alpha : null,
     };

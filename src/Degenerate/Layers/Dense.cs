@@ -133,6 +133,7 @@ public sealed class Dense : Layer
     {
         ["class_name"] = "Dense",
         ["name"] = Name,
+        ["trainable"] = Trainable,
         ["units"] = Units,
         ["activation"] = Activation?.Name ?? "linear",
         ["elu_alpha"] = Activation is Elu e ? e.Alpha : null,

@@ -35,6 +35,7 @@ public sealed class Dropout : Layer
     {
         ["class_name"] = "Dropout",
         ["name"] = Name,
+        ["trainable"] = Trainable,
         ["rate"] = Rate,
     };
 

@@ -70,6 +70,20 @@ public abstract class Layer : IDisposable
     /// <summary>Number of scalar weights (0 until built).</summary>
     public long ParamCount => Weights.Sum(w => w.NumElements);
 
+    /// <summary>
+    /// Whether Fit updates this layer's weights (Keras's <c>layer.trainable</c>; default true). A frozen layer still
+    /// computes its output, and its weights are still in <see cref="Weights"/>, GetWeights/SetWeights and saved files.
+    /// As in Keras, the set of trained weights is fixed by <c>Compile</c>: after changing this on a compiled model,
+    /// call Compile again (Fit refuses to train a stale set).
+    /// </summary>
+    public bool Trainable { get; set; } = true;
+
+    /// <summary>The weights Fit updates: all of <see cref="Weights"/> when <see cref="Trainable"/>, none otherwise.</summary>
+    public IReadOnlyList<Tensor> TrainableWeights => Trainable ? Weights : [];
+
+    /// <summary>The weights Fit leaves alone: all of <see cref="Weights"/> when the layer is frozen, none otherwise.</summary>
+    public IReadOnlyList<Tensor> NonTrainableWeights => Trainable ? [] : Weights;
+
     /// <summary>The weight penalty this layer adds to the loss, or null.</summary>
     public virtual Tensor? RegularizationLoss() => null;
 
@@ -83,13 +97,16 @@ public abstract class Layer : IDisposable
     public static Layer FromConfig(JsonObject config)
     {
         var className = (string?)config["class_name"] ?? throw new FormatException("layer config has no class_name");
-        return className switch
+        Layer layer = className switch
         {
             "Dense" => Dense.FromConfig(config),
             "Activation" => Activation.FromConfig(config),
             "Dropout" => Dropout.FromConfig(config),
             _ => throw new FormatException($"unknown layer class '{className}'"),
         };
+        // Files written before layers could be frozen have no "trainable": those layers were trainable.
+        layer.Trainable = config["trainable"] is { } t ? (bool)t : true;
+        return layer;
     }
 
     /// <summary>Releases the layer's weights.</summary>

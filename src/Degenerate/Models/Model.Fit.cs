@@ -66,7 +66,11 @@ public abstract partial class Model
     private History RunFit(Batches train, Batches? validation, int epochs, int batchSize, bool shuffle,
         IEnumerable<Callback>? userCallbacks, int verbose, int initialEpoch)
     {
-        if (!Optimizer!.IsBuilt) Optimizer.Build(TrainableWeights);
+        if (!Optimizer!.IsBuilt) BuildOptimizer();
+        else if (OptimizerWeightsAreStale)
+            throw new InvalidOperationException(
+                "a layer's Trainable changed after Compile: call Compile again so the optimizer trains exactly the " +
+                $"trainable weights (now {TrainableWeights.Count} tensors, {TrainableParamCount} values)");
         if (Optimizer is FullBatchOptimizer)
         {
             // Exact solvers see the whole training set at once; each epoch is one solver iteration.
@@ -83,7 +87,7 @@ public abstract partial class Model
         if (progbar is not null) callbacks.Add(progbar);
         foreach (var c in callbacks) c.Model = this;
         // One native call per epoch where the model and callbacks allow it; the op-by-op loop otherwise.
-        var plan = TrainingPlan.ForTraining(this, callbacks);
+        var plan = Layers.Any(l => !l.Trainable) ? null : TrainingPlan.ForTraining(this, callbacks); // the fused plan trains every weight
 
         StopTraining = false;
         Dictionary<string, double> logs = new();

@@ -29,6 +29,31 @@ public abstract partial class Model : IDisposable
     /// <summary>The model's layers, in order.</summary>
     public abstract IReadOnlyList<Layer> Layers { get; }
 
+    /// <summary>The layer with this name, as Keras's <c>get_layer(name=...)</c>.</summary>
+    /// <exception cref="ArgumentException">No layer has that name; the message lists the names there are.</exception>
+    public Layer GetLayer(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return Layers.FirstOrDefault(l => l.Name == name) ?? throw new ArgumentException(
+            $"no layer named '{name}'; the model's layers are: {DescribeLayerNames()}", nameof(name));
+    }
+
+    /// <summary>
+    /// The layer at this position, as Keras's <c>get_layer(index=...)</c>; a negative index counts from the end, as a
+    /// Python index does (-1 is the last layer).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The index is outside the model's layers.</exception>
+    public Layer GetLayer(int index)
+    {
+        var count = Layers.Count;
+        if (index >= count || index < -count)
+            throw new ArgumentOutOfRangeException(nameof(index), index,
+                $"the model has {count} layer(s) ({DescribeLayerNames()}): valid indices are {-count} to {count - 1}");
+        return Layers[index < 0 ? count + index : index];
+    }
+
+    private string DescribeLayerNames() => Layers.Count == 0 ? "none" : string.Join(", ", Layers.Select(l => $"'{l.Name}'"));
+
     /// <summary>Optional logger: every epoch's figures and every diagnosis are also written here.</summary>
     public ILogger? Logger { get; set; }
 
@@ -82,7 +107,7 @@ public abstract partial class Model : IDisposable
     private void MoveWeights()
     {
         foreach (var layer in Layers) layer.MoveTo(_dtype, Device);
-        if (Optimizer is not null && Built) Optimizer.Build(TrainableWeights); // new tensors: fresh optimizer state
+        if (Optimizer is not null && Built) BuildOptimizer(); // new tensors: fresh optimizer state
     }
 
     /// <summary>Whether every layer has its weights.</summary>
@@ -108,8 +133,33 @@ public abstract partial class Model : IDisposable
         }
     }
 
-    /// <summary>Every trainable weight, layer by layer in Keras order.</summary>
-    public IReadOnlyList<Tensor> TrainableWeights => Layers.SelectMany(l => l.Weights).ToList();
+    /// <summary>Every weight, trainable or not, layer by layer in Keras order (what GetWeights returns and files hold).</summary>
+    public IReadOnlyList<Tensor> Weights => Layers.SelectMany(l => l.Weights).ToList();
+
+    /// <summary>The weights of the layers that are <see cref="Layer.Trainable"/>, in Keras order: what the optimizer updates.</summary>
+    public IReadOnlyList<Tensor> TrainableWeights => Layers.SelectMany(l => l.TrainableWeights).ToList();
+
+    /// <summary>The weights of frozen layers, in Keras order.</summary>
+    public IReadOnlyList<Tensor> NonTrainableWeights => Layers.SelectMany(l => l.NonTrainableWeights).ToList();
+
+    /// <summary>Number of weights that Fit updates.</summary>
+    public long TrainableParamCount => TrainableWeights.Sum(w => w.NumElements);
+
+    /// <summary>Number of weights of frozen layers.</summary>
+    public long NonTrainableParamCount => NonTrainableWeights.Sum(w => w.NumElements);
+
+    private Tensor[] _optimizerWeights = [];
+
+    // The optimizer tracks the trainable weights of this moment; Fit compares against them to catch a Trainable
+    // change made after Compile (Keras fixes the trained set at compile time too).
+    private protected void BuildOptimizer()
+    {
+        if (Optimizer is null) return;
+        _optimizerWeights = TrainableWeights.ToArray();
+        Optimizer.Build(_optimizerWeights);
+    }
+
+    private protected bool OptimizerWeightsAreStale => !_optimizerWeights.SequenceEqual(TrainableWeights);
 
     /// <summary>Total number of weights.</summary>
     public long ParamCount => Layers.Sum(l => l.ParamCount);
@@ -156,7 +206,7 @@ public abstract partial class Model : IDisposable
         _metricNames = metrics?.ToList() ?? new List<string>();
         _metrics.Clear();
         foreach (var name in _metricNames) _metrics.Add(Metric.Get(name, loss, SafeOutputDim()));
-        if (Built) Optimizer.Build(TrainableWeights);
+        if (Built) BuildOptimizer();
     }
 
     /// <summary>Configures training with metric objects.</summary>
@@ -191,7 +241,7 @@ public abstract partial class Model : IDisposable
     {
         ThrowIfDisposed();
         using var noGrad = Autograd.NoGrad();
-        return TrainableWeights.Select(w =>
+        return Weights.Select(w =>
         {
             var copy = w.Detach();
             var clone = copy.Clone();
@@ -208,7 +258,7 @@ public abstract partial class Model : IDisposable
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(weights);
         if (!Built) throw new InvalidOperationException("SetWeights needs a built model: give the first layer an inputDim, or Fit/Build it first");
-        var targets = TrainableWeights;
+        var targets = Weights;
         if (weights.Count != targets.Count)
             throw new ArgumentException($"expected {targets.Count} weight tensors ({DescribeWeights()}), got {weights.Count}", nameof(weights));
         for (var i = 0; i < targets.Count; i++)

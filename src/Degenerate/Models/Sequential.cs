@@ -51,6 +51,21 @@ public sealed class Sequential : Model
         else if (_layers.Count > 1 && _layers[0].Built) Build(_layers[0].InputDim!.Value);
     }
 
+    /// <summary>
+    /// Removes the last layer and returns it, as Keras's <c>pop()</c>. The caller then owns the layer (and disposes
+    /// it). A compiled model's optimizer is rebuilt for the weights that remain, with fresh state.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model has no layers.</exception>
+    public Layer Pop()
+    {
+        ThrowIfDisposed();
+        if (_layers.Count == 0) throw new InvalidOperationException("Pop: the model has no layers to remove");
+        var layer = _layers[^1];
+        _layers.RemoveAt(_layers.Count - 1);
+        if (Built) BuildOptimizer();
+        return layer;
+    }
+
     /// <inheritdoc/>
     public override void Build(long inputDim)
     {
@@ -62,7 +77,7 @@ public sealed class Sequential : Model
             width = layer.OutputDim(width);
         }
         // The weights may be new (a layer added after Compile): the optimizer must track exactly these.
-        Optimizer?.Build(TrainableWeights);
+        BuildOptimizer();
     }
 
     /// <inheritdoc/>

@@ -36,8 +36,11 @@ internal static class SummaryTable
         var total = model.ParamCount;
         var bytes = total * model.DType.ElementSize();
         sb.Append(CultureInfo.InvariantCulture, $" Total params: {total.ToString("N0", ci)} ({FormatBytes(bytes)})\n");
-        sb.Append(CultureInfo.InvariantCulture, $" Trainable params: {total.ToString("N0", ci)} ({FormatBytes(bytes)})\n");
-        sb.Append(" Non-trainable params: 0 (0.00 B)\n");
+        var trainable = model.TrainableParamCount;
+        var frozen = model.NonTrainableParamCount;
+        var size = model.DType.ElementSize();
+        sb.Append(CultureInfo.InvariantCulture, $" Trainable params: {trainable.ToString("N0", ci)} ({FormatBytes(trainable * size)})\n");
+        sb.Append(CultureInfo.InvariantCulture, $" Non-trainable params: {frozen.ToString("N0", ci)} ({FormatBytes(frozen * size)})\n");
         return sb.ToString();
     }
 

@@ -125,7 +125,7 @@ internal sealed class TrainingPlan
         var stack = DenseStack(model);
         if (stack is null) return null;
         var (activations, hasBias) = stack.Value;
-        var weights = model.TrainableWeights;
+        var weights = model.Weights;
         var handles = new EngineTensor[weights.Count];
         for (var i = 0; i < handles.Length; i++) handles[i] = weights[i].Handle;
         return new Tensor(kernels.Predict(handles, activations, hasBias, x.Handle, 4096));
