@@ -67,6 +67,10 @@ public abstract partial class Model
             if (sampleWeight is { } s)
             {
                 wt = s.ToTensor(DType, Device, asMatrix: false);
+                // One weight per sample, on every training path: [n] or [n, 1], nothing that merely has n rows.
+                if (wt.Rank > 2 || (wt.Rank == 2 && wt.Size(1) != 1))
+                    throw new ArgumentException(
+                        $"{wName} has shape {wt.ShapeString}; expected one weight per sample: shape [{y.Rows}] or [{y.Rows}, 1]", wName);
                 if (wt.Rank != 1)
                 {
                     var flat = wt.Reshape(-1);

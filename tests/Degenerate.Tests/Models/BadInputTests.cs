@@ -25,6 +25,26 @@ public sealed class BadInputTests : IDisposable
         return x;
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SampleWeightsWithSeveralColumnsAreRefusedOnEveryPath(bool runEagerly)
+    {
+        using var model = Model();
+        model.RunEagerly = runEagerly;
+        var w = new float[10, 2];
+        for (var i = 0; i < 10; i++) w[i, 0] = w[i, 1] = 1;
+        var e = Assert.Throws<ArgumentException>(() => model.Fit(X(10, 2), new float[10], sampleWeight: w, verbose: 0));
+        Assert.Equal("sampleWeight", e.ParamName);
+        Assert.Contains("[10, 2]", e.Message);
+        Assert.Contains("[10] or [10, 1]", e.Message);
+        Assert.Throws<ArgumentException>(() => model.Evaluate(X(10, 2), new float[10], sampleWeight: w));
+        // One column is one weight per sample, as a vector is.
+        var column = new float[10, 1];
+        for (var i = 0; i < 10; i++) column[i, 0] = 1;
+        model.Fit(X(10, 2), new float[10], sampleWeight: column, epochs: 1, verbose: 0);
+    }
+
     [Fact]
     public void RowCountsOfXAndYDiffer()
     {
