@@ -1,3 +1,4 @@
+using System.Globalization;
 using Degenerate.Activations;
 using Degenerate.Callbacks;
 using Degenerate.Layers;
@@ -21,6 +22,7 @@ internal static class Ladder
         var head = OutputHead.For(spec.Family, spec.Link, spec.Data.ClassNames?.Count);
         var (train, validation) = Split(spec.Data, settings);
         var inputs = spec.Data.Features.Count;
+        CheckNetworkFits(inputs, head.Units, settings);
         var rungs = new List<LadderRung>();
 
         // Rung 1: the GLM. Its coefficients become the weights of a Dense layer so that it is scored by the very same
@@ -100,6 +102,28 @@ internal static class Ladder
             validationData: (validation.X, Targets(validation, head)), callbacks: [stop], verbose: 0);
         // The best epoch's weights are restored, so its val_loss is the model's.
         return (history.Count, history["val_loss"][stop.BestEpoch]);
+    }
+
+    // The hidden network must fit in memory: refuse it before any rung runs, with what it would need, rather than grow
+    // until the system kills the process. Float64 weights, their gradients and Adam's three state slots per weight,
+    // plus a batch's activations (forward and backward).
+    internal static void CheckNetworkFits(int inputs, int outputs, LadderSettings settings)
+    {
+        double weights = 0, width = inputs;
+        foreach (var h in settings.Hidden)
+        {
+            weights += (width + 1) * h;
+            width = h;
+        }
+        weights += (width + 1) * outputs;
+        var activations = (double)settings.BatchSize * (inputs + settings.Hidden.Sum(h => (double)h) + outputs);
+        var bytes = 8 * (5 * weights + 3 * activations);
+        var available = (double)GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (bytes > 0.8 * available)
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+                $"--hidden {string.Join(",", settings.Hidden)}: the network would have {weights:N0} weights and need about " +
+                $"{bytes / (1L << 30):F1} GiB (weights, gradients, Adam's state and a batch's activations in float64), more than " +
+                $"the {0.8 * available / (1L << 30):F1} GiB this machine can give it; choose smaller layers"));
     }
 
     private static string Describe(int[] hidden, OutputHead head) =>

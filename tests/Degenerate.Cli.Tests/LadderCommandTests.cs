@@ -115,4 +115,17 @@ public sealed class LadderCommandTests
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("need at least 3 training rows", Assert.Single(run.ErrorLines));
     }
+
+    [Fact]
+    public void ANetworkTooLargeForTheMachineIsRefusedBeforeAnyFit()
+    {
+        var run = Cli.Run("ladder", Cli.Fixture("multinomial.csv"), "--target", "fruit", "--family", "multinomial",
+            "--hidden", "2000000000");
+        Assert.Equal(2, run.ExitCode);
+        var line = Assert.Single(run.ErrorLines);
+        Assert.Contains("--hidden 2000000000: the network would have", line);
+        Assert.Contains("GiB", line);
+        Assert.Contains("choose smaller layers", line);
+        Assert.Empty(run.Stdout.Trim());
+    }
 }

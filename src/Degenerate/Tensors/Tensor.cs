@@ -201,7 +201,25 @@ public sealed partial class Tensor : IDisposable
     public static Tensor Full(long[] shape, double value, DType dtype = DType.Float32, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(shape);
+        CheckAllocation(shape, dtype, device ?? Device.CPU);
         return new Tensor(E.Full(shape, value, dtype, device ?? Device.CPU));
+    }
+
+    // A CPU tensor larger than the machine's memory would not fail at once (the OS overcommits) but grow until the
+    // process is killed while it is filled: refuse it up front, with the size it would need.
+    internal static void CheckAllocation(ReadOnlySpan<long> shape, DType dtype, Device device)
+    {
+        if (device.Type != DeviceType.Cpu) return;
+        double bytes = dtype.ElementSize();
+        foreach (var d in shape)
+        {
+            if (d < 0) throw new ArgumentException($"shape {FormatShape(shape.ToArray())} has a negative dimension", nameof(shape));
+            bytes *= d;
+        }
+        var available = (double)GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (bytes > available)
+            throw new InsufficientMemoryException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"a {dtype.Name()} tensor of shape {FormatShape(shape.ToArray())} needs {bytes / (1L << 30):F1} GiB, more than this machine's {available / (1L << 30):F1} GiB of memory"));
     }
 
     /// <summary>A tensor of zeros.</summary>
@@ -226,6 +244,7 @@ public sealed partial class Tensor : IDisposable
     public static Tensor RandUniform(long[] shape, double low, double high, DType dtype = DType.Float32, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(shape);
+        CheckAllocation(shape, dtype, device ?? Device.CPU);
         return new Tensor(E.RandUniform(shape, low, high, dtype, device ?? Device.CPU));
     }
 
@@ -233,6 +252,7 @@ public sealed partial class Tensor : IDisposable
     public static Tensor RandNormal(long[] shape, double mean, double std, DType dtype = DType.Float32, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(shape);
+        CheckAllocation(shape, dtype, device ?? Device.CPU);
         return new Tensor(E.RandNormal(shape, mean, std, dtype, device ?? Device.CPU));
     }
 

@@ -172,4 +172,17 @@ public class TensorTests
         Assert.Equal(7.5, sum.Item());
         Assert.Equal("Tensor(float64, [2, 3], cpu)", t.ToString());
     }
+
+    [Fact]
+    public void ACpuTensorLargerThanTheMachineIsRefusedUpFront()
+    {
+        var e = Assert.Throws<InsufficientMemoryException>(() => Tensor.Zeros([1L << 20, 1L << 20], DType.Float64));
+        Assert.Contains("shape [1048576, 1048576] needs 8192.0 GiB", e.Message);
+        // Through a layer: the initializer's tensor is checked before libtorch allocates it.
+        using var model = new Degenerate.Models.Sequential(new Degenerate.Layers.Dense(2_000_000_000)) { Device = Device.CPU };
+        Assert.Throws<InsufficientMemoryException>(() => model.Build(100_000));
+        // Ordinary sizes are untouched.
+        using var fine = Tensor.Zeros([1000, 1000]);
+        Assert.Equal(1_000_000, fine.NumElements);
+    }
 }
