@@ -102,7 +102,9 @@ public abstract partial class Model
         if (progbar is not null) callbacks.Add(progbar);
         foreach (var c in callbacks) c.Model = this;
         // One native call per epoch where the model and callbacks allow it; the op-by-op loop otherwise.
-        var plan = Layers.Any(l => !l.Trainable) ? null : TrainingPlan.ForTraining(this, callbacks); // the fused plan trains every weight
+        // The fused plan trains every weight on the raw targets: not for frozen layers or smoothed labels.
+        var plan = Layers.Any(l => !l.Trainable) || Loss is Losses.BinaryCrossentropy { LabelSmoothing: > 0 } or Losses.CategoricalCrossentropy { LabelSmoothing: > 0 }
+            ? null : TrainingPlan.ForTraining(this, callbacks);
 
         StopTraining = false;
         Dictionary<string, double> logs = new();

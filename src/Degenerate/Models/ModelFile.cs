@@ -142,6 +142,12 @@ internal static class ModelFile
                     _ => false,
                 },
                 ["delta"] = loss is Huber h ? h.Delta : null,
+                ["label_smoothing"] = loss switch
+                {
+                    BinaryCrossentropy b => b.LabelSmoothing,
+                    CategoricalCrossentropy c => c.LabelSmoothing,
+                    _ => null,
+                },
             },
             ["metrics"] = new JsonArray(model.MetricNames.Select(m => (JsonNode)m).ToArray()),
         };
@@ -277,8 +283,8 @@ internal static class ModelFile
         var fromLogits = (bool?)l["from_logits"] ?? false;
         Loss loss = (string?)l["name"] switch
         {
-            "binary_crossentropy" => new BinaryCrossentropy(fromLogits),
-            "categorical_crossentropy" => new CategoricalCrossentropy(fromLogits),
+            "binary_crossentropy" => new BinaryCrossentropy(fromLogits, (double?)l["label_smoothing"] ?? 0),
+            "categorical_crossentropy" => new CategoricalCrossentropy(fromLogits, (double?)l["label_smoothing"] ?? 0),
             "sparse_categorical_crossentropy" => new SparseCategoricalCrossentropy(fromLogits),
             "huber" => new Huber((double?)l["delta"] ?? 1.0),
             var name => Loss.Get(name ?? throw new InvalidDataException("model file has a compile section without a loss")),
