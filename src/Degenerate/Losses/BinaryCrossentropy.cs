@@ -13,7 +13,26 @@ namespace Degenerate.Losses;
 public sealed class BinaryCrossentropy : Loss
 {
     /// <summary>Creates the loss; <paramref name="fromLogits"/> means the model outputs logits (no sigmoid).</summary>
-    public BinaryCrossentropy(bool fromLogits = false) => FromLogits = fromLogits;
+    /// <param name="fromLogits">The model outputs logits rather than probabilities.</param>
+    /// <param name="labelSmoothing">Keras's <c>label_smoothing</c> in [0, 1]: targets become y·(1 − ls) + 0.5·ls.</param>
+    public BinaryCrossentropy(bool fromLogits = false, double labelSmoothing = 0)
+    {
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
+            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "labelSmoothing must be in [0, 1]");
+        FromLogits = fromLogits;
+        LabelSmoothing = labelSmoothing;
+    }
+
+    /// <summary>How far targets are pulled towards the uniform distribution (0: not at all).</summary>
+    public double LabelSmoothing { get; }
+
+    // The smoothed targets (a new tensor the caller disposes), or null when there is no smoothing.
+    private Tensor? Smooth(Tensor yTrue)
+    {
+        if (LabelSmoothing == 0) return null;
+        using var scaled = yTrue * (1 - LabelSmoothing);
+        return scaled + 0.5 * LabelSmoothing;
+    }
 
     /// <summary>Whether predictions are logits rather than probabilities.</summary>
     public bool FromLogits { get; }
@@ -23,6 +42,12 @@ public sealed class BinaryCrossentropy : Loss
 
     /// <inheritdoc/>
     public override Tensor PerSample(Tensor yTrue, Tensor yPred)
+    {
+        using var smoothed = Smooth(yTrue);
+        return PerSampleOf(smoothed ?? yTrue, yPred);
+    }
+
+    private Tensor PerSampleOf(Tensor yTrue, Tensor yPred)
     {
         if (FromLogits) return FromLogitValues(yTrue, yPred);
         using var p = yPred.Clamp(Epsilon, 1 - Epsilon);
@@ -38,8 +63,12 @@ public sealed class BinaryCrossentropy : Loss
     }
 
     /// <inheritdoc/>
-    public override Tensor? PerSampleFromLogits(Tensor yTrue, Tensor logits, ActivationFunction activation) =>
-        !FromLogits && activation is Sigmoid ? FromLogitValues(yTrue, logits) : null;
+    public override Tensor? PerSampleFromLogits(Tensor yTrue, Tensor logits, ActivationFunction activation)
+    {
+        if (FromLogits || activation is not Sigmoid) return null;
+        using var smoothed = Smooth(yTrue);
+        return FromLogitValues(smoothed ?? yTrue, logits);
+    }
 
     // softplus(z) − y·z: the same exact, stable value as libtorch's fused binary_cross_entropy_with_logits, but
     // twice differentiable (the fused op has no second derivative in libtorch 1.13), as the Newton solver needs.

@@ -11,7 +11,26 @@ namespace Degenerate.Losses;
 public sealed class CategoricalCrossentropy : Loss
 {
     /// <summary>Creates the loss; <paramref name="fromLogits"/> means the model outputs logits (no softmax).</summary>
-    public CategoricalCrossentropy(bool fromLogits = false) => FromLogits = fromLogits;
+    /// <param name="fromLogits">The model outputs logits rather than probabilities.</param>
+    /// <param name="labelSmoothing">Keras's <c>label_smoothing</c> in [0, 1]: targets become y·(1 − ls) + ls/classes.</param>
+    public CategoricalCrossentropy(bool fromLogits = false, double labelSmoothing = 0)
+    {
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
+            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "labelSmoothing must be in [0, 1]");
+        FromLogits = fromLogits;
+        LabelSmoothing = labelSmoothing;
+    }
+
+    /// <summary>How far targets are pulled towards the uniform distribution (0: not at all).</summary>
+    public double LabelSmoothing { get; }
+
+    // The smoothed targets (a new tensor the caller disposes), or null when there is no smoothing.
+    private Tensor? Smooth(Tensor yTrue)
+    {
+        if (LabelSmoothing == 0) return null;
+        using var scaled = yTrue * (1 - LabelSmoothing);
+        return scaled + LabelSmoothing / yTrue.Size(yTrue.Rank - 1);
+    }
 
     /// <summary>Whether predictions are logits rather than probabilities.</summary>
     public bool FromLogits { get; }
@@ -21,6 +40,12 @@ public sealed class CategoricalCrossentropy : Loss
 
     /// <inheritdoc/>
     public override Tensor PerSample(Tensor yTrue, Tensor yPred)
+    {
+        using var smoothed = Smooth(yTrue);
+        return PerSampleOf(smoothed ?? yTrue, yPred);
+    }
+
+    private Tensor PerSampleOf(Tensor yTrue, Tensor yPred)
     {
         if (FromLogits) return FromLogitValues(yTrue, yPred);
         using var total = yPred.Sum(-1, keepDim: true);
@@ -33,8 +58,12 @@ public sealed class CategoricalCrossentropy : Loss
     }
 
     /// <inheritdoc/>
-    public override Tensor? PerSampleFromLogits(Tensor yTrue, Tensor logits, ActivationFunction activation) =>
-        !FromLogits && activation is Softmax ? FromLogitValues(yTrue, logits) : null;
+    public override Tensor? PerSampleFromLogits(Tensor yTrue, Tensor logits, ActivationFunction activation)
+    {
+        if (FromLogits || activation is not Softmax) return null;
+        using var smoothed = Smooth(yTrue);
+        return FromLogitValues(smoothed ?? yTrue, logits);
+    }
 
     private static Tensor FromLogitValues(Tensor yTrue, Tensor logits)
     {

@@ -94,6 +94,35 @@ public abstract partial class Model
         }
     }
 
+    // Keras's class_weight as per-row weights: the class of a row is its integer label, the argmax of a one-hot row,
+    // or a single output's rounded 0/1 label; a class missing from the map weighs 1.
+    private Tensor ClassWeights(Tensor y, IReadOnlyDictionary<int, double> classWeight, string argument)
+    {
+        var outputs = OutputDim;
+        var classes = outputs == 1 ? 2 : outputs;
+        foreach (var (cls, weight) in classWeight)
+        {
+            if (cls < 0 || cls >= classes)
+                throw new ArgumentException(
+                    $"{argument} has class {cls}, but the model's {outputs} output(s) give classes 0 to {classes - 1}", argument);
+            if (!double.IsFinite(weight) || weight < 0)
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"{argument}[{cls}] is {weight}; class weights must be finite and >= 0"), argument);
+        }
+        long[] labels;
+        if (y.DType == DType.Int64) labels = y.ToArray<long>();
+        else if (y.Rank == 2 && y.Size(1) > 1)
+        {
+            using var arg = y.ArgMax(1);
+            labels = arg.ToArray<long>();
+        }
+        else labels = y.ToArray<double>().Select(v => (long)Math.Round(v)).ToArray();
+        var rows = labels.Select(l => l >= 0 && l < classes && classWeight.TryGetValue((int)l, out var cw) ? cw : 1.0).ToArray();
+        var t = Tensor.FromArray(rows, Device, DType);
+        DisposeScope.Current?.Detach(t);
+        return t;
+    }
+
     private static void CheckFinite(Tensor t, string argument)
     {
         if (t.AllFinite()) return;

@@ -13,11 +13,14 @@ public abstract partial class Model
     /// fraction of rows (before any shuffling); <paramref name="validationData"/> overrides it. Losses are averaged
     /// over the batch with sample weights multiplied in (Keras's sum_over_batch_size). <paramref name="verbose"/>:
     /// 0 silent, 1 a progress bar (one line per epoch when output is not a terminal), 2 one line per epoch.
+    /// <c>classWeight</c> is Keras's <c>class_weight</c>: each training row's weight is multiplied by the weight of its
+    /// class (the integer label, the argmax of a one-hot row, or a single output's 0/1 label), and by its
+    /// <c>sampleWeight</c> when both are given; classes left out weigh 1; validation rows are not class-weighted.
     /// </summary>
     /// <returns>The per-epoch figures ("loss", metrics and their "val_" counterparts).</returns>
     public History Fit(Data x, Data y, int epochs = 1, int batchSize = 32, double validationSplit = 0.0,
         (Data X, Data Y)? validationData = null, bool shuffle = true, IEnumerable<Callback>? callbacks = null,
-        int verbose = 1, Data? sampleWeight = null, int initialEpoch = 0)
+        int verbose = 1, Data? sampleWeight = null, int initialEpoch = 0, IReadOnlyDictionary<int, double>? classWeight = null)
     {
         ThrowIfDisposed();
         EnsureCompiled("Fit");
@@ -55,6 +58,19 @@ public abstract partial class Model
                 cleanup.AddRange(train.Owned());
                 cleanup.AddRange(validation.Value.Owned());
             }
+            if (classWeight is not null)
+            {
+                var weights = ClassWeights(train.Y, classWeight, nameof(classWeight));
+                if (train.W is { } w)
+                {
+                    var product = w * weights;
+                    DisposeScope.Current?.Detach(product);
+                    weights.Dispose();
+                    weights = product;
+                }
+                cleanup.Add(weights);
+                train = train with { W = weights };
+            }
             return RunFit(train, validation, epochs, batchSize, shuffle, callbacks, verbose, initialEpoch);
         }
         finally
@@ -87,7 +103,9 @@ public abstract partial class Model
         if (progbar is not null) callbacks.Add(progbar);
         foreach (var c in callbacks) c.Model = this;
         // One native call per epoch where the model and callbacks allow it; the op-by-op loop otherwise.
-        var plan = Layers.Any(l => !l.Trainable) ? null : TrainingPlan.ForTraining(this, callbacks); // the fused plan trains every weight
+        // The fused plan trains every weight on the raw targets: not for frozen layers or smoothed labels.
+        var plan = Layers.Any(l => !l.Trainable) || Loss is Losses.BinaryCrossentropy { LabelSmoothing: > 0 } or Losses.CategoricalCrossentropy { LabelSmoothing: > 0 }
+            ? null : TrainingPlan.ForTraining(this, callbacks);
 
         StopTraining = false;
         Dictionary<string, double> logs = new();

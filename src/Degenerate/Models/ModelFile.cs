@@ -200,6 +200,12 @@ internal static class ModelFile
                     _ => false,
                 },
                 ["delta"] = loss is Huber h ? h.Delta : null,
+                ["label_smoothing"] = loss switch
+                {
+                    BinaryCrossentropy b => b.LabelSmoothing,
+                    CategoricalCrossentropy c => c.LabelSmoothing,
+                    _ => null,
+                },
             },
             ["metrics"] = new JsonArray(model.MetricNames.Select(m => (JsonNode)m).ToArray()),
         };

@@ -229,6 +229,7 @@ internal static class ModelFileLoader
         var lossName = f.Text(l["name"], "compile.loss.name");
         var fromLogits = f.OptionalBool(l["from_logits"], "compile.loss.from_logits") ?? false;
         var delta = f.OptionalNumber(l["delta"], "compile.loss.delta");
+        var smoothing = f.OptionalNumber(l["label_smoothing"], "compile.loss.label_smoothing") ?? 0;
         var metricNodes = f.OptionalArray(c["metrics"], "compile.metrics");
         var metrics = metricNodes?.Select((m, i) => f.Text(m, $"compile.metrics[{i}]")).ToList();
         Loss loss;
@@ -236,8 +237,8 @@ internal static class ModelFileLoader
         {
             loss = lossName switch
             {
-                "binary_crossentropy" => new BinaryCrossentropy(fromLogits),
-                "categorical_crossentropy" => new CategoricalCrossentropy(fromLogits),
+                "binary_crossentropy" => new BinaryCrossentropy(fromLogits, smoothing),
+                "categorical_crossentropy" => new CategoricalCrossentropy(fromLogits, smoothing),
                 "sparse_categorical_crossentropy" => new SparseCategoricalCrossentropy(fromLogits),
                 "huber" => new Huber(delta ?? 1.0),
                 _ => Loss.Get(lossName),
