@@ -13,7 +13,8 @@
 #   native/        the C++ shim's sources and build.sh: compiled there against that machine's libtorch
 #   run.sh, pytorch_bench.py, scenarios.json, SHA256SUMS
 # The apps are published with DegenerateSkipNative=true: no shim built here travels, since it must match the
-# libtorch (and CUDA) of the machine that runs it.
+# libtorch (and CUDA) of the machine that runs it, and DegenerateTorchSharp=false: the bundle runs the native engine,
+# and TorchSharp's ~1 GB of CPU libtorch would not fit.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -41,7 +42,7 @@ fi
 
 publish() {  # project folder, output folder
   say "publishing $1"
-  dotnet publish "$repo/$1" -c Release --no-self-contained -p:DegenerateSkipNative=true -p:DebugType=none \
+  dotnet publish "$repo/$1" -c Release --no-self-contained -p:DegenerateSkipNative=true -p:DegenerateTorchSharp=false -p:DebugType=none \
     -o "$out/$2" --nologo -v quiet -clp:ErrorsOnly >&2
 }
 publish tests/Degenerate.TestRunner app/tests

@@ -72,9 +72,17 @@ internal sealed class GlmProblem : IDisposable
     /// <summary>Shape of the coefficient tensor the native solver takes: [p] or [k−1, p].</summary>
     public long[] BetaShape => Family == Family.Multinomial ? [Equations, Columns] : [Columns];
 
-    /// <summary>The engine's GLM passes.</summary>
-    internal static IGlmKernels Kernels => Engine.Current.GlmKernels
-        ?? throw new NotSupportedException($"the {Engine.Name} engine has no GLM kernels");
+    /// <summary>The engine's fused GLM passes, else (or when forced) the portable ones written on tensor operations.</summary>
+    internal static IGlmKernels Kernels => (ForcePortableKernels ? null : Engine.Current.GlmKernels) ?? GlmTensorKernels.Instance;
+
+    private static readonly AsyncLocal<bool> ForcePortable = new();
+
+    /// <summary>Tests: use the portable kernels on this logical flow even when the engine has fused ones.</summary>
+    internal static bool ForcePortableKernels
+    {
+        get => ForcePortable.Value;
+        set => ForcePortable.Value = value;
+    }
 
     /// <summary>Score, information and log-likelihood kernel at <paramref name="beta"/> (one pass over the data).</summary>
     public (Tensor Score, Tensor Information, double Kernel) Information(Tensor beta, bool observed)

@@ -26,7 +26,9 @@ public class EngineTests
     public void TheKnownEnginesAreTorchSharpThenNative()
     {
         Assert.Equal(["torchsharp", "native"], Engine.Known);
+        // The suite is built with both engines (the GPU bundle without TorchSharp), in preference order.
         Assert.Contains("native", Engine.Installed);
+        Assert.Equal(Engine.Known.Where(Engine.Installed.Contains), Engine.Installed);
     }
 
     [Fact]
