@@ -33,9 +33,10 @@ public sealed partial class GlmResult
     /// This fit with a heteroscedasticity-robust covariance (statsmodels' <c>get_robustcov_results</c>, or
     /// <c>GLM.fit(cov_type=...)</c>): <see cref="CovParams"/>, <see cref="Bse"/>, <see cref="TValues"/>,
     /// <see cref="PValues"/>, <see cref="ConfInt"/> and the tests use the sandwich; the coefficients and likelihoods
-    /// are unchanged. HC0 equals statsmodels' for every family; HC1–HC3 equal statsmodels' OLS, and for other
-    /// families apply OLS's corrections to the GLM scores and leverages (statsmodels' GLM returns HC0 for all of
-    /// them; docs/glm.md).
+    /// are unchanged. Every type equals statsmodels 0.13.5's output for the same model: for Gaussian/identity (reported
+    /// as OLS) HC1–HC3 are OLS's corrected sandwiches; for every other family HC1, HC2 and HC3 are the HC0 sandwich,
+    /// because statsmodels' GLM and discrete results (Logit, Poisson) have no cov_HC1..cov_HC3 and return the
+    /// uncorrected one under the requested name. <see cref="CovType"/> keeps the name asked for (docs/glm.md).
     /// </summary>
     /// <param name="covType">HC0, HC1, HC2, HC3 or NonRobust; for Cluster use the overload with groups.</param>
     /// <param name="useT">t (true) or normal (false) statistics; null keeps <see cref="UsesTDistribution"/>
