@@ -86,6 +86,36 @@ public sealed partial class GlmResult
         return WithCovariance(CovType.Cluster, index, ids.Count, useCorrection, dfCorrection, useT);
     }
 
+    /// <summary>Checks <see cref="GlmOptions.CovType"/> and <see cref="GlmOptions.Groups"/> against the data before the fit's statistics.</summary>
+    internal static void CheckCovOptions(GlmOptions options, long rows, Family family)
+    {
+        if (!Enum.IsDefined(options.CovType))
+            throw new ArgumentException($"unknown covariance type {options.CovType}", nameof(options));
+        if (options.CovType == CovType.Cluster)
+        {
+            if (options.Groups is not { } g)
+                throw new ArgumentException("GlmOptions.CovType = Cluster needs GlmOptions.Groups, the cluster of every row", nameof(options));
+            if (g.Count != rows)
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"GlmOptions.Groups has {g.Count} labels but x has {rows} rows; give one per row"), nameof(options));
+        }
+        else if (options.Groups is not null)
+            throw new ArgumentException($"GlmOptions.Groups is used only with CovType = Cluster, not {options.CovType}", nameof(options));
+        if (options.CovType != CovType.NonRobust && family == Family.Multinomial)
+            throw new NotSupportedException($"GlmOptions.CovType = {options.CovType}: robust covariances are not available for the Multinomial family");
+    }
+
+    /// <summary>The covariance asked for in the options, as statsmodels' <c>fit(cov_type=..., use_t=...)</c>.</summary>
+    internal GlmResult WithOptionsCovariance(GlmOptions options)
+    {
+        if (options.CovType == CovType.NonRobust) return this;
+        // statsmodels' fit with a robust cov_type uses normal statistics unless use_t is given (OLS included).
+        var useT = options.UseTDistribution ?? false;
+        return options.CovType == CovType.Cluster
+            ? GetRobustCovResults(CovType.Cluster, options.Groups!, useT, options.ClusterUseCorrection, options.ClusterDfCorrection)
+            : GetRobustCovResults(options.CovType, useT);
+    }
+
     private GlmResult WithCovariance(CovType covType, int[]? groupIndex, int groupCount, bool useCorrection, bool dfCorrection, bool? useT)
     {
         var copy = (GlmResult)MemberwiseClone();
