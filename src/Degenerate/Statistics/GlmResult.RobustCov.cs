@@ -128,16 +128,28 @@ public sealed partial class GlmResult
             // Back to the model-based covariance of the original fit.
             if (CovType != CovType.NonRobust && _nonRobust is { } original) copy.SetCovariance(original);
             else copy.SetCovariance(CovParams);
+            if (_nonRobustF is { } f) (copy.FValue, copy.FPValue) = f;
             return copy;
         }
         var data = Data ?? throw new NotSupportedException(
             $"robust covariances are not available for the {Family} family (only Gaussian, Binomial, Poisson and Gamma)");
         copy._nonRobust = _nonRobust ?? CovParams;
+        copy._nonRobustF ??= (FValue, FPValue);
         copy.SetCovariance(RobustCovariance.Compute(this, data, covType, groupIndex, groupCount, useCorrection));
+        if (IsLeastSquares && !double.IsNaN(FValue))
+        {
+            // statsmodels' OLS fvalue with a robust covariance: the F test that every slope is zero under it.
+            var slopes = Params.Count - (data.Intercept ? 1 : 0);
+            var r = new double[slopes, Params.Count];
+            for (var i = 0; i < slopes; i++) r[i, i + (data.Intercept ? 1 : 0)] = 1;
+            var f = copy.FTest(r);
+            (copy.FValue, copy.FPValue) = (f.Statistic, f.PValue);
+        }
         return copy;
     }
 
     private double[,]? _nonRobust;
+    private (double F, double P)? _nonRobustF;
 
     private void SetCovariance(double[,] cov)
     {

@@ -42,7 +42,7 @@ public class GlmRobustCovarianceTests
         var r = fit.GetRobustCovResults(covType, useT: false);
         Assert.Equal(covType, r.CovType);
         AssertBlock(f.Section(covType.ToString()), r);
-        Assert.Contains($"Covariance Type:{covType.ToString().PadLeft(39 - 17)}", r.Summary());
+        Assert.Contains($"Covariance Type:{covType.ToString().PadLeft(37 - 16)}", r.Summary());
         // The original fit is untouched.
         Assert.Equal(CovType.NonRobust, fit.CovType);
         Assert.True(fit.UsesTDistribution);
