@@ -36,13 +36,24 @@ internal sealed class CommonOptions
     }
 
     /// <summary>Reads the options and the CSV file: the family and link, and the dataset they apply to.</summary>
-    public ModelSpec Read(ParseResult parse)
+    /// <param name="parse">The parsed command line.</param>
+    /// <param name="groupsColumn">A column that holds cluster labels (glm's --groups): read as text and kept out of the default features.</param>
+    public ModelSpec Read(ParseResult parse, string? groupsColumn = null)
     {
         var family = Names.ParseFamily(parse.GetValue(FamilyOption)!);
         var link = parse.GetValue(LinkOption) is { } l ? Names.ParseLink(l) : (Link?)null;
         var table = CsvTable.Load(parse.GetValue(DataArgument)!);
-        var data = Dataset.From(table, parse.GetValue(TargetOption)!, parse.GetValue(FeaturesOption), family == Family.Multinomial, TargetDomain(family));
-        return new ModelSpec(table.Path, family, link, data);
+        int[] notFeatures = [];
+        string[]? groups = null;
+        if (groupsColumn is not null)
+        {
+            var index = table.IndexOf(groupsColumn, "--groups");
+            notFeatures = [index];
+            groups = table.Cells(index);
+        }
+        var data = Dataset.From(table, parse.GetValue(TargetOption)!, parse.GetValue(FeaturesOption), family == Family.Multinomial,
+            TargetDomain(family), notFeatures);
+        return new ModelSpec(table.Path, family, link, data) { Groups = groups };
     }
 
     // The values each family's likelihood is defined for, checked here so the message can name the row and column.
@@ -56,4 +67,8 @@ internal sealed class CommonOptions
 }
 
 /// <summary>What the user asked to model: the file, the family and link, and the data.</summary>
-internal sealed record ModelSpec(string Path, Family Family, Link? Link, Dataset Data);
+internal sealed record ModelSpec(string Path, Family Family, Link? Link, Dataset Data)
+{
+    /// <summary>The --groups column's labels, one per row, or null.</summary>
+    public string[]? Groups { get; init; }
+}

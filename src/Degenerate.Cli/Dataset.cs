@@ -52,13 +52,14 @@ public sealed class Dataset
     /// <param name="features">Comma-separated feature names, or null for every other column.</param>
     /// <param name="categoricalTarget">Whether the target holds class labels.</param>
     /// <param name="targetDomain">For a numeric target, says what is wrong with a value the model cannot take (null when fine).</param>
+    /// <param name="notFeatures">Columns that are not features by default (e.g. the cluster column of --groups).</param>
     public static Dataset From(CsvTable table, string target, string? features, bool categoricalTarget,
-        Func<double, string?>? targetDomain = null)
+        Func<double, string?>? targetDomain = null, IReadOnlyCollection<int>? notFeatures = null)
     {
         ArgumentNullException.ThrowIfNull(table);
         if (string.IsNullOrWhiteSpace(target)) throw new UsageException("--target: give the name of the column to model");
         var targetIndex = table.IndexOf(target, "--target");
-        var featureIndices = ResolveFeatures(table, target, targetIndex, features);
+        var featureIndices = ResolveFeatures(table, target, targetIndex, features, notFeatures ?? []);
 
         double[] y;
         string[]? classes = null;
@@ -75,11 +76,11 @@ public sealed class Dataset
         return new Dataset(target, featureIndices.Select(i => table.Columns[i]).ToArray(), x, y, classes);
     }
 
-    private static int[] ResolveFeatures(CsvTable table, string target, int targetIndex, string? features)
+    private static int[] ResolveFeatures(CsvTable table, string target, int targetIndex, string? features, IReadOnlyCollection<int> notFeatures)
     {
         if (features is null)
         {
-            var rest = Enumerable.Range(0, table.Columns.Count).Where(i => i != targetIndex).ToArray();
+            var rest = Enumerable.Range(0, table.Columns.Count).Where(i => i != targetIndex && !notFeatures.Contains(i)).ToArray();
             if (rest.Length == 0)
                 throw new UsageException($"'{table.Path}' has only the target column '{target}': there are no feature columns");
             return rest;

@@ -23,6 +23,8 @@ internal static class GlmCommand
         var timing = new Option<bool>("--timing") { Description = "also write the fit's wall time to stderr ('fit_seconds: S ...'), for benchmarks" };
         var repeat = new Option<int>("--repeat") { Description = "fit this many times (with --timing: one time per fit; the first includes one-off start-up costs)", DefaultValueFactory = _ => 1 };
 
+        var covType = new Option<string>("--cov-type") { Description = "nonrobust, HC0, HC1, HC2, HC3 or cluster (with --groups), as statsmodels' fit(cov_type=...)", DefaultValueFactory = _ => "nonrobust" };
+        var groups = new Option<string?>("--groups") { Description = "the column of cluster labels for --cov-type cluster (not a feature)" };
         var command = new Command("glm", "Fit a generalized linear model and print statsmodels' summary (or --json).");
         common.AddTo(command);
         command.Options.Add(solver);
@@ -32,6 +34,8 @@ internal static class GlmCommand
         command.Options.Add(tolerance);
         command.Options.Add(timing);
         command.Options.Add(repeat);
+        command.Options.Add(covType);
+        command.Options.Add(groups);
         command.SetAction(parse => CliApp.Guard(stderr, () =>
         {
             var fits = parse.GetValue(repeat);
@@ -41,7 +45,13 @@ internal static class GlmCommand
                 throw new UsageException($"--max-iterations: must be a positive integer, got {m}");
             if (parse.GetValue(tolerance) is { } t && !(t > 0))
                 throw new UsageException($"--tolerance: must be a positive number, got {t.ToString(CultureInfo.InvariantCulture)}");
-            var spec = common.Read(parse);
+            var chosenCov = ParseCovType(parse.GetValue(covType)!);
+            var groupsColumn = parse.GetValue(groups);
+            if (chosenCov == CovType.Cluster && groupsColumn is null)
+                throw new UsageException("--cov-type cluster: give the column of cluster labels with --groups COL");
+            if (chosenCov != CovType.Cluster && groupsColumn is not null)
+                throw new UsageException($"--groups: used only with --cov-type cluster, not {parse.GetValue(covType)}");
+            var spec = common.Read(parse, groupsColumn);
             var defaults = new GlmOptions();
             var options = new GlmOptions
             {
@@ -51,6 +61,8 @@ internal static class GlmCommand
                 ClassNames = spec.Data.ClassNames?.ToArray(),
                 MaxIterations = parse.GetValue(maxIterations) ?? defaults.MaxIterations,
                 Tolerance = parse.GetValue(tolerance) ?? defaults.Tolerance,
+                CovType = chosenCov,
+                Groups = spec.Groups,
             };
             GlmResult? result = null;
             var seconds = new List<double>();
@@ -68,4 +80,15 @@ internal static class GlmCommand
         }));
         return command;
     }
+
+    private static CovType ParseCovType(string value) => value.ToLowerInvariant() switch
+    {
+        "nonrobust" => CovType.NonRobust,
+        "hc0" => CovType.HC0,
+        "hc1" => CovType.HC1,
+        "hc2" => CovType.HC2,
+        "hc3" => CovType.HC3,
+        "cluster" => CovType.Cluster,
+        _ => throw new UsageException($"--cov-type: unknown covariance type '{value}'; expected nonrobust, HC0, HC1, HC2, HC3 or cluster"),
+    };
 }

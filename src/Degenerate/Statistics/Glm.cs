@@ -271,7 +271,8 @@ public static class Glm
             Tolerance = options.Tolerance, MaxIterations = options.MaxIterations, Logger = options.Logger,
             Device = options.Device, ObservedInformation = options.ObservedInformation,
             UseTDistribution = options.UseTDistribution, Epochs = options.Epochs, LearningRate = options.LearningRate,
-            BatchSize = options.BatchSize,
+            BatchSize = options.BatchSize, CovType = options.CovType, Groups = options.Groups,
+            ClusterUseCorrection = options.ClusterUseCorrection, ClusterDfCorrection = options.ClusterDfCorrection,
         };
         using var problem = GlmInput.Build(xs, ys, ws, family, link, effective);
         GlmInput.CheckRank(problem, xs);

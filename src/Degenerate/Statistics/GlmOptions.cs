@@ -50,4 +50,24 @@ public sealed class GlmOptions
 
     /// <summary>Mini-batch size of Adam training (solver Adam only; default 32, as Keras).</summary>
     public int BatchSize { get; init; } = 32;
+
+    /// <summary>
+    /// The covariance the fit reports (statsmodels' <c>fit(cov_type=...)</c>; default <see cref="Statistics.CovType.NonRobust"/>).
+    /// Any other type returns what <see cref="GlmResult.GetRobustCovResults(Statistics.CovType, bool?)"/> would, and, as
+    /// statsmodels' fit, switches to normal statistics unless <see cref="UseTDistribution"/> is set.
+    /// <see cref="Statistics.CovType.Cluster"/> needs <see cref="Groups"/>.
+    /// </summary>
+    public CovType CovType { get; init; } = CovType.NonRobust;
+
+    /// <summary>
+    /// The cluster of every row, in x's order, for <see cref="CovType"/> = Cluster (statsmodels' <c>cov_kwds["groups"]</c>).
+    /// Labels compare with Equals; an array of strings converts directly, numbers can be boxed (<c>ids.Cast&lt;object&gt;().ToArray()</c>).
+    /// </summary>
+    public IReadOnlyList<object>? Groups { get; init; }
+
+    /// <summary>Cluster only: multiply by G/(G − 1)·(n − 1)/(n − k) (statsmodels' <c>use_correction</c>, default true).</summary>
+    public bool ClusterUseCorrection { get; init; } = true;
+
+    /// <summary>Cluster only: t statistics with G − 1 degrees of freedom (statsmodels' <c>df_correction</c>, default true).</summary>
+    public bool ClusterDfCorrection { get; init; } = true;
 }

@@ -33,9 +33,10 @@ public sealed partial class GlmResult
     /// This fit with a heteroscedasticity-robust covariance (statsmodels' <c>get_robustcov_results</c>, or
     /// <c>GLM.fit(cov_type=...)</c>): <see cref="CovParams"/>, <see cref="Bse"/>, <see cref="TValues"/>,
     /// <see cref="PValues"/>, <see cref="ConfInt"/> and the tests use the sandwich; the coefficients and likelihoods
-    /// are unchanged. HC0 equals statsmodels' for every family; HC1–HC3 equal statsmodels' OLS, and for other
-    /// families apply OLS's corrections to the GLM scores and leverages (statsmodels' GLM returns HC0 for all of
-    /// them; docs/glm.md).
+    /// are unchanged. Every type equals statsmodels 0.13.5's output for the same model: for Gaussian/identity (reported
+    /// as OLS) HC1–HC3 are OLS's corrected sandwiches; for every other family HC1, HC2 and HC3 are the HC0 sandwich,
+    /// because statsmodels' GLM and discrete results (Logit, Poisson) have no cov_HC1..cov_HC3 and return the
+    /// uncorrected one under the requested name. <see cref="CovType"/> keeps the name asked for (docs/glm.md).
     /// </summary>
     /// <param name="covType">HC0, HC1, HC2, HC3 or NonRobust; for Cluster use the overload with groups.</param>
     /// <param name="useT">t (true) or normal (false) statistics; null keeps <see cref="UsesTDistribution"/>
@@ -85,6 +86,36 @@ public sealed partial class GlmResult
         return WithCovariance(CovType.Cluster, index, ids.Count, useCorrection, dfCorrection, useT);
     }
 
+    /// <summary>Checks <see cref="GlmOptions.CovType"/> and <see cref="GlmOptions.Groups"/> against the data before the fit's statistics.</summary>
+    internal static void CheckCovOptions(GlmOptions options, long rows, Family family)
+    {
+        if (!Enum.IsDefined(options.CovType))
+            throw new ArgumentException($"unknown covariance type {options.CovType}", nameof(options));
+        if (options.CovType == CovType.Cluster)
+        {
+            if (options.Groups is not { } g)
+                throw new ArgumentException("GlmOptions.CovType = Cluster needs GlmOptions.Groups, the cluster of every row", nameof(options));
+            if (g.Count != rows)
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"GlmOptions.Groups has {g.Count} labels but x has {rows} rows; give one per row"), nameof(options));
+        }
+        else if (options.Groups is not null)
+            throw new ArgumentException($"GlmOptions.Groups is used only with CovType = Cluster, not {options.CovType}", nameof(options));
+        if (options.CovType != CovType.NonRobust && family == Family.Multinomial)
+            throw new NotSupportedException($"GlmOptions.CovType = {options.CovType}: robust covariances are not available for the Multinomial family");
+    }
+
+    /// <summary>The covariance asked for in the options, as statsmodels' <c>fit(cov_type=..., use_t=...)</c>.</summary>
+    internal GlmResult WithOptionsCovariance(GlmOptions options)
+    {
+        if (options.CovType == CovType.NonRobust) return this;
+        // statsmodels' fit with a robust cov_type uses normal statistics unless use_t is given (OLS included).
+        var useT = options.UseTDistribution ?? false;
+        return options.CovType == CovType.Cluster
+            ? GetRobustCovResults(CovType.Cluster, options.Groups!, useT, options.ClusterUseCorrection, options.ClusterDfCorrection)
+            : GetRobustCovResults(options.CovType, useT);
+    }
+
     private GlmResult WithCovariance(CovType covType, int[]? groupIndex, int groupCount, bool useCorrection, bool dfCorrection, bool? useT)
     {
         var copy = (GlmResult)MemberwiseClone();
@@ -97,16 +128,28 @@ public sealed partial class GlmResult
             // Back to the model-based covariance of the original fit.
             if (CovType != CovType.NonRobust && _nonRobust is { } original) copy.SetCovariance(original);
             else copy.SetCovariance(CovParams);
+            if (_nonRobustF is { } f) (copy.FValue, copy.FPValue) = f;
             return copy;
         }
         var data = Data ?? throw new NotSupportedException(
             $"robust covariances are not available for the {Family} family (only Gaussian, Binomial, Poisson and Gamma)");
         copy._nonRobust = _nonRobust ?? CovParams;
+        copy._nonRobustF ??= (FValue, FPValue);
         copy.SetCovariance(RobustCovariance.Compute(this, data, covType, groupIndex, groupCount, useCorrection));
+        if (IsLeastSquares && !double.IsNaN(FValue))
+        {
+            // statsmodels' OLS fvalue with a robust covariance: the F test that every slope is zero under it.
+            var slopes = Params.Count - (data.Intercept ? 1 : 0);
+            var r = new double[slopes, Params.Count];
+            for (var i = 0; i < slopes; i++) r[i, i + (data.Intercept ? 1 : 0)] = 1;
+            var f = copy.FTest(r);
+            (copy.FValue, copy.FPValue) = (f.Statistic, f.PValue);
+        }
         return copy;
     }
 
     private double[,]? _nonRobust;
+    private (double F, double P)? _nonRobustF;
 
     private void SetCovariance(double[,] cov)
     {

@@ -75,11 +75,14 @@ public sealed partial class GlmResult
     /// <summary>P(χ²(df_model) ≥ llr): the likelihood-ratio test that every slope is zero (statsmodels' llr_pvalue).</summary>
     public double LlrPValue { get; internal init; }
 
-    /// <summary>OLS F statistic that every slope is zero, (R²/df_model)/((1 − R²)/df_resid); NaN except for Gaussian/identity.</summary>
-    public double FValue { get; internal init; } = double.NaN;
+    /// <summary>
+    /// OLS F statistic that every slope is zero, (R²/df_model)/((1 − R²)/df_resid); with a robust covariance the
+    /// Wald F of the same restrictions (as statsmodels' fvalue); NaN except for Gaussian/identity.
+    /// </summary>
+    public double FValue { get; internal set; } = double.NaN;
 
     /// <summary>P(F(df_model, df_resid) ≥ <see cref="FValue"/>) (statsmodels' f_pvalue); NaN except for Gaussian/identity.</summary>
-    public double FPValue { get; internal init; } = double.NaN;
+    public double FPValue { get; internal set; } = double.NaN;
 
     /// <summary>McFadden's pseudo R²: 1 − llf/llnull.</summary>
     public double PseudoRSquared { get; internal init; }
@@ -138,6 +141,7 @@ public sealed partial class GlmResult
     /// <summary>A text report laid out like statsmodels' <c>summary()</c>: a header block, then the coefficient table.</summary>
     public string Summary(string dependentVariable = "y")
     {
+        if (IsLeastSquares && Data is not null) return OlsSummary(dependentVariable);
         const int width = 78;
         var ci = CultureInfo.InvariantCulture;
         var now = DateTime.UtcNow;
@@ -184,6 +188,21 @@ public sealed partial class GlmResult
             sb.Append(rl).AppendLine(rv.PadLeft(width - 42 - rl.Length));
         }
         sb.AppendLine(new string('=', width));
+        AppendParamsTable(sb);
+        if (Warnings.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("Warnings:");
+            for (var i = 0; i < Warnings.Count; i++) sb.AppendLine($"[{i + 1}] {Warnings[i]}");
+        }
+        return sb.ToString();
+    }
+
+    // The coefficient table, as statsmodels' add_table_params prints it.
+    private void AppendParamsTable(StringBuilder sb)
+    {
+        const int width = 78;
+        string G(double v, string format) => double.IsNaN(v) ? "nan" : v.ToString(format, CultureInfo.InvariantCulture);
         var stat = UsesTDistribution ? "t" : "z";
         // statsmodels' column widths (11 + 10 + 11·3 + 12·2 = 78); a cell that overflows keeps one space before it.
         var nameWidth = Math.Max(11, ParamNames.Max(n => n.Length) + 1);
@@ -204,13 +223,6 @@ public sealed partial class GlmResult
             sb.AppendLine();
         }
         sb.AppendLine(new string('=', tableWidth));
-        if (Warnings.Count > 0)
-        {
-            sb.AppendLine();
-            sb.AppendLine("Warnings:");
-            for (var i = 0; i < Warnings.Count; i++) sb.AppendLine($"[{i + 1}] {Warnings[i]}");
-        }
-        return sb.ToString();
     }
 
     /// <summary>Every statistic as JSON keyed by statsmodels' names; non-finite numbers are written as null.</summary>
@@ -249,6 +261,17 @@ public sealed partial class GlmResult
             ["fvalue"] = N(FValue),
             ["f_pvalue"] = N(FPValue),
             ["rsquared"] = N(RSquared),
+            ["rsquared_adj"] = N(RSquaredAdj),
+            // The OLS summary's residual block, under the keys of statsmodels' summary diagn dict (null outside least squares).
+            ["omni"] = N(Omnibus),
+            ["omnipv"] = N(OmnibusPValue),
+            ["skew"] = N(ResidSkew),
+            ["kurtosis"] = N(ResidKurtosis),
+            ["durbin_watson"] = N(DurbinWatson),
+            ["jb"] = N(JarqueBera),
+            ["jbpv"] = N(JarqueBeraPValue),
+            ["condition_number"] = N(ConditionNumber),
+            ["n_groups"] = CovType == CovType.Cluster ? NGroups : null,
             ["nobs"] = N(Nobs),
             ["df_model"] = N(DfModel),
             ["df_resid"] = N(DfResid),

@@ -14,6 +14,7 @@ internal static class GlmStatistics
         List<string> warnings, GlmOptions options, Tensor? information = null)
     {
         var family = problem.Family;
+        GlmResult.CheckCovOptions(options, problem.Rows, family);
         var n = (double)problem.Rows;
         var k = problem.ParamCount;
         var dfResid = n - k;
@@ -108,7 +109,7 @@ internal static class GlmStatistics
             fValue = fit.RSquared / dfModel / ((1 - fit.RSquared) / dfResid);
             fPValue = SpecialFunctions.BetaRegularized(dfResid / 2, dfModel / 2.0, dfResid / (dfResid + dfModel * fValue));
         }
-        return new GlmResult
+        var result = new GlmResult
         {
             Data = data,
             LlrPValue = llrPValue,
@@ -141,6 +142,7 @@ internal static class GlmStatistics
             Converged = converged,
             Warnings = warnings.ToArray(),
         };
+        return result.WithOptionsCovariance(options);
     }
 
     internal readonly record struct Fit(double Llf, double LlNull, double Deviance, double Pearson, double Scale, double RSquared,

@@ -6,6 +6,9 @@ namespace Degenerate.Statistics;
 /// Sandwich covariances of GLM coefficients, bread⁻¹ · meat · bread⁻¹, as statsmodels builds them for GLM: the
 /// bread is the observed information Σ hᵢ xᵢxᵢᵀ, the meat sums the per-observation scores sᵢ xᵢ (within clusters,
 /// summed first). The scale cancels, so neither uses it. See docs/glm.md for the small-sample factors.
+/// HC1–HC3 apply OLS's corrections only to Gaussian/identity fits (statsmodels' OLS and WLS); for every other family
+/// they are HC0, as statsmodels 0.13.5's GLM and discrete results compute them (they have no cov_HC1..cov_HC3, and
+/// get_robustcov_results falls back to the uncorrected sandwich).
 /// </summary>
 internal static class RobustCovariance
 {
@@ -14,6 +17,8 @@ internal static class RobustCovariance
     {
         var n = data.Rows;
         var k = data.Params;
+        if (covType is CovType.HC1 or CovType.HC2 or CovType.HC3 && !(result.Family == Family.Gaussian && result.Link == Link.Identity))
+            covType = CovType.HC0;
         var score = new double[n];
         var hessian = new double[n];
         for (var i = 0; i < n; i++)
