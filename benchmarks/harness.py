@@ -1,7 +1,7 @@
 """The side-by-side suite behind benchmarks/run.
 
-Starts one long-lived worker per engine (Degenerate's SideBySide, PyTorch eager, statsmodels/scikit-learn, the C++
-limit program), then runs every scenario interleaved: repetition r asks each contender in turn (in a rotating order),
+Starts one long-lived worker per contender's runtime (Degenerate's SideBySide twice, once per Degenerate engine:
+DEGENERATE_ENGINE=native and =torchsharp; PyTorch eager; statsmodels/scikit-learn; the C++ limit program), then runs every scenario interleaved: repetition r asks each contender in turn (in a rotating order),
 so that the machine's noise falls on all of them alike. Results are medians; ratios are the result. Writes
 benchmarks/results/{results.json, table.md, glm-fit-vs-n.svg}.
 """
@@ -24,9 +24,9 @@ DATA = os.path.join(RESULTS, "tmp")
 class Worker:
     """A worker process speaking one JSON line per request and per answer."""
 
-    def __init__(self, name, argv, threads):
+    def __init__(self, name, argv, threads, **extra_env):
         env = dict(os.environ, BENCH_THREADS=str(threads), OMP_NUM_THREADS=str(threads),
-                   OPENBLAS_NUM_THREADS=str(threads), DOTNET_TieredPGO="1")
+                   OPENBLAS_NUM_THREADS=str(threads), DOTNET_TieredPGO="1", **extra_env)
         self.name = name
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
         self.info = json.loads(self.proc.stdout.readline())
@@ -78,6 +78,30 @@ def run_interleaved(workers, contenders, request, reps, log):
     return answers
 
 
+ENGINES = ("native", "torchsharp")  # Degenerate's engines, one worker each (one libtorch per process)
+
+
+def dg_env(engine, threads):
+    return dict(os.environ, BENCH_THREADS=str(threads), DEGENERATE_ENGINE=engine)
+
+
+def degenerate_contenders(eager_extra=None):
+    """Degenerate's contenders on both engines: (label, worker, extra) for the planned and the op-by-op path."""
+    rows = []
+    for engine in ENGINES:
+        rows.append((f"degenerate {engine}", f"dg-{engine}", {}))
+        rows.append((f"degenerate {engine} eager", f"dg-{engine}", {"eager": True, **(eager_extra or {})}))
+    return rows
+
+
+def first_error_line(text):
+    """The exception line of a .NET crash ("Unhandled exception. System.X: message"), else the text's tail."""
+    for line in text.splitlines():
+        if "Exception:" in line:
+            return line.replace("Unhandled exception. ", "").strip()[:300]
+    return text[-300:]
+
+
 def median_seconds(runs):
     ok = [a["seconds"] for a in runs if "error" not in a]
     return statistics.median(ok) if ok else None
@@ -104,7 +128,7 @@ def main():
 
     dg_bin = os.path.join(ROOT, "benchmarks", "SideBySide", "bin", "Release", "net10.0", "SideBySide")
     workers = {
-        "dg": Worker("degenerate", [dg_bin], args.threads),
+        **{f"dg-{e}": Worker(f"degenerate {e}", [dg_bin], args.threads, DEGENERATE_ENGINE=e) for e in ENGINES},
         "torch": Worker("pytorch", ["/usr/bin/python3", os.path.join(ROOT, "benchmarks", "python", "torch_worker.py")], args.threads),
         "stats": Worker("statsmodels", ["/usr/bin/python3", os.path.join(ROOT, "benchmarks", "python", "stats_worker.py")], args.threads),
         "cpp": Worker("c++ limit", [os.path.join(ROOT, "benchmarks", "cpp", "build", "limit")], args.threads),
@@ -114,12 +138,16 @@ def main():
                     "python": platform.python_version(), "workers": {k: w.info for k, w in workers.items()}},
         "mode": "quick" if quick else "full", "repetitions": reps, "scenarios": {},
     }
-    trainers = [("degenerate", "dg", {}), ("degenerate eager", "dg", {"eager": True}), ("pytorch eager", "torch", {}),
-                ("c++ limit", "cpp", {})]
+    for e in ENGINES:
+        if workers[f"dg-{e}"].info.get("engine") != e:
+            sys.exit(f"the {e} worker runs the {workers[f'dg-{e}'].info.get('engine')} engine: DEGENERATE_ENGINE was not honoured")
+    # TorchSharp's own op-by-op training of the same models: served by the torchsharp worker, where TorchSharp is loaded.
+    torchsharp_anchor = ("torchsharp op-by-op", "dg-torchsharp", {"anchor": "torchsharp"})
+    trainers = [*degenerate_contenders(), ("pytorch eager", "torch", {}), torchsharp_anchor, ("c++ limit", "cpp", {})]
 
     # Memory bandwidth, measured now on this machine: the floor every data-bound scenario is compared with.
     log("bandwidth (512 MiB tensor copy)")
-    bw = run_interleaved(workers, [("degenerate", "dg", {}), ("c++ limit", "cpp", {})],
+    bw = run_interleaved(workers, [("degenerate native", "dg-native", {}), ("c++ limit", "cpp", {})],
                          {"scenario": "bandwidth", "bytes": 1 << 29}, 3, log)
     gbps = max(a["gbps"] for runs in bw.values() for a in runs if "error" not in a)
     results["bandwidth_gbps"] = gbps
@@ -128,6 +156,10 @@ def main():
     def record(name, answers, anchor, extra=None, floor_bytes=None):
         med = {label: median_seconds(runs) for label, runs in answers.items()}
         entry = {"median_seconds": med, "runs": answers, "anchor": anchor}
+        errors = {label: next(a["error"] for a in runs if "error" in a) for label, runs in answers.items()
+                  if any("error" in a for a in runs)}
+        if errors:
+            entry["errors"] = errors  # shown in the table as the reason a contender is missing
         if floor_bytes:
             entry["floor_seconds"] = floor_bytes / (gbps * 1e9)
         if extra:
@@ -138,8 +170,8 @@ def main():
     if wanted("seed000"):
         epochs = 10_000 if quick else 100_000
         log(f"seed000: delta rule, {epochs} epochs of 4 steps")
-        contenders = [("degenerate", "dg", {}), ("degenerate eager", "dg", {"epochs": max(1000, epochs // 10), "eager": True}),
-                      ("pytorch eager", "torch", {}), ("c++ limit", "cpp", {})]
+        contenders = [*degenerate_contenders({"epochs": max(1000, epochs // 10)}), ("pytorch eager", "torch", {}),
+                      torchsharp_anchor, ("c++ limit", "cpp", {})]
         answers = run_interleaved(workers, contenders, {"scenario": "seed000", "epochs": epochs}, reps, log)
         ref = answers["pytorch eager"][0].get("weights")
         dev = {label: max(abs(a - b) for a, b in zip(runs[0]["weights"], ref))
@@ -155,14 +187,14 @@ def main():
     data = write_data(glm_rows, 20)
     if wanted("glm"):
         log(f"glm: logistic MLE, N = {glm_rows}, p = 20, float64")
-        contenders = [("degenerate", "dg", {}), ("c++ limit", "cpp", {}), ("pytorch lbfgs", "torch", {}),
+        contenders = [*((f"degenerate {e}", f"dg-{e}", {}) for e in ENGINES), ("c++ limit", "cpp", {}), ("pytorch lbfgs", "torch", {}),
                       ("statsmodels glm", "stats", {"method": "sm_glm"}), ("statsmodels logit", "stats", {"method": "sm_logit"}),
                       ("sklearn lbfgs", "stats", {"method": "sklearn"})]
         answers = run_interleaved(workers, contenders, {"scenario": "glm", **data}, reps, log)
         ref = answers["statsmodels glm"][0].get("params")
         dev = {label: max(abs(a - b) for a, b in zip(runs[0]["params"], ref))
                for label, runs in answers.items() if "params" in runs[0] and ref}
-        iters = answers["degenerate"][0].get("iterations") or answers["c++ limit"][0].get("iterations") or 1
+        iters = answers["degenerate native"][0].get("iterations") or answers["c++ limit"][0].get("iterations") or 1
         record("glm", answers, "statsmodels glm", {"rows": glm_rows, "cols": 20, "max_param_diff_vs_statsmodels": dev},
                floor_bytes=iters * glm_rows * 20 * 8)
 
@@ -183,27 +215,32 @@ def main():
         for n in sizes:
             d = write_data(n, 20)
             log(f"glm-vs-n: N = {n}")
-            contenders = [("degenerate", "dg", {}), ("c++ limit", "cpp", {}), ("pytorch lbfgs", "torch", {}),
+            contenders = [*((f"degenerate {e}", f"dg-{e}", {}) for e in ENGINES), ("c++ limit", "cpp", {}), ("pytorch lbfgs", "torch", {}),
                           ("sklearn lbfgs", "stats", {"method": "sklearn"}), ("statsmodels logit", "stats", {"method": "sm_logit"})]
             if n <= 1_000_000:
                 contenders.append(("statsmodels glm", "stats", {"method": "sm_glm"}))
             answers = run_interleaved(workers, contenders, {"scenario": "glm", **d}, 1 if n >= 10_000_000 else min(reps, 3), log)
             curve[n] = {label: median_seconds(runs) for label, runs in answers.items()}
+            curve_errors = {label: runs[0]["error"] for label, runs in answers.items() if runs and "error" in runs[0]}
+            if curve_errors:
+                results.setdefault("glm_vs_n_errors", {})[n] = curve_errors
         results["glm_vs_n"] = curve
 
     if wanted("memory"):
         steps = 20_000 if quick else 100_000
         log(f"memory: resident memory over {steps} training steps")
         mem = {}
-        for label, extra in (("degenerate", []), ("degenerate eager", ["eager"])):
+        for engine, label, extra in ((e, f"degenerate {e}{suffix}", flag) for e in ENGINES
+                                     for suffix, flag in (("", []), (" eager", ["eager"]))):
             out = subprocess.run([dg_bin, "memory-steps", str(steps), *extra], capture_output=True, text=True,
-                                 env=dict(os.environ, BENCH_THREADS=str(args.threads)))
+                                 env=dg_env(engine, args.threads))
             try:
                 answer = json.loads(out.stdout.strip().splitlines()[-1])
             except (json.JSONDecodeError, IndexError):
                 answer = {"error": (out.stderr or out.stdout)[-300:]}
             if "error" in answer:
                 log(f"    {label}: ERROR {answer['error']}")
+                mem[label] = {"steps": steps, "error": answer["error"]}
                 continue
             rss = [s["native_mb"] for s in answer["samples"]]  # resident set less the GC's committed managed heap
             ref = rss[len(rss) // 10]  # after warm-up (a tenth of the steps)
@@ -213,15 +250,17 @@ def main():
                           "spread": spread, "tensors_end": answer["samples"][-1]["tensors"], "samples": answer["samples"]}
             log(f"    {label}: {ref:.1f} MB -> {rss[-1]:.1f} MB ({100 * drift:+.2f}%)")
         peaks = {}
-        for n in ([1000, 100_000] if quick else [1000, 1_000_000, 10_000_000]):
-            d = write_data(n, 20)
-            out = subprocess.run([dg_bin, "glm-rss", d["x"], d["y"], str(n), "20"], capture_output=True, text=True,
-                                 env=dict(os.environ, BENCH_THREADS=str(args.threads)))
-            try:
-                peaks[n] = json.loads(out.stdout.strip().splitlines()[-1])
-            except (json.JSONDecodeError, IndexError):
-                peaks[n] = {"error": (out.stderr or out.stdout)[-300:]}
-            log(f"    glm peak RSS, N = {n}: {peaks[n]}")
+        for engine in ENGINES:
+            peaks[engine] = {}
+            for n in ([1000, 100_000] if quick else [1000, 1_000_000, 10_000_000]):
+                d = write_data(n, 20)
+                out = subprocess.run([dg_bin, "glm-rss", d["x"], d["y"], str(n), "20"], capture_output=True, text=True,
+                                     env=dg_env(engine, args.threads))
+                try:
+                    peaks[engine][n] = json.loads(out.stdout.strip().splitlines()[-1])
+                except (json.JSONDecodeError, IndexError):
+                    peaks[engine][n] = {"error": first_error_line(out.stderr or out.stdout)}
+                log(f"    glm peak RSS ({engine}), N = {n}: {peaks[engine][n]}")
         results["memory"] = {"training": mem, "glm_peak": peaks}
 
     for w in workers.values():

@@ -30,67 +30,99 @@ TITLES = {
 }
 
 
+ENGINES = ("native", "torchsharp")
+
+
+def engine_label(engine):
+    return f"degenerate {engine}"
+
+
+def missing(sc, label):
+    """Why a contender has no time in a scenario ('missing: reason'), or None."""
+    err = sc.get("errors", {}).get(label)
+    return None if err is None else f"missing: {err}"
+
+
 def targets(results):
-    """(scenario, target, measured, met) rows."""
+    """(scenario, target, measured, met) rows, one set per Degenerate engine."""
     rows = []
     sc = results["scenarios"]
 
     def med(name, label):
         return sc.get(name, {}).get("median_seconds", {}).get(label)
 
-    def ratio(name, anchor, label="degenerate"):
+    def ratio(name, anchor, label):
         a, d = med(name, anchor), med(name, label)
         return a / d if a and d else None
 
-    if "seed000" in sc:
-        r = ratio("seed000", "pytorch eager")
-        dev = sc["seed000"].get("max_weight_diff_vs_pytorch", {}).get("degenerate")
-        rows.append(("seed-000 delta rule", "≥ 5x PyTorch eager", fmt_ratio(r), r is not None and r >= 5))
-        rows.append(("seed-000 delta rule", "weights = PyTorch's to 1e-9", "–" if dev is None else f"{dev:.1e}",
-                     dev is not None and dev <= 1e-9))
-    if "balloon" in sc:
-        r = ratio("balloon", "pytorch eager")
-        rows.append(("balloon MLP", "≥ 2.5x PyTorch eager", fmt_ratio(r), r is not None and r >= 2.5))
-    if "glm" in sc:
-        d = med("glm", "degenerate")
-        others = {k: v for k, v in sc["glm"]["median_seconds"].items() if k not in ("degenerate", "c++ limit")}
-        slowest_margin = min((v / d for v in others.values() if v and d), default=None)
-        # Met only when clearly faster: medians of the fastest contenders move by several percent between runs here.
-        rows.append(("logistic MLE", "faster than statsmodels GLM/Logit, sklearn, PyTorch LBFGS (by > 5%)",
-                     f"{fmt_ratio(slowest_margin)} vs the fastest of them", slowest_margin is not None and slowest_margin > 1.05))
-        n = sc["glm"].get("rows")
-        if n == 1_000_000:
-            rows.append(("logistic MLE", "≤ 0.15 s at N = 1e6", fmt_time(d), d is not None and d <= 0.15))
-        dev = sc["glm"].get("max_param_diff_vs_statsmodels", {}).get("degenerate")
-        rows.append(("logistic MLE", "coefficients = statsmodels' to 1e-8", "–" if dev is None else f"{dev:.1e}",
-                     dev is not None and dev <= 1e-8))
-    if "minibatch" in sc:
-        r = ratio("minibatch", "pytorch eager")
-        rows.append(("minibatch Adam", "≥ 2x PyTorch eager", fmt_ratio(r), r is not None and r >= 2))
-        lim = med("minibatch", "c++ limit")
-        d = med("minibatch", "degenerate")
-        rr = d / lim if d and lim else None
-        rows.append(("minibatch Adam", "within 1.2x of the C++ limit", "–" if rr is None else f"{rr:.2f}x its time",
-                     rr is not None and rr <= 1.2))
-    if "predict" in sc:
-        r = ratio("predict", "pytorch eager")
-        rows.append(("predict", "≥ 1.5x PyTorch eager", fmt_ratio(r), r is not None and r >= 1.5))
+    def measured_ratio(name, anchor, label):
+        r = ratio(name, anchor, label)
+        return (missing(sc[name], label) or "–") if r is None else fmt_ratio(r), r
+
+    for engine in ENGINES:
+        me = engine_label(engine)
+        tag = f" ({engine})"
+        if "seed000" in sc:
+            text, r = measured_ratio("seed000", "pytorch eager", me)
+            dev = sc["seed000"].get("max_weight_diff_vs_pytorch", {}).get(me)
+            rows.append(("seed-000 delta rule" + tag, "≥ 5x PyTorch eager", text, r is not None and r >= 5))
+            rows.append(("seed-000 delta rule" + tag, "weights = PyTorch's to 1e-9", "–" if dev is None else f"{dev:.1e}",
+                         dev is not None and dev <= 1e-9))
+        if "balloon" in sc:
+            text, r = measured_ratio("balloon", "pytorch eager", me)
+            rows.append(("balloon MLP" + tag, "≥ 2.5x PyTorch eager", text, r is not None and r >= 2.5))
+        if "glm" in sc:
+            d = med("glm", me)
+            others = {k: v for k, v in sc["glm"]["median_seconds"].items()
+                      if not k.startswith("degenerate") and k != "c++ limit"}
+            margin = min((v / d for v in others.values() if v and d), default=None)
+            # Met only when clearly faster: medians of the fastest contenders move by several percent between runs here.
+            text = missing(sc["glm"], me) if d is None else f"{fmt_ratio(margin)} vs the fastest of them"
+            rows.append(("logistic MLE" + tag, "faster than statsmodels GLM/Logit, sklearn, PyTorch LBFGS (by > 5%)",
+                         text or "–", margin is not None and margin > 1.05))
+            if sc["glm"].get("rows") == 1_000_000:
+                rows.append(("logistic MLE" + tag, "≤ 0.15 s at N = 1e6", fmt_time(d) if d else (missing(sc["glm"], me) or "–"),
+                             d is not None and d <= 0.15))
+            dev = sc["glm"].get("max_param_diff_vs_statsmodels", {}).get(me)
+            rows.append(("logistic MLE" + tag, "coefficients = statsmodels' to 1e-8",
+                         ("missing" if d is None else "–") if dev is None else f"{dev:.1e}",
+                         dev is not None and dev <= 1e-8))
+        if "minibatch" in sc:
+            text, r = measured_ratio("minibatch", "pytorch eager", me)
+            rows.append(("minibatch Adam" + tag, "≥ 2x PyTorch eager", text, r is not None and r >= 2))
+            lim, d = med("minibatch", "c++ limit"), med("minibatch", me)
+            rr = d / lim if d and lim else None
+            rows.append(("minibatch Adam" + tag, "within 1.2x of the C++ limit", "–" if rr is None else f"{rr:.2f}x its time",
+                         rr is not None and rr <= 1.2))
+        if "predict" in sc:
+            text, r = measured_ratio("predict", "pytorch eager", me)
+            rows.append(("predict" + tag, "≥ 1.5x PyTorch eager", text, r is not None and r >= 1.5))
     mem = results.get("memory")
     if mem:
         for label, m in mem.get("training", {}).items():
-            rows.append((f"memory ({label})", f"native memory (RSS − GC heap) flat ±5% over {m['steps']} steps",
-                         f"{100 * m['drift']:+.2f}% (spread {100 * m['spread']:.2f}%)", abs(m["drift"]) <= 0.05))
-        peaks = mem.get("glm_peak", {})
-        base = peaks.get("1000", peaks.get(1000, {}))
-        for n, p in peaks.items():
-            if int(n) <= 1000 or "error" in p or "error" in base:
-                if "error" in p:
-                    rows.append((f"memory (GLM fit, N = {n})", "peak RSS ≤ 1.5 x data + baseline", "error", False))
+            goal = f"native memory (RSS − GC heap) flat ±5% over {m['steps']} steps"
+            if "error" in m:
+                rows.append((f"memory ({label})", goal, f"missing: {m['error']}", False))
                 continue
-            limit = 1.5 * p["data_mb"] + base["peak_mb"]
-            rows.append((f"memory (GLM fit, N = {int(n):.0e})", "peak RSS ≤ 1.5 x data + baseline",
-                         f"{p['peak_mb']:.0f} MB vs {limit:.0f} MB allowed (data {p['data_mb']:.0f} MB, baseline {base['peak_mb']:.0f} MB)",
-                         p["peak_mb"] <= limit))
+            rows.append((f"memory ({label})", goal, f"{100 * m['drift']:+.2f}% (spread {100 * m['spread']:.2f}%)",
+                         abs(m["drift"]) <= 0.05))
+        peaks_by_engine = mem.get("glm_peak", {})
+        if peaks_by_engine and not any(k in peaks_by_engine for k in ENGINES):
+            peaks_by_engine = {"native": peaks_by_engine}  # results.json of a one-engine run
+        for engine, peaks in peaks_by_engine.items():
+            base = peaks.get("1000", peaks.get(1000, {}))
+            for n, p in peaks.items():
+                goal = "peak RSS ≤ 1.5 x data + baseline"
+                if "error" in p:
+                    if int(n) > 1000 or len(peaks) == 1 or all("error" in q for q in peaks.values()):
+                        rows.append((f"memory (GLM fit, {engine}, N = {int(n):.0e})", goal, f"missing: {p['error']}", False))
+                    continue
+                if int(n) <= 1000 or "error" in base:
+                    continue
+                limit = 1.5 * p["data_mb"] + base["peak_mb"]
+                rows.append((f"memory (GLM fit, {engine}, N = {int(n):.0e})", goal,
+                             f"{p['peak_mb']:.0f} MB vs {limit:.0f} MB allowed (data {p['data_mb']:.0f} MB, baseline {base['peak_mb']:.0f} MB)",
+                             p["peak_mb"] <= limit))
     return rows
 
 
@@ -100,11 +132,12 @@ def table(results):
     out.append(f"Measured {results['mode']} mode, medians of {results['repetitions']} interleaved runs, "
                f"{m['cores']} cores, {m['threads']} intra-op thread(s) for every engine; memory bandwidth "
                f"{results['bandwidth_gbps']:.1f} GB/s (512 MiB tensor copy, same run).\n")
-    out.append("| scenario | contender | median | per step | Degenerate's speed-up | data floor (bandwidth) |")
-    out.append("|---|---|---|---|---|---|")
+    engines = [e for e in ENGINES if any(engine_label(e) in sc["median_seconds"] for sc in results["scenarios"].values())]
+    out.append("| scenario | contender | median | per step | " +
+               " | ".join(f"{engine_label(e)}: speed-up" for e in engines) + " | data floor (bandwidth) |")
+    out.append("|---|---|---|---|" + "---|" * len(engines) + "---|")
     for name, sc in results["scenarios"].items():
         meds = sc["median_seconds"]
-        d = meds.get("degenerate")
         title = TITLES.get(name, name)
         if name in ("glm", "minibatch") and "rows" in sc:
             title += f", N = {sc['rows']:,}"
@@ -119,13 +152,21 @@ def table(results):
             if runs and "steps" in runs[0]:
                 steps = runs[0]["steps"]
             per = fmt_time(s / steps) if s and steps else ""
-            speed = "" if label == "degenerate" else fmt_ratio(s / d if s and d else None)
-            fl = ""
-            if floor and s:
-                fl = f"{fmt_time(floor)} ({s / floor:.1f}x floor)"
-            out.append(f"| {title} | {label} | {fmt_time(s)} | {per} | {speed} | {fl} |")
+            speeds = []
+            for e in engines:
+                d = meds.get(engine_label(e))
+                speeds.append("" if label == engine_label(e) else (fmt_ratio(s / d) if s and d else ""))
+            fl = f"{fmt_time(floor)} ({s / floor:.1f}x floor)" if floor and s else ""
+            shown = fmt_time(s) if s is not None else (missing(sc, label) or "error")
+            out.append(f"| {title} | {label} | {shown} | {per} | " + " | ".join(speeds) + f" | {fl} |")
             title = ""
-    out.append("\nPer-step times of the eager contender in seed-000 come from a tenth of the epochs.\n")
+    out.append("\nA column \"degenerate E: speed-up\" is the row's time over engine E's (planned) time. Per-step times of "
+               "the eager contenders in seed-000 come from a tenth of the epochs.")
+    dev = results["scenarios"].get("seed000", {}).get("max_weight_diff_vs_pytorch")
+    if dev:
+        out.append("\nseed-000 final weights, largest difference from PyTorch eager's: " +
+                   "; ".join(f"{label} {d:.1e}" for label, d in dev.items() if label != "pytorch eager") + ".")
+    out.append("")
     out.append("| target | goal | measured | met |")
     out.append("|---|---|---|---|")
     for scenario, goal, measured, met in targets(results):
@@ -137,7 +178,12 @@ def table(results):
         out.append("| N | " + " | ".join(labels) + " |")
         out.append("|---|" + "---|" * len(labels))
         for n, row in curve.items():
-            out.append(f"| {int(n):,} | " + " | ".join(fmt_time(row.get(l)) if l in row else "–" for l in labels) + " |")
+            out.append(f"| {int(n):,} | " + " | ".join(fmt_time(row.get(l)) if row.get(l) else "–" for l in labels) + " |")
+        errs = {}
+        for per_n in results.get("glm_vs_n_errors", {}).values():
+            errs.update(per_n)
+        for label, err in errs.items():
+            out.append(f"\n{label}: missing ({err}).")
     return "\n".join(out) + "\n"
 
 
@@ -154,7 +200,7 @@ def plot(results, path):
         pts = [(int(n), row[label]) for n, row in curve.items() if row.get(label)]
         if pts:
             ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=label,
-                    linewidth=2.5 if label == "degenerate" else 1.2)
+                    linewidth=2.5 if label.startswith("degenerate") else 1.2)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("rows N (p = 20, float64)")

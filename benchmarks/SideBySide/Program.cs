@@ -1,7 +1,8 @@
 // Degenerate's worker for benchmarks/run: one JSON request per stdin line ({"scenario": ..., parameters}), one JSON
 // answer per stdout line ({"seconds": ..., extras}). Timings cover the work only, never start-up or data generation.
 // `SideBySide glm-rss <x.f64> <y.f64> <rows> <cols>` instead fits one GLM and reports the process's peak memory;
-// `SideBySide memory-steps <steps> [eager]` samples resident memory over that many training steps.
+// `SideBySide memory-steps <steps> [eager]` samples resident memory over that many training steps. The engine is
+// DEGENERATE_ENGINE's (native or torchsharp): the harness starts one worker per engine.
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -33,7 +34,7 @@ if (args.Length > 0 && args[0] == "memory-steps")
     return 0;
 }
 
-Console.WriteLine(new JsonObject { ["ready"] = true, ["torch"] = Engine.TorchVersion, ["threads"] = Engine.Threads }.ToJsonString());
+Console.WriteLine(new JsonObject { ["ready"] = true, ["engine"] = Engine.Name, ["torch"] = Engine.TorchVersion, ["threads"] = Engine.Threads }.ToJsonString());
 string? line;
 while ((line = Console.ReadLine()) is not null)
 {
@@ -44,7 +45,8 @@ while ((line = Console.ReadLine()) is not null)
         var request = JsonNode.Parse(line)!.AsObject();
         answer = Scenarios.Run(request);
     }
-    catch (Exception e) when (e is TorchException or ArgumentException or InvalidOperationException or IOException or JsonException or KeyNotFoundException)
+    catch (Exception e) when (e is TorchException or ArgumentException or InvalidOperationException or NotSupportedException or
+                               IOException or JsonException or KeyNotFoundException or System.Runtime.InteropServices.ExternalException)
     {
         answer = new JsonObject { ["error"] = e.GetType().Name + ": " + e.Message };
     }

@@ -9,11 +9,17 @@ using Degenerate.Tensors;
 
 namespace Degenerate.Benchmarks.SideBySide;
 
-/// <summary>The suite's scenarios on Degenerate's side; the names and parameters match benchmarks/harness.py.</summary>
+/// <summary>
+/// The suite's scenarios on Degenerate's side, on whichever engine this process runs; the names and parameters match
+/// benchmarks/harness.py. A request with <c>"anchor": "torchsharp"</c> goes to <see cref="TorchSharpAnchor"/>.
+/// </summary>
 internal static partial class Scenarios
 {
     public static JsonObject Run(JsonObject request)
     {
+        var anchor = (string?)request["anchor"];
+        if (anchor == "torchsharp") return TorchSharpAnchor.Run(request);
+        if (anchor is not null) throw new ArgumentException($"unknown anchor '{anchor}'");
         var name = (string)request["scenario"]!;
         var eager = (bool?)request["eager"] ?? false;
         return name switch
@@ -63,7 +69,7 @@ internal static partial class Scenarios
         return model;
     }
 
-    private static (float[,] X, float[] Y) BalloonData(int rows)
+    internal static (float[,] X, float[] Y) BalloonData(int rows)
     {
         var rng = new System.Random(1);
         var x = new float[rows, 3];
