@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Degenerate.Tensors.Engines;
 
@@ -25,6 +26,7 @@ internal static unsafe class ManagedEpoch<T> where T : unmanaged, IFloatingPoint
     }
 
     /// <summary>Runs the epoch; returns Σ sample weight × per-sample loss. <paramref name="step"/> counts one update.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Run(DenseLayout net, int loss, in Inputs data, long batch, double lr, ManagedUpdate<T> update, Func<long> step)
     {
         var L = net.Layers;

@@ -77,8 +77,14 @@ internal static unsafe class ManagedGemm<T> where T : unmanaged, IFloatingPointI
     }
 
     /// <summary>c[m×n] = a[m×k] · b[k×n] (a layer's forward product).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(T* a, T* b, T* c, long m, long k, long n)
     {
+        if (n % Width == 0 && n <= 4 * Width)
+        {
+            ForwardInRegisters(a, b, c, m, k, n / Width);
+            return;
+        }
         for (long i = 0; i < m; i++)
         {
             T* ai = a + i * k, ci = c + i * n;
@@ -92,7 +98,34 @@ internal static unsafe class ManagedGemm<T> where T : unmanaged, IFloatingPointI
         }
     }
 
+    // Forward for rows of one to four vectors: each output row's sums stay in registers over the k products (the
+    // same order of additions as the Axpy loop: a[i,0]·b[0] first).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardInRegisters(T* a, T* b, T* c, long m, long k, long vectors)
+    {
+        var n = vectors * Width;
+        for (long i = 0; i < m; i++)
+        {
+            T* ai = a + i * k, ci = c + i * n;
+            Vector<T> v0 = Vector<T>.Zero, v1 = Vector<T>.Zero, v2 = Vector<T>.Zero, v3 = Vector<T>.Zero;
+            for (long p = 0; p < k; p++)
+            {
+                var s = new Vector<T>(ai[p]);
+                T* bp = b + p * n;
+                v0 += s * Unsafe.ReadUnaligned<Vector<T>>(bp);
+                if (vectors > 1) v1 += s * Unsafe.ReadUnaligned<Vector<T>>(bp + Width);
+                if (vectors > 2) v2 += s * Unsafe.ReadUnaligned<Vector<T>>(bp + 2 * Width);
+                if (vectors > 3) v3 += s * Unsafe.ReadUnaligned<Vector<T>>(bp + 3 * Width);
+            }
+            Unsafe.WriteUnaligned(ci, v0);
+            if (vectors > 1) Unsafe.WriteUnaligned(ci + Width, v1);
+            if (vectors > 2) Unsafe.WriteUnaligned(ci + 2 * Width, v2);
+            if (vectors > 3) Unsafe.WriteUnaligned(ci + 3 * Width, v3);
+        }
+    }
+
     /// <summary>c[k×n] = aᵀ · d with a stored [m×k] and d [m×n] (a kernel's gradient: inputᵀ · delta).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void KernelGradient(T* a, T* d, T* c, long m, long k, long n)
     {
         new Span<T>(c, checked((int)(k * n))).Clear();
@@ -109,6 +142,7 @@ internal static unsafe class ManagedGemm<T> where T : unmanaged, IFloatingPointI
     }
 
     /// <summary>c[m×k] = d · wᵀ with d stored [m×n] and w [k×n] (the delta one layer down: delta · kernelᵀ).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void InputGradient(T* d, T* w, T* c, long m, long n, long k)
     {
         for (long r = 0; r < m; r++)
@@ -124,12 +158,14 @@ internal static unsafe class ManagedGemm<T> where T : unmanaged, IFloatingPointI
     }
 
     /// <summary>Adds the bias row to each of m rows of width n.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddBias(T* bias, T* z, long m, long n)
     {
         for (long r = 0; r < m; r++) Add(bias, z + r * n, n);
     }
 
     /// <summary>g[0..n) = Σ over m rows of d (a bias's gradient).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ColumnSums(T* d, T* g, long m, long n)
     {
         new Span<T>(g, checked((int)n)).Clear();
@@ -141,6 +177,7 @@ internal static unsafe class ManagedGemm<T> where T : unmanaged, IFloatingPointI
     public static T Sigmoid(T z) => T.One / (T.One + T.Exp(-z));
 
     /// <summary>a = act(z) over n elements (codes as TrainingPlan's: 0 linear, 1 sigmoid, 2 relu, 3 tanh).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Activate(int act, T* z, T* a, long n)
     {
         switch (act)
@@ -163,6 +200,7 @@ internal static unsafe class ManagedGemm<T> where T : unmanaged, IFloatingPointI
     }
 
     /// <summary>d *= act′(z) over n elements, with a = act(z) already computed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ActivationBackward(int act, T* z, T* a, T* d, long n)
     {
         switch (act)
@@ -184,6 +222,7 @@ internal static unsafe class ManagedGemm<T> where T : unmanaged, IFloatingPointI
     }
 
     /// <summary>Row-wise softmax of m rows of width n, in place: exp(z − max) / Σ, as libtorch computes it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Softmax(T* z, long m, long n)
     {
         for (long r = 0; r < m; r++)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Degenerate.Tensors.Engines;
 
@@ -27,6 +28,7 @@ internal readonly unsafe struct ManagedUpdate<T> where T : unmanaged, IFloatingP
     private static T S(double v) => T.CreateChecked(v);
 
     /// <summary>One update of n elements of p from g, at step <paramref name="t"/> (1 for the first update).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply(T* p, T* g, T* s1, T* s2, T* s3, long n, double lr, long t)
     {
         switch (_kind)
