@@ -189,7 +189,7 @@ internal static unsafe class ManagedGemm<T> where T : unmanaged, IFloatingPointI
                 for (long i = 0; i < n; i++) a[i] = Sigmoid(z[i]);
                 break;
             case ManagedFusedKernels.Relu:
-                for (long i = 0; i < n; i++) a[i] = z[i] > T.Zero ? z[i] : T.Zero;
+                ReluSelect(z, z, a, n);
                 break;
             case ManagedFusedKernels.Tanh:
                 for (long i = 0; i < n; i++) a[i] = T.Tanh(z[i]);
@@ -211,7 +211,7 @@ internal static unsafe class ManagedGemm<T> where T : unmanaged, IFloatingPointI
                 for (long i = 0; i < n; i++) d[i] *= a[i] * (T.One - a[i]);
                 break;
             case ManagedFusedKernels.Relu:
-                for (long i = 0; i < n; i++) d[i] = z[i] > T.Zero ? d[i] : T.Zero;
+                ReluSelect(z, d, d, n);
                 break;
             case ManagedFusedKernels.Tanh:
                 for (long i = 0; i < n; i++) d[i] *= T.One - a[i] * a[i];
@@ -219,6 +219,19 @@ internal static unsafe class ManagedGemm<T> where T : unmanaged, IFloatingPointI
             default:
                 throw new ArgumentOutOfRangeException(nameof(act), act, "activation code not supported by training plans (0-3)");
         }
+    }
+
+    // r[i] = z[i] > 0 ? v[i] : 0, branch-free (random signs would mispredict a branch half the time); NaN gives 0,
+    // as plan.cpp's comparison does.
+    private static void ReluSelect(T* z, T* v, T* r, long n)
+    {
+        long i = 0;
+        for (; i + Width <= n; i += Width)
+        {
+            var keep = Vector.GreaterThan(Unsafe.ReadUnaligned<Vector<T>>(z + i), Vector<T>.Zero);
+            Unsafe.WriteUnaligned(r + i, Vector.ConditionalSelect(keep, Unsafe.ReadUnaligned<Vector<T>>(v + i), Vector<T>.Zero));
+        }
+        for (; i < n; i++) r[i] = z[i] > T.Zero ? v[i] : T.Zero;
     }
 
     /// <summary>Row-wise softmax of m rows of width n, in place: exp(z − max) / Σ, as libtorch computes it.</summary>
