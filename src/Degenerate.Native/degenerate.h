@@ -52,6 +52,7 @@ DG_API void dg_tensor_free(dg_tensor t);
 DG_API dg_status dg_tensor_from_data(const void* data, const int64_t* dims, int32_t ndim, int32_t dtype,
                                      int32_t device_type, int32_t device_index, dg_tensor* out);
 DG_API dg_status dg_tensor_copy_out(dg_tensor t, void* dst, int64_t nbytes);
+DG_API dg_status dg_tensor_data_ptr(dg_tensor t, void** out); /* contiguous CPU tensors only */
 DG_API dg_status dg_tensor_info(dg_tensor t, int32_t* dtype, int32_t* ndim, int64_t* dims /* DG_MAX_DIMS */,
                                 int32_t* device_type, int32_t* device_index);
 DG_API dg_status dg_tensor_item(dg_tensor t, double* out);

@@ -44,6 +44,17 @@ dg_status dg_tensor_copy_out(dg_tensor t, void* dst, int64_t nbytes) {
   });
 }
 
+// The data of a contiguous CPU tensor, for kernels that work on its memory in place (the managed training plan).
+dg_status dg_tensor_data_ptr(dg_tensor t, void** out) {
+  return dg::guard([&] {
+    auto& x = T(t);
+    if (x.is_cuda() || x.device().type() != at::kCPU)
+      throw std::invalid_argument("data_ptr: the tensor is on " + x.device().str() + ", not the CPU");
+    if (!x.is_contiguous()) throw std::invalid_argument("data_ptr: the tensor is not contiguous");
+    *out = x.data_ptr();
+  });
+}
+
 dg_status dg_tensor_info(dg_tensor t, int32_t* dtype, int32_t* ndim, int64_t* dims, int32_t* device_type,
                          int32_t* device_index) {
   return dg::guard([&] {

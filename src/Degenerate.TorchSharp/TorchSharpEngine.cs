@@ -9,8 +9,8 @@ namespace Degenerate.Engines.TorchSharp;
 
 /// <summary>
 /// The TorchSharp engine (the default): Degenerate's tensors are TorchSharp tensors on TorchSharp's libtorch. It has
-/// no fused kernels: optimizers, GLM passes and training run on the portable implementations written on the engine
-/// contract. TorchSharp's failures (ExternalException) become <see cref="TorchException"/>; calls that TorchSharp
+/// no native fused kernels: optimizers and GLM passes run on the portable implementations written on the engine
+/// contract, training plans on the managed kernels (CPU tensors' memory through <see cref="DataPointer"/>). TorchSharp's failures (ExternalException) become <see cref="TorchException"/>; calls that TorchSharp
 /// leaves unguarded (matmul) are checked here first.
 /// </summary>
 internal sealed partial class TorchSharpEngine : ITensorEngine
@@ -187,6 +187,32 @@ internal sealed partial class TorchSharpEngine : ITensorEngine
         }
     }
 
+    // TorchSharp's Tensor has no public data pointer; its native library exports THSTensor_data (tensor -> data_ptr()).
+    private static unsafe delegate* unmanaged<IntPtr, IntPtr> _tensorData;
+
+    public unsafe void* DataPointer(EngineTensor t)
+    {
+        var x = T(t);
+        if (x.device_type != global::TorchSharp.DeviceType.CPU)
+            throw new InvalidOperationException($"the tensor's data is on {x.device}, not the CPU: kernels on host memory need CPU tensors");
+        if (!x.is_contiguous())
+            throw new InvalidOperationException($"the tensor of shape [{string.Join(", ", x.shape)}] is not contiguous");
+        if (_tensorData == null) _tensorData = (delegate* unmanaged<IntPtr, IntPtr>)TensorDataExport();
+        return (void*)_tensorData(x.Handle);
+    }
+
+    // The library TorchSharp itself runs on: the copy the loader loaded by path (Debian 12), else the one TorchSharp's
+    // own DllImport resolves (already loaded, so this only finds it).
+    private static IntPtr TensorDataExport()
+    {
+        var path = TorchSharpLoader.LoadInfo?.LibTorchSharpPath;
+        var library = path is not null ? NativeLibrary.Load(path)
+            : NativeLibrary.TryLoad("LibTorchSharp", typeof(torch).Assembly, null, out var h) ? h
+            : throw new InvalidOperationException("TorchSharp's LibTorchSharp library could not be found to read tensor data");
+        return NativeLibrary.TryGetExport(library, "THSTensor_data", out var export) ? export
+            : throw new InvalidOperationException("TorchSharp's LibTorchSharp library has no THSTensor_data export");
+    }
+
     public (DType DType, long[] Shape, Device Device) Info(EngineTensor t)
     {
         var x = T(t);
@@ -279,11 +305,13 @@ internal sealed partial class TorchSharpEngine : ITensorEngine
         T(destination).add_(T(source), alpha);
     });
 
-    // ---- optional kernels: none; the portable implementations serve ----
+    // ---- optional kernels: the portable optimizers, the managed training plan on CPU tensors ----
 
     public EngineOptimizer? CreateOptimizer(int kind, ReadOnlySpan<double> hyperparameters, IReadOnlyList<EngineTensor> parameters) => null;
 
-    public IFusedKernels? FusedKernels => null;
+    private ManagedFusedKernels? _fused;
+
+    public IFusedKernels? FusedKernels => _fused ??= new ManagedFusedKernels(this);
 
     public IGlmKernels? GlmKernels => null;
 }

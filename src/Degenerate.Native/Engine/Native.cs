@@ -60,6 +60,7 @@ internal static partial class Native
     internal static unsafe partial int dg_tensor_from_data(void* data, long* dims, int ndim, int dtype, int deviceType,
         int deviceIndex, out TensorHandle result);
     [LibraryImport(Library)] internal static unsafe partial int dg_tensor_copy_out(TensorHandle t, void* dst, long nbytes);
+    [LibraryImport(Library)] internal static unsafe partial int dg_tensor_data_ptr(TensorHandle t, out void* data);
     [LibraryImport(Library)]
     internal static unsafe partial int dg_tensor_info(TensorHandle t, out int dtype, out int ndim, long* dims,
         out int deviceType, out int deviceIndex);

@@ -86,6 +86,14 @@ internal sealed partial class NativeEngine : ITensorEngine
     public unsafe void CopyOut(EngineTensor t, void* destination, long nbytes) =>
         Native.Check(Native.dg_tensor_copy_out(H(t), destination, nbytes));
 
+    public unsafe void* DataPointer(EngineTensor t)
+    {
+        var status = Native.dg_tensor_data_ptr(H(t), out var data);
+        // The shim refuses GPU and strided tensors; the contract reports that as an invalid operation, not a libtorch error.
+        if (status != 0) throw new InvalidOperationException(Native.LastError());
+        return data;
+    }
+
     public unsafe (DType DType, long[] Shape, Device Device) Info(EngineTensor t)
     {
         var dims = stackalloc long[16];

@@ -12,7 +12,8 @@ namespace Degenerate.Models;
 /// A compiled plan for the standard layer set: a model that is a stack of <see cref="Dense"/> layers (hidden
 /// activations linear, sigmoid, relu or tanh), trained on the CPU in float32 or float64 with mean squared error (any of
 /// those final activations) or binary cross-entropy after a sigmoid (or from logits), by any of the four optimizers,
-/// runs a whole epoch (forward, closed-form backward, update) in one native call instead of one call per operation.
+/// runs a whole epoch (forward, closed-form backward, update) in one call instead of one call per operation: plan.cpp
+/// on the native engine, the managed kernels of <see cref="ManagedFusedKernels"/> on TorchSharp.
 /// The numbers are those of the op-by-op autograd path (tests compare the two on every combination). Anything else
 /// (metrics, regularizers, gradient clipping, dropout, other losses or activations, per-batch callbacks, a GPU, or
 /// <see cref="Model.RunEagerly"/>) takes the op-by-op path.
@@ -38,7 +39,8 @@ internal sealed class TrainingPlan
     {
         if (model.RunEagerly || model.Metrics.Count > 0 || Engine.Current.FusedKernels is null) return null;
         if (model.Optimizer is not { } optimizer || optimizer.ClipNorm is not null || optimizer.ClipValue is not null) return null;
-        if (optimizer is not (SGD or Adam or RMSprop or Adagrad) || optimizer.State is PortableOptimizer) return null;
+        // A portable optimizer's state is trained by the managed kernels, an engine optimizer's by the engine's own.
+        if (optimizer is not (SGD or Adam or RMSprop or Adagrad)) return null;
         foreach (var c in callbacks)
         {
             if (c is ProgbarLogger p)
@@ -109,9 +111,21 @@ internal sealed class TrainingPlan
     public double FitEpoch(Optimizer optimizer, Tensor x, Tensor y, Tensor? sampleWeight, Tensor? perm, int batchSize)
     {
         var state = optimizer.State ?? throw new InvalidOperationException("optimizer used before it was built by Compile/Fit");
-        var kernels = Engine.Current.FusedKernels ?? throw new InvalidOperationException($"the {Engine.Name} engine has no fused training plan");
+        var kernels = KernelsFor(state) ?? throw new InvalidOperationException($"the {Engine.Name} engine has no fused training plan");
         return kernels.FitEpoch(state, _activations, _hasBias, _loss, x.Handle, y.Handle, sampleWeight?.Handle, perm?.Handle,
             batchSize, optimizer.LearningRate);
+    }
+
+    private static ManagedFusedKernels? _managed;
+
+    // The kernels that update this optimizer state: the engine's own for its own optimizers (plan.cpp), the managed
+    // ones for a portable optimizer (the only kind on TorchSharp; on the native engine when Optimizer.ForcePortable).
+    private static IFusedKernels? KernelsFor(EngineOptimizer state)
+    {
+        var engine = Engine.Current;
+        if (engine.FusedKernels is null) return null;
+        if (state is not PortableOptimizer || engine.FusedKernels is ManagedFusedKernels) return engine.FusedKernels;
+        return _managed ??= new ManagedFusedKernels(engine);
     }
 
     /// <summary>

@@ -52,6 +52,33 @@ internal sealed class PortableOptimizer : EngineOptimizer
 
     private double H(int i, double fallback) => i < _hyper.Length ? _hyper[i] : fallback;
 
+    // ---- for the managed training plan (Tensors/Engines/ManagedFusedKernels.cs), which updates this state in place ----
+
+    /// <summary>The kind, as <see cref="Optimizer"/>'s NativeKind numbers it (0 SGD, 1 Adam, 2 RMSprop, 3 Adagrad).</summary>
+    internal int Kind => _kind;
+
+    /// <summary>The hyperparameters in NativeHyperparameters order (a copy; unset trailing ones take Keras's defaults).</summary>
+    internal double[] Hyperparameters => (double[])_hyper.Clone();
+
+    /// <summary>The parameters (aliases of the model's), in the order the optimizer was built with.</summary>
+    internal IReadOnlyList<Tensor> Parameters => _params;
+
+    /// <summary>Per-parameter state: SGD velocity, Adam m, RMSprop mean square, Adagrad accumulator.</summary>
+    internal IReadOnlyList<Tensor> Slot1 => _slot1;
+
+    /// <summary>Per-parameter state: Adam v, RMSprop momentum.</summary>
+    internal IReadOnlyList<Tensor> Slot2 => _slot2;
+
+    /// <summary>Per-parameter state: AMSGrad's v̂, centered RMSprop's mean gradient.</summary>
+    internal IReadOnlyList<Tensor> Slot3 => _slot3;
+
+    /// <summary>Counts one update made outside <see cref="Step"/> (as Step counts its own); returns the new count.</summary>
+    internal long AdvanceIterations()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return ++_iterations;
+    }
+
     public override long Iterations => _iterations;
 
     public override bool IsDisposed => _disposed;

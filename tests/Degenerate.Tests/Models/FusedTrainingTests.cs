@@ -30,7 +30,7 @@ public class FusedTrainingTests
         return data;
     }
 
-    private static Optimizer MakeOptimizer(string name) => name switch
+    internal static Optimizer MakeOptimizer(string name) => name switch
     {
         "sgd" => new SGD(0.05),
         "sgd-momentum" => new SGD(0.05, momentum: 0.9),
@@ -43,7 +43,7 @@ public class FusedTrainingTests
         _ => throw new ArgumentException(name),
     };
 
-    private static (double[,] X, double[,] Y, double[] W) Data(int rows, int inputs, int outputs, bool binary)
+    internal static (double[,] X, double[,] Y, double[] W) Data(int rows, int inputs, int outputs, bool binary)
     {
         var rng = new System.Random(7);
         var x = new double[rows, inputs];
@@ -64,7 +64,7 @@ public class FusedTrainingTests
         return (x, y, w);
     }
 
-    private static Sequential Model(string hidden, string head, string optimizer, DType dtype, Sequential? copyFrom)
+    internal static Sequential Model(string hidden, string head, string optimizer, DType dtype, Sequential? copyFrom)
     {
         var parts = head.Split('/');
         var model = new Sequential(
@@ -87,7 +87,7 @@ public class FusedTrainingTests
         return model;
     }
 
-    private static double[][] Weights(Model model)
+    internal static double[][] Weights(Model model)
     {
         var weights = model.GetWeights();
         var result = weights.Select(w => w.To(DType.Float64, Device.CPU).ToArray<double>()).ToArray();

@@ -34,6 +34,12 @@ internal interface ITensorEngine
     // ---- creation and reading back ----
     unsafe EngineTensor FromData(void* data, ReadOnlySpan<long> shape, DType dtype, Device device);
     unsafe void CopyOut(EngineTensor t, void* destination, long nbytes);
+    /// <summary>
+    /// The first element of a contiguous CPU tensor's data, valid while the tensor lives and is not resized (for
+    /// kernels that work on tensor memory in place). Throws <see cref="InvalidOperationException"/> for a tensor that
+    /// is not on the CPU or not contiguous.
+    /// </summary>
+    unsafe void* DataPointer(EngineTensor t);
     (DType DType, long[] Shape, Device Device) Info(EngineTensor t);
     double Item(EngineTensor t);
     EngineTensor Full(ReadOnlySpan<long> shape, double value, DType dtype, Device device);

@@ -1,0 +1,172 @@
+using System.Numerics;
+using Degenerate.Optimizers;
+
+namespace Degenerate.Tensors.Engines;
+
+/// <summary>
+/// The training plan's kernels in C# on any engine (plan.cpp's port): a whole epoch of a Dense stack and its chunked
+/// prediction, computed on the memory of contiguous CPU tensors (<see cref="ITensorEngine.DataPointer"/>), with the
+/// optimizer state of a <see cref="PortableOptimizer"/> (its slots updated in place, its step count advanced as its
+/// Step does). CPU tensors only: a tensor on a GPU is refused with <see cref="InvalidOperationException"/>.
+/// </summary>
+internal sealed class ManagedFusedKernels : IFusedKernels
+{
+    // Codes as TrainingPlan (and plan.cpp) number them.
+    internal const int Linear = 0, SigmoidCode = 1, Relu = 2, Tanh = 3, Softmax = 4;
+    internal const int LossMse = 0, LossBceLogits = 1;
+
+    private readonly ITensorEngine _engine;
+
+    public ManagedFusedKernels(ITensorEngine engine) => _engine = engine ?? throw new ArgumentNullException(nameof(engine));
+
+    public unsafe double FitEpoch(EngineOptimizer optimizer, int[] activations, int[] hasBias, int loss, EngineTensor x, EngineTensor y,
+        EngineTensor? sampleWeight, EngineTensor? permutation, long batchSize, double learningRate)
+    {
+        if (optimizer is not PortableOptimizer state)
+            throw new ArgumentException(
+                $"the managed training plan updates a portable optimizer's state; got {optimizer?.GetType().Name ?? "null"}", nameof(optimizer));
+        ObjectDisposedException.ThrowIf(state.IsDisposed, state);
+        if (loss is not (LossMse or LossBceLogits))
+            throw new ArgumentOutOfRangeException(nameof(loss), loss, "training plans support loss codes 0 (mean squared error) and 1 (binary cross-entropy from logits)");
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(batchSize, 0);
+        if (!(learningRate > 0) || !double.IsFinite(learningRate))
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "learning rate must be a finite value > 0");
+        foreach (var act in activations)
+            if (act is < Linear or > Tanh)
+                throw new ArgumentException($"training plans support activation codes 0-3 (linear, sigmoid, relu, tanh); got {act}", nameof(activations));
+
+        var parameters = state.Parameters;
+        var shapes = new long[parameters.Count][];
+        var dtype = DType.Float32;
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            var info = _engine.Info(parameters[i].Handle);
+            RequireCpu(info.Device, $"parameter {i}");
+            if (i == 0) dtype = info.DType;
+            if (info.DType != dtype)
+                throw new ArgumentException($"training plan: parameter {i} is {info.DType}, parameter 0 {dtype}; all must share one dtype", nameof(optimizer));
+            shapes[i] = info.Shape;
+        }
+        if (dtype is not (DType.Float32 or DType.Float64))
+            throw new ArgumentException($"training plans run in float32 or float64; the parameters are {dtype}", nameof(optimizer));
+        var net = DenseLayout.From(shapes, activations, hasBias);
+
+        var (xType, xShape, xDevice) = _engine.Info(x);
+        RequireCpu(xDevice, "x");
+        if (xShape.Length != 2 || xShape[1] != net.In[0] || xType != dtype)
+            throw new ArgumentException(
+                $"training plan: x is {xType} [{string.Join(", ", xShape)}]; expected {dtype} [rows, {net.In[0]}]", nameof(x));
+        var rows = xShape[0];
+        var classes = net.Out[^1];
+        var (yType, yShape, yDevice) = _engine.Info(y);
+        RequireCpu(yDevice, "y");
+        if (yShape.Length != 2 || yShape[0] != rows || yShape[1] != classes)
+            throw new ArgumentException($"training plan: y has shape [{string.Join(", ", yShape)}]; expected [{rows}, {classes}]", nameof(y));
+
+        using var keep = new HostMemory(_engine);
+        var X = keep.Of(x, dtype);
+        var Y = keep.Of(y, dtype);
+        void* W = null;
+        if (sampleWeight is not null)
+        {
+            var (_, wShape, wDevice) = _engine.Info(sampleWeight);
+            RequireCpu(wDevice, "sampleWeight");
+            if (wShape.Aggregate(1L, (a, b) => a * b) != rows)
+                throw new ArgumentException($"training plan: sample weights of shape [{string.Join(", ", wShape)}]; expected one per row ({rows})", nameof(sampleWeight));
+            W = keep.Of(sampleWeight, dtype);
+        }
+        void* P = null;
+        if (permutation is not null)
+        {
+            var (pType, pShape, pDevice) = _engine.Info(permutation);
+            RequireCpu(pDevice, "permutation");
+            if (pType != DType.Int64 || pShape.Aggregate(1L, (a, b) => a * b) != rows)
+                throw new ArgumentException(
+                    $"training plan: permutation is {pType} [{string.Join(", ", pShape)}]; expected an int64 permutation of the {rows} rows", nameof(permutation));
+            P = keep.Of(permutation, DType.Int64);
+        }
+        if (rows == 0) return 0;
+
+        return dtype == DType.Float64
+            ? Epoch<double>(state, net, loss, X, Y, W, P, rows, batchSize, learningRate)
+            : Epoch<float>(state, net, loss, X, Y, W, P, rows, batchSize, learningRate);
+    }
+
+    private unsafe double Epoch<T>(PortableOptimizer state, DenseLayout net, int loss, void* x, void* y, void* w, void* perm,
+        long rows, long batch, double lr) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var data = new ManagedEpoch<T>.Inputs
+        {
+            Parameters = Pointers<T>(state.Parameters),
+            Slot1 = Pointers<T>(state.Slot1),
+            Slot2 = Pointers<T>(state.Slot2),
+            Slot3 = Pointers<T>(state.Slot3),
+            Sizes = state.Parameters.Select(p => p.Shape.Aggregate(1L, (a, b) => a * b)).ToArray(),
+            X = (T*)x,
+            Y = (T*)y,
+            SampleWeight = (T*)w,
+            Permutation = (long*)perm,
+            Rows = rows,
+        };
+        var update = new ManagedUpdate<T>(state.Kind, state.Hyperparameters);
+        return ManagedEpoch<T>.Run(net, loss, data, batch, lr, update, state.AdvanceIterations);
+    }
+
+    private unsafe T*[] Pointers<T>(IReadOnlyList<Tensor> tensors) where T : unmanaged
+    {
+        var result = new T*[tensors.Count];
+        for (var i = 0; i < result.Length; i++) result[i] = (T*)_engine.DataPointer(tensors[i].Handle);
+        return result;
+    }
+
+    public unsafe EngineTensor Predict(IReadOnlyList<EngineTensor> parameters, int[] activations, int[] hasBias, EngineTensor x, long chunk)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        foreach (var act in activations)
+            if (act is < Linear or > Softmax)
+                throw new ArgumentException($"predict plans support activation codes 0-4 (linear, sigmoid, relu, tanh, softmax); got {act}", nameof(activations));
+        var shapes = new long[parameters.Count][];
+        var (xType, xShape, xDevice) = _engine.Info(x);
+        RequireCpu(xDevice, "x");
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            var info = _engine.Info(parameters[i]);
+            RequireCpu(info.Device, $"parameter {i}");
+            if (info.DType != xType)
+                throw new ArgumentException($"predict plan: parameter {i} is {info.DType}, x is {xType}; they must share one dtype", nameof(parameters));
+            shapes[i] = info.Shape;
+        }
+        if (xType is not (DType.Float32 or DType.Float64))
+            throw new ArgumentException($"predict plans run in float32 or float64; x is {xType}", nameof(x));
+        var net = DenseLayout.From(shapes, activations, hasBias);
+        if (xShape.Length != 2 || xShape[1] != net.In[0])
+            throw new ArgumentException($"predict plan: x has shape [{string.Join(", ", xShape)}]; expected [rows, {net.In[0]}]", nameof(x));
+        if (chunk <= 0) chunk = 4096;
+
+        using var keep = new HostMemory(_engine);
+        var X = keep.Of(x, xType);
+        var weights = new IntPtr[parameters.Count];
+        for (var i = 0; i < weights.Length; i++) weights[i] = (IntPtr)keep.Of(parameters[i], xType);
+        var result = _engine.Full([xShape[0], net.Out[^1]], 0, xType, Device.CPU);
+        try
+        {
+            var output = _engine.DataPointer(result);
+            var threads = Math.Max(1, _engine.Threads);
+            if (xType == DType.Float64) ManagedPredict<double>.Run(net, weights, (double*)X, (double*)output, xShape[0], chunk, threads);
+            else ManagedPredict<float>.Run(net, weights, (float*)X, (float*)output, xShape[0], chunk, threads);
+            return result;
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
+    }
+
+    private static void RequireCpu(Device device, string what)
+    {
+        if (device.Type != DeviceType.Cpu)
+            throw new InvalidOperationException(
+                $"the managed training plan runs on the CPU, but {what} is on {device}: train a GPU model op by op (TrainingPlan picks no plan for it)");
+    }
+}
