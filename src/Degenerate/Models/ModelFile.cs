@@ -186,6 +186,8 @@ internal static class ModelFile
         foreach (var (k, v) in optimizer.Config) opt[k] = v;
         if (optimizer.ClipNorm is { } cn) opt["clipnorm"] = cn;
         if (optimizer.ClipValue is { } cv) opt["clipvalue"] = cv;
+        if (optimizer.GlobalClipnorm is { } gn) opt["global_clipnorm"] = gn;
+        if (optimizer.WeightDecay is { } wd) opt["weight_decay"] = wd;
         return new JsonObject
         {
             ["optimizer"] = opt,

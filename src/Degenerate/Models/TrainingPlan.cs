@@ -38,6 +38,8 @@ internal sealed class TrainingPlan
     {
         if (model.RunEagerly || model.Metrics.Count > 0 || Engine.Current.FusedKernels is null) return null;
         if (model.Optimizer is not { } optimizer || optimizer.ClipNorm is not null || optimizer.ClipValue is not null) return null;
+        // The fused epoch has no global clipping or weight decay (Optimizer.Step applies those).
+        if (optimizer.GlobalClipnorm is not null || optimizer.WeightDecay is not null) return null;
         if (optimizer is not (SGD or Adam or RMSprop or Adagrad) || optimizer.State is PortableOptimizer) return null;
         foreach (var c in callbacks)
         {
