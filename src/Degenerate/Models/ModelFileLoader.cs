@@ -233,6 +233,18 @@ internal static class ModelFileLoader
         {
             throw f.Bad($"compile.optimizer is not a valid '{optimizerName}' config: {e.Message}", e);
         }
+        if (f.OptionalObject(o["learning_rate_schedule"], "compile.optimizer.learning_rate_schedule") is { } schedule)
+        {
+            try
+            {
+                optimizer.LearningRateSchedule = Optimizers.Schedules.ScheduleConfig.Read(schedule, f);
+            }
+            catch
+            {
+                optimizer.Dispose();
+                throw;
+            }
+        }
 
         var l = f.Object(c["loss"], "compile.loss");
         var lossName = f.Text(l["name"], "compile.loss.name");

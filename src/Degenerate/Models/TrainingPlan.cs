@@ -40,6 +40,8 @@ internal sealed class TrainingPlan
         if (model.Optimizer is not { } optimizer || optimizer.ClipNorm is not null || optimizer.ClipValue is not null) return null;
         // The fused epoch has no global clipping or weight decay (Optimizer.Step applies those).
         if (optimizer.GlobalClipnorm is not null || optimizer.WeightDecay is not null) return null;
+        // It takes one learning rate per epoch; a schedule changes the rate every step.
+        if (optimizer.LearningRateSchedule is not null) return null;
         if (optimizer is not (SGD or Adam or RMSprop or Adagrad) || optimizer.State is PortableOptimizer) return null;
         foreach (var c in callbacks)
         {

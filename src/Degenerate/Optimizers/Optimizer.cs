@@ -46,17 +46,30 @@ public abstract class Optimizer : IDisposable
     /// <summary>The Keras name ("adam", ...).</summary>
     public abstract string Name { get; }
 
-    /// <summary>The step size; callbacks such as ReduceLROnPlateau change it during training.</summary>
+    /// <summary>
+    /// The step size; callbacks such as ReduceLROnPlateau change it during training. With a
+    /// <see cref="LearningRateSchedule"/> it is the schedule's rate at <see cref="Iterations"/> and cannot be set.
+    /// </summary>
     public double LearningRate
     {
-        get => _learningRate;
+        get => LearningRateSchedule?.Evaluate(Iterations) ?? _learningRate;
         set
         {
+            if (LearningRateSchedule is { } schedule)
+                throw new InvalidOperationException(
+                    $"this {Name} optimizer's learning rate comes from a {schedule.Name} schedule, so it cannot be set (as in Keras); " +
+                    "set LearningRateSchedule to null first");
             if (!(value > 0) || !double.IsFinite(value))
                 throw new ArgumentOutOfRangeException(nameof(LearningRate), value, "learning rate must be a finite value > 0");
             _learningRate = value;
         }
     }
+
+    /// <summary>
+    /// If set, the learning rate of each update is this schedule's rate at the number of updates before it (Keras's
+    /// <c>learning_rate=schedule</c>); the constant <see cref="LearningRate"/> given to the constructor is then unused.
+    /// </summary>
+    public Schedules.LearningRateSchedule? LearningRateSchedule { get; set; }
 
     /// <summary>If set, each parameter's gradient is rescaled so its norm is at most this.</summary>
     public double? ClipNorm { get; }

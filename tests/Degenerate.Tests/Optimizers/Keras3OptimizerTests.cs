@@ -10,6 +10,7 @@ namespace Degenerate.Tests.Optimizers;
 /// (keras/src/optimizers/{adamw,adamax,nadam,lion}_test.py: test_single_step, test_correctness_with_golden,
 /// test_weight_decay) and checked against the update formulas worked by hand.
 /// </summary>
+[Collection(Serial.Name)] // seeds the global generator
 public sealed class Keras3OptimizerTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("degenerate-keras3-opt-").FullName;
