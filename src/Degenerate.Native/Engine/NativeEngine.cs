@@ -176,7 +176,8 @@ internal sealed partial class NativeEngine : ITensorEngine
 
     public EngineOptimizer? CreateOptimizer(int kind, ReadOnlySpan<double> hyperparameters, IReadOnlyList<EngineTensor> parameters)
     {
-        if (kind < 0) return null;
+        // Kinds past the shim's four (Adamax, Nadam, Lion) have no native optimizer: the portable one runs them.
+        if (kind is < 0 or > 3) return null;
         return NativeOptimizer.Create(kind, hyperparameters, parameters);
     }
 }

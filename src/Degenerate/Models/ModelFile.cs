@@ -186,6 +186,14 @@ internal static class ModelFile
         foreach (var (k, v) in optimizer.Config) opt[k] = v;
         if (optimizer.ClipNorm is { } cn) opt["clipnorm"] = cn;
         if (optimizer.ClipValue is { } cv) opt["clipvalue"] = cv;
+        if (optimizer.GlobalClipnorm is { } gn) opt["global_clipnorm"] = gn;
+        if (optimizer.WeightDecay is { } wd) opt["weight_decay"] = wd;
+        if (optimizer.LearningRateSchedule is { } schedule)
+        {
+            // The schedule, not its current rate, is the setting (the rate follows from it and the step).
+            opt.Remove("learning_rate");
+            opt["learning_rate_schedule"] = Optimizers.Schedules.ScheduleConfig.Write(schedule);
+        }
         return new JsonObject
         {
             ["optimizer"] = opt,

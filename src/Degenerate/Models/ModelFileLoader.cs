@@ -208,21 +208,42 @@ internal static class ModelFileLoader
         {
             optimizer = optimizerName switch
             {
-                "sgd" => new SGD(Get("learning_rate", 0.01), Get("momentum", 0), Get("nesterov", 0) != 0, Opt("clipnorm"), Opt("clipvalue")),
+                "sgd" => new SGD(Get("learning_rate", 0.01), Get("momentum", 0), Get("nesterov", 0) != 0, Opt("clipnorm"), Opt("clipvalue"),
+                    Opt("weight_decay"), Opt("global_clipnorm")),
                 "adam" => new Adam(Get("learning_rate", 1e-3), Get("beta_1", 0.9), Get("beta_2", 0.999), Get("epsilon", 1e-7),
-                    Get("amsgrad", 0) != 0, Opt("clipnorm"), Opt("clipvalue")),
+                    Get("amsgrad", 0) != 0, Opt("clipnorm"), Opt("clipvalue"), Opt("weight_decay"), Opt("global_clipnorm")),
+                "adamw" => new AdamW(Get("learning_rate", 1e-3), Get("weight_decay", 0.004), Get("beta_1", 0.9), Get("beta_2", 0.999),
+                    Get("epsilon", 1e-7), Get("amsgrad", 0) != 0, Opt("clipnorm"), Opt("clipvalue"), Opt("global_clipnorm")),
+                "adamax" => new Adamax(Get("learning_rate", 1e-3), Get("beta_1", 0.9), Get("beta_2", 0.999), Get("epsilon", 1e-7),
+                    Opt("clipnorm"), Opt("clipvalue"), Opt("weight_decay"), Opt("global_clipnorm")),
+                "nadam" => new Nadam(Get("learning_rate", 1e-3), Get("beta_1", 0.9), Get("beta_2", 0.999), Get("epsilon", 1e-7),
+                    Opt("clipnorm"), Opt("clipvalue"), Opt("weight_decay"), Opt("global_clipnorm")),
+                "lion" => new Lion(Get("learning_rate", 1e-3), Get("beta_1", 0.9), Get("beta_2", 0.99),
+                    Opt("clipnorm"), Opt("clipvalue"), Opt("weight_decay"), Opt("global_clipnorm")),
                 "rmsprop" => new RMSprop(Get("learning_rate", 1e-3), Get("rho", 0.9), Get("momentum", 0), Get("epsilon", 1e-7),
-                    Get("centered", 0) != 0, Opt("clipnorm"), Opt("clipvalue")),
+                    Get("centered", 0) != 0, Opt("clipnorm"), Opt("clipvalue"), Opt("weight_decay"), Opt("global_clipnorm")),
                 "adagrad" => new Adagrad(Get("learning_rate", 1e-3), Get("initial_accumulator_value", 0.1), Get("epsilon", 1e-7),
-                    Opt("clipnorm"), Opt("clipvalue")),
+                    Opt("clipnorm"), Opt("clipvalue"), Opt("weight_decay"), Opt("global_clipnorm")),
                 "newton" => new Newton(Get("tolerance", 1e-8), Get("ridge", 1e-10)),
                 "lbfgs" => new LBFGS(Get("tolerance", 1e-10), checked((int)Get("history_size", 10))),
-                _ => throw f.Bad($"compile.optimizer.name is '{optimizerName}'; known: sgd, adam, rmsprop, adagrad, newton, lbfgs"),
+                _ => throw f.Bad($"compile.optimizer.name is '{optimizerName}'; known: sgd, adam, adamw, adamax, nadam, lion, rmsprop, adagrad, newton, lbfgs"),
             };
         }
         catch (Exception e) when (e is not InvalidDataException && ModelFileFields.IsConfigError(e))
         {
             throw f.Bad($"compile.optimizer is not a valid '{optimizerName}' config: {e.Message}", e);
+        }
+        if (f.OptionalObject(o["learning_rate_schedule"], "compile.optimizer.learning_rate_schedule") is { } schedule)
+        {
+            try
+            {
+                optimizer.LearningRateSchedule = Optimizers.Schedules.ScheduleConfig.Read(schedule, f);
+            }
+            catch
+            {
+                optimizer.Dispose();
+                throw;
+            }
         }
 
         var l = f.Object(c["loss"], "compile.loss");

@@ -39,6 +39,10 @@ internal sealed class TrainingPlan
     {
         if (model.RunEagerly || model.Metrics.Count > 0 || Engine.Current.FusedKernels is null) return null;
         if (model.Optimizer is not { } optimizer || optimizer.ClipNorm is not null || optimizer.ClipValue is not null) return null;
+        // The fused epoch has no global clipping or weight decay (Optimizer.Step applies those).
+        if (optimizer.GlobalClipnorm is not null || optimizer.WeightDecay is not null) return null;
+        // It takes one learning rate per epoch; a schedule changes the rate every step.
+        if (optimizer.LearningRateSchedule is not null) return null;
         // A portable optimizer's state is trained by the managed kernels, an engine optimizer's by the engine's own.
         if (optimizer is not (SGD or Adam or RMSprop or Adagrad)) return null;
         foreach (var c in callbacks)

@@ -8,7 +8,8 @@ public sealed class Adagrad : Optimizer
 {
     /// <summary>Creates the optimizer.</summary>
     public Adagrad(double learningRate = 0.001, double initialAccumulatorValue = 0.1, double epsilon = 1e-7,
-        double? clipNorm = null, double? clipValue = null) : base(learningRate, clipNorm, clipValue)
+        double? clipNorm = null, double? clipValue = null, double? weightDecay = null,
+        double? globalClipnorm = null) : base(learningRate, clipNorm, clipValue, weightDecay, globalClipnorm)
     {
         if (!(initialAccumulatorValue >= 0) || !double.IsFinite(initialAccumulatorValue))
             throw new ArgumentOutOfRangeException(nameof(initialAccumulatorValue), initialAccumulatorValue, "initialAccumulatorValue must be a finite value >= 0");

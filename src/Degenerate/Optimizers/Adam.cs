@@ -8,15 +8,22 @@ public sealed class Adam : Optimizer
 {
     /// <summary>Creates the optimizer.</summary>
     public Adam(double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7,
-        bool amsgrad = false, double? clipNorm = null, double? clipValue = null) : base(learningRate, clipNorm, clipValue)
+        bool amsgrad = false, double? clipNorm = null, double? clipValue = null, double? weightDecay = null,
+        double? globalClipnorm = null) : base(learningRate, clipNorm, clipValue, weightDecay, globalClipnorm)
     {
-        if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "beta1 must be in [0, 1)");
-        if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentOutOfRangeException(nameof(beta2), beta2, "beta2 must be in [0, 1)");
-        if (!(epsilon > 0) || !double.IsFinite(epsilon)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "epsilon must be > 0");
+        Check(beta1, beta2, epsilon);
         Beta1 = beta1;
         Beta2 = beta2;
         Epsilon = epsilon;
         Amsgrad = amsgrad;
+    }
+
+    // The checks every Adam-family optimizer shares (the argument names are the constructors' own).
+    internal static void Check(double beta1, double beta2, double epsilon)
+    {
+        if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "beta1 must be in [0, 1)");
+        if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentOutOfRangeException(nameof(beta2), beta2, "beta2 must be in [0, 1)");
+        if (!(epsilon > 0) || !double.IsFinite(epsilon)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "epsilon must be > 0");
     }
 
     /// <summary>Decay of the first moment.</summary>

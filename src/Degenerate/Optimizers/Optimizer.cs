@@ -7,15 +7,17 @@ namespace Degenerate.Optimizers;
 /// <summary>
 /// A gradient-based optimizer with Keras's defaults and update formulas (on every engine: TorchSharp's own optimizers
 /// use PyTorch's formulas, so they are not used). The update of all parameters runs in one engine call per step where
-/// the engine has fused optimizers. A Keras name ("adam", "sgd", "rmsprop", "adagrad") works wherever an optimizer is expected.
+/// the engine has fused optimizers. A Keras name ("adam", "adamw", "adamax", "nadam", "lion", "sgd", "rmsprop", "adagrad") works wherever an optimizer is expected.
 /// </summary>
 public abstract class Optimizer : IDisposable
 {
     private double _learningRate;
     private EngineOptimizer? _native;
+    private Tensor[] _parameters = [];
 
     /// <summary>Sets the shared hyperparameters.</summary>
-    protected Optimizer(double learningRate, double? clipNorm, double? clipValue)
+    protected Optimizer(double learningRate, double? clipNorm, double? clipValue, double? weightDecay = null,
+        double? globalClipnorm = null)
     {
         // Checked here too so the exception names the constructor argument, not the property.
         if (!(learningRate > 0) || !double.IsFinite(learningRate))
@@ -27,30 +29,61 @@ public abstract class Optimizer : IDisposable
             throw new ArgumentException(
                 $"only one of clipNorm and clipValue can be set (as in Keras); got clipNorm={clipNorm}, clipValue={clipValue}",
                 nameof(clipValue));
+        if (weightDecay is { } d && (!(d >= 0) || !double.IsFinite(d)))
+            throw new ArgumentOutOfRangeException(nameof(weightDecay), d, "weightDecay must be a finite value >= 0");
+        if (globalClipnorm is { } gn && (!(gn > 0) || !double.IsFinite(gn)))
+            throw new ArgumentOutOfRangeException(nameof(globalClipnorm), gn, "globalClipnorm must be > 0");
+        if (globalClipnorm is not null && (clipNorm is not null || clipValue is not null))
+            throw new ArgumentException(
+                $"only one of clipNorm, clipValue and globalClipnorm can be set (as in Keras); got clipNorm={clipNorm}, " +
+                $"clipValue={clipValue}, globalClipnorm={globalClipnorm}", nameof(globalClipnorm));
         ClipNorm = clipNorm;
         ClipValue = clipValue;
+        WeightDecay = weightDecay;
+        GlobalClipnorm = globalClipnorm;
     }
 
     /// <summary>The Keras name ("adam", ...).</summary>
     public abstract string Name { get; }
 
-    /// <summary>The step size; callbacks such as ReduceLROnPlateau change it during training.</summary>
+    /// <summary>
+    /// The step size; callbacks such as ReduceLROnPlateau change it during training. With a
+    /// <see cref="LearningRateSchedule"/> it is the schedule's rate at <see cref="Iterations"/> and cannot be set.
+    /// </summary>
     public double LearningRate
     {
-        get => _learningRate;
+        get => LearningRateSchedule?.Evaluate(Iterations) ?? _learningRate;
         set
         {
+            if (LearningRateSchedule is { } schedule)
+                throw new InvalidOperationException(
+                    $"this {Name} optimizer's learning rate comes from a {schedule.Name} schedule, so it cannot be set (as in Keras); " +
+                    "set LearningRateSchedule to null first");
             if (!(value > 0) || !double.IsFinite(value))
                 throw new ArgumentOutOfRangeException(nameof(LearningRate), value, "learning rate must be a finite value > 0");
             _learningRate = value;
         }
     }
 
+    /// <summary>
+    /// If set, the learning rate of each update is this schedule's rate at the number of updates before it (Keras's
+    /// <c>learning_rate=schedule</c>); the constant <see cref="LearningRate"/> given to the constructor is then unused.
+    /// </summary>
+    public Schedules.LearningRateSchedule? LearningRateSchedule { get; set; }
+
     /// <summary>If set, each parameter's gradient is rescaled so its norm is at most this.</summary>
     public double? ClipNorm { get; }
 
     /// <summary>If set, each gradient element is clipped to [−value, value].</summary>
     public double? ClipValue { get; }
+
+    /// <summary>
+    /// If set, Keras's decoupled weight decay: before each update every parameter w becomes w − w·weightDecay·lr.
+    /// </summary>
+    public double? WeightDecay { get; }
+
+    /// <summary>If set, all gradients together are rescaled so their joint (global) norm is at most this.</summary>
+    public double? GlobalClipnorm { get; }
 
     /// <summary>Number of updates applied so far.</summary>
     public virtual long Iterations
@@ -76,6 +109,7 @@ public abstract class Optimizer : IDisposable
     {
         _native?.Dispose();
         _native = null;
+        _parameters = parameters.ToArray();
         var handles = new EngineTensor[parameters.Count];
         for (var i = 0; i < handles.Length; i++) handles[i] = parameters[i].Handle;
         _native = (ForcePortable ? null : Engine.Current.CreateOptimizer(NativeKind, NativeHyperparameters, handles))
@@ -98,7 +132,26 @@ public abstract class Optimizer : IDisposable
     {
         if (_native is null) throw new InvalidOperationException("optimizer used before it was built by Compile/Fit");
         ObjectDisposedException.ThrowIf(_native.IsDisposed, this);
-        _native.Step(LearningRate, ClipNorm ?? 0, ClipValue ?? 0);
+        var lr = LearningRate;
+        // Keras's order (base_optimizer.apply): clip the gradients, decay the weights, then the optimizer's own update.
+        if (GlobalClipnorm is not null || WeightDecay is not null)
+        {
+            using var noGrad = Autograd.NoGrad();
+            using var scope = new DisposeScope();
+            var withGrad = _parameters.Select(p => (Param: p, Grad: p.Grad)).Where(x => x.Grad is not null).ToArray();
+            var grads = withGrad.Select(x => x.Grad!).ToArray();
+            if (GlobalClipnorm is { } clip && grads.Length > 0)
+            {
+                // scale = clip / max(‖g‖, clip), the global norm over all gradients, computed on the device.
+                Tensor? sum = null;
+                foreach (var g in grads) sum = sum is null ? g.Square().Sum() : sum + g.Square().Sum();
+                var scale = sum!.Sqrt().ClampMin(clip).Reciprocal() * clip;
+                foreach (var g in grads) g.CopyFrom(g * scale);
+            }
+            if (WeightDecay is { } wd && wd > 0)
+                foreach (var (p, _) in withGrad) p.CopyFrom(p - p * (wd * lr));
+        }
+        _native.Step(lr, ClipNorm ?? 0, ClipValue ?? 0);
     }
 
     /// <summary>Frees the optimizer state.</summary>
@@ -116,9 +169,13 @@ public abstract class Optimizer : IDisposable
         "adam" => new Adam(),
         "rmsprop" => new RMSprop(),
         "adagrad" => new Adagrad(),
+        "adamw" => new AdamW(),
+        "adamax" => new Adamax(),
+        "nadam" => new Nadam(),
+        "lion" => new Lion(),
         "newton" => new Newton(),
         "lbfgs" or "l-bfgs" => new LBFGS(),
-        _ => throw new ArgumentException($"unknown optimizer '{name}'; expected sgd, adam, rmsprop, adagrad, newton or lbfgs", nameof(name)),
+        _ => throw new ArgumentException($"unknown optimizer '{name}'; expected sgd, adam, adamw, adamax, nadam, lion, rmsprop, adagrad, newton or lbfgs", nameof(name)),
     };
 
     /// <summary>Lets a Keras name stand wherever an optimizer is expected.</summary>

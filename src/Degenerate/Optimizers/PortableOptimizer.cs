@@ -9,7 +9,7 @@ namespace Degenerate.Optimizers;
 /// optimizers use PyTorch's formulas, which differ in epsilon placement and accumulator start). The same arithmetic as
 /// the native shim's optimizer.h, so both engines train alike.
 /// </summary>
-internal sealed class PortableOptimizer : EngineOptimizer
+internal sealed partial class PortableOptimizer : EngineOptimizer
 {
     // Kinds as Optimizer.NativeKind numbers them.
     private const int Sgd = 0, Adam = 1, RmsProp = 2, Adagrad = 3;
@@ -23,7 +23,7 @@ internal sealed class PortableOptimizer : EngineOptimizer
 
     public PortableOptimizer(int kind, ReadOnlySpan<double> hyperparameters, IReadOnlyList<Tensor> parameters)
     {
-        if (kind is < Sgd or > Adagrad) throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown optimizer kind");
+        if (kind is < Sgd or > Lion) throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown optimizer kind");
         _kind = kind;
         _hyper = hyperparameters.ToArray();
         var n = parameters.Count;
@@ -89,6 +89,7 @@ internal sealed class PortableOptimizer : EngineOptimizer
         using var noGrad = Autograd.NoGrad();
         _iterations++;
         var t = (double)_iterations;
+        BeginKeras3Step(t);
         for (var i = 0; i < _params.Length; i++)
         {
             using var scope = new DisposeScope();
@@ -108,6 +109,9 @@ internal sealed class PortableOptimizer : EngineOptimizer
                     break;
                 case RmsProp:
                     StepRmsProp(i, p, g, learningRate);
+                    break;
+                case >= Adamax:
+                    StepKeras3(i, p, g, learningRate, t);
                     break;
                 default:
                     var acc = _slot1[i];

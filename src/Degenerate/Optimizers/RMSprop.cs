@@ -8,7 +8,8 @@ public sealed class RMSprop : Optimizer
 {
     /// <summary>Creates the optimizer.</summary>
     public RMSprop(double learningRate = 0.001, double rho = 0.9, double momentum = 0.0, double epsilon = 1e-7,
-        bool centered = false, double? clipNorm = null, double? clipValue = null) : base(learningRate, clipNorm, clipValue)
+        bool centered = false, double? clipNorm = null, double? clipValue = null, double? weightDecay = null,
+        double? globalClipnorm = null) : base(learningRate, clipNorm, clipValue, weightDecay, globalClipnorm)
     {
         if (!(rho >= 0 && rho < 1)) throw new ArgumentOutOfRangeException(nameof(rho), rho, "rho must be in [0, 1)");
         if (!(momentum >= 0 && momentum <= 1)) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "momentum must be in [0, 1]");

@@ -8,7 +8,8 @@ public sealed class SGD : Optimizer
 {
     /// <summary>Creates the optimizer.</summary>
     public SGD(double learningRate = 0.01, double momentum = 0.0, bool nesterov = false, double? clipNorm = null,
-        double? clipValue = null) : base(learningRate, clipNorm, clipValue)
+        double? clipValue = null, double? weightDecay = null,
+        double? globalClipnorm = null) : base(learningRate, clipNorm, clipValue, weightDecay, globalClipnorm)
     {
         if (!(momentum >= 0 && momentum <= 1)) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "momentum must be in [0, 1]");
         Momentum = momentum;

@@ -62,7 +62,7 @@ public class OptimizerTests
         Optimizer o = name;
         Assert.IsType(expected, o);
         Assert.Equal(expected == typeof(SGD) ? 0.01 : 0.001, o.LearningRate);
-        var e = Assert.Throws<ArgumentException>(() => Optimizer.Get("adamw"));
+        var e = Assert.Throws<ArgumentException>(() => Optimizer.Get("adadelta"));
         Assert.Equal("name", e.ParamName);
     }
 
