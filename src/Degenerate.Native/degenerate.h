@@ -151,6 +151,9 @@ DG_API void dg_optimizer_free(dg_optimizer opt);
 /* Applies one update with learning rate lr from the parameters' .grad, then clears the gradients. */
 DG_API dg_status dg_optimizer_step(dg_optimizer opt, double lr, double clipnorm, double clipvalue);
 DG_API dg_status dg_optimizer_iterations(dg_optimizer opt, int64_t* out);
+/* State for saving: slot (0..2) of parameter param as a new handle aliasing the optimizer's tensor; the step count. */
+DG_API dg_status dg_optimizer_slot(dg_optimizer opt, int32_t param, int32_t slot, dg_tensor* out);
+DG_API dg_status dg_optimizer_set_iterations(dg_optimizer opt, int64_t iterations);
 
 /* ---- plan.cpp: training plans for stacks of Dense layers (one native call per epoch) ---- */
 enum { DG_ACT_LINEAR = 0, DG_ACT_SIGMOID, DG_ACT_RELU, DG_ACT_TANH, DG_ACT_SOFTMAX };

@@ -46,4 +46,26 @@ dg_status dg_optimizer_iterations(dg_optimizer opt, int64_t* out) {
   return dg::guard([&] { *out = static_cast<Optimizer*>(opt)->iterations; });
 }
 
+// The state a saved model carries: slot k (0..2) of parameter i as a new handle aliasing the optimizer's own tensor (so
+// writing into it restores the state), and the step count.
+dg_status dg_optimizer_slot(dg_optimizer opt, int32_t param, int32_t slot, dg_tensor* out) {
+  return dg::guard([&] {
+    if (opt == nullptr) throw std::invalid_argument("null optimizer handle");
+    auto* o = static_cast<Optimizer*>(opt);
+    if (param < 0 || static_cast<size_t>(param) >= o->params.size())
+      throw std::out_of_range("optimizer parameter index " + std::to_string(param) + " out of range");
+    if (slot < 0 || slot > 2) throw std::out_of_range("optimizer slot " + std::to_string(slot) + " out of range 0..2");
+    auto& slots = slot == 0 ? o->slot1 : slot == 1 ? o->slot2 : o->slot3;
+    *out = dg::give(slots[param]);
+  });
+}
+
+dg_status dg_optimizer_set_iterations(dg_optimizer opt, int64_t iterations) {
+  return dg::guard([&] {
+    if (opt == nullptr) throw std::invalid_argument("null optimizer handle");
+    if (iterations < 0) throw std::invalid_argument("iterations must be >= 0, got " + std::to_string(iterations));
+    static_cast<Optimizer*>(opt)->iterations = iterations;
+  });
+}
+
 }  // extern "C"

@@ -154,6 +154,8 @@ internal static partial class Native
     [LibraryImport(Library)]
     internal static partial int dg_optimizer_step(IntPtr optimizer, double lr, double clipnorm, double clipvalue);
     [LibraryImport(Library)] internal static partial int dg_optimizer_iterations(IntPtr optimizer, out long result);
+    [LibraryImport(Library)] internal static partial int dg_optimizer_slot(IntPtr optimizer, int param, int slot, out TensorHandle result);
+    [LibraryImport(Library)] internal static partial int dg_optimizer_set_iterations(IntPtr optimizer, long iterations);
 
     // ---- plan.cpp ----
     [LibraryImport(Library)]

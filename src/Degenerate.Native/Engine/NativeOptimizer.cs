@@ -53,6 +53,35 @@ internal sealed class NativeOptimizer : EngineOptimizer
         }
     }
 
+    public override EngineTensor Slot(int parameter, int slot)
+    {
+        var added = false;
+        try
+        {
+            Handle.DangerousAddRef(ref added);
+            Native.Check(Native.dg_optimizer_slot(Handle.DangerousGetHandle(), parameter, slot, out var result));
+            return result;
+        }
+        finally
+        {
+            if (added) Handle.DangerousRelease();
+        }
+    }
+
+    public override void SetIterations(long iterations)
+    {
+        var added = false;
+        try
+        {
+            Handle.DangerousAddRef(ref added);
+            Native.Check(Native.dg_optimizer_set_iterations(Handle.DangerousGetHandle(), iterations));
+        }
+        finally
+        {
+            if (added) Handle.DangerousRelease();
+        }
+    }
+
     public override bool IsDisposed => Handle.IsClosed;
 
     public override void Dispose() => Handle.Dispose();

@@ -8,10 +8,10 @@ using Degenerate.Tensors;
 namespace Degenerate.Models;
 
 /// <summary>
-/// Degenerate's model file, format version 1 (documented in docs/model-format.md):
+/// Degenerate's model file, format version 2 (documented in docs/model-format.md):
 /// <code>
 /// "DGNMODEL"            8 bytes, magic
-/// version               uint32 little-endian (1)
+/// version               uint32 little-endian (2; version 1 files, without optimizer state, still load)
 /// header length H       uint32 little-endian
 /// header                H bytes of UTF-8 JSON: model config, compile config, weight table (dtype, shape, offset, nbytes)
 /// payload length P      uint64 little-endian
@@ -24,7 +24,10 @@ namespace Degenerate.Models;
 /// </summary>
 internal static class ModelFile
 {
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
+
+    /// <summary>The oldest version readers still accept (version 1 files have no optimizer state).</summary>
+    public const int OldestReadableVersion = 1;
     internal static ReadOnlySpan<byte> Magic => "DGNMODEL"u8;
     internal const int ChecksumLength = 32;
 
@@ -91,6 +94,32 @@ internal static class ModelFile
                 offset = checked(offset + nbytes);
             }
         }
+        // Version 2: the optimizer's state (step count and slots) follows the weights in the payload, so a loaded model
+        // resumes training exactly where the saved one stopped.
+        using var slotScope = new DisposeScope(); // frees the slot handles StateSlots gives
+        var slots = includeCompile && model.IsCompiled ? model.Optimizer!.StateSlots() : null;
+        JsonObject? state = null;
+        if (slots is not null)
+        {
+            var slotTable = new JsonArray();
+            for (var i = 0; i < slots.Length; i++)
+            {
+                var t = slots[i];
+                var nbytes = checked(t.NumElements * (t.DType == DType.Float32 ? 4 : 8));
+                slotTable.Add(new JsonObject
+                {
+                    ["layer"] = "optimizer",
+                    ["name"] = $"parameter{i / Tensors.Engines.EngineOptimizer.SlotsPerParameter}/slot{i % Tensors.Engines.EngineOptimizer.SlotsPerParameter}",
+                    ["dtype"] = t.DType.Name(),
+                    ["shape"] = new JsonArray(t.Shape.Select(d => (JsonNode)d).ToArray()),
+                    ["offset"] = offset,
+                    ["nbytes"] = nbytes,
+                });
+                weights.Add(t);
+                offset = checked(offset + nbytes);
+            }
+            state = new JsonObject { ["iterations"] = model.Optimizer!.Iterations, ["slots"] = slotTable };
+        }
         var header = new JsonObject
         {
             ["format"] = "degenerate.model",
@@ -107,6 +136,7 @@ internal static class ModelFile
             },
             ["compile"] = includeCompile && model.IsCompiled ? CompileConfig(model) : null,
             ["weights"] = table,
+            ["optimizer_state"] = state,
         };
         var headerBytes = Encoding.UTF8.GetBytes(header.ToJsonString());
         if (headerBytes.Length > MaxHeaderBytes) // a file the reader would refuse must not replace a good one

@@ -99,6 +99,7 @@ internal static class ModelFileLoader
             {
                 foreach (var w in weights) w.Dispose();
             }
+            if (seq.IsCompiled) RestoreOptimizerState(seq, reader);
             return seq;
         }
         catch
@@ -195,6 +196,28 @@ internal static class ModelFileLoader
         }
         if (table.Count != expected.Count)
             throw f.Bad($"weights has {table.Count} entries, but the model has {expected.Count} weights");
+    }
+
+    // Version 2 files of compiled models: the step count and slots, so training resumes exactly where it stopped.
+    private static void RestoreOptimizerState(Sequential seq, ModelFileReader reader)
+    {
+        var f = reader.Fields;
+        if (reader.StateTable is not { } table) return;
+        var state = f.Object(reader.Header["optimizer_state"], "optimizer_state");
+        var iterations = f.Integer(state["iterations"], "optimizer_state.iterations", min: 0);
+        var slots = reader.Read(table);
+        try
+        {
+            seq.Optimizer!.RestoreState(iterations, slots);
+        }
+        catch (Exception e) when (ModelFileFields.IsConfigError(e))
+        {
+            throw f.Bad($"optimizer_state does not fit the model's optimizer: {e.Message}", e);
+        }
+        finally
+        {
+            foreach (var t in slots) t.Dispose();
+        }
     }
 
     private static void Recompile(Model model, JsonObject c, ModelFileFields f)

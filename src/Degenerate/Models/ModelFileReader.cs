@@ -26,6 +26,9 @@ internal sealed partial class ModelFileReader : IDisposable
     public JsonObject Header { get; }
     public IReadOnlyList<ModelFileWeight> Table { get; }
 
+    /// <summary>The optimizer's saved slots (version 2 files of compiled models); null when the file has none.</summary>
+    public IReadOnlyList<ModelFileWeight>? StateTable { get; private init; }
+
     private ModelFileReader(FileStream stream, ModelFileFields fields, JsonObject header, IReadOnlyList<ModelFileWeight> table, long payloadAt)
     {
         _stream = stream;
@@ -60,8 +63,8 @@ internal sealed partial class ModelFileReader : IDisposable
             if (length < ModelFile.MinFileBytes)
                 throw f.Bad($"file is truncated ({length} bytes; the smallest model file has {ModelFile.MinFileBytes})");
             var version = BinaryPrimitives.ReadUInt32LittleEndian(prefix[8..]);
-            if (version != ModelFile.FormatVersion)
-                throw f.Bad($"it was written in format version {version}; this Degenerate reads version {ModelFile.FormatVersion}"
+            if (version is < ModelFile.OldestReadableVersion or > ModelFile.FormatVersion)
+                throw f.Bad($"it was written in format version {version}; this Degenerate reads version {ModelFile.FormatVersion} and older files down to version {ModelFile.OldestReadableVersion}"
                     + (version > ModelFile.FormatVersion ? " (a newer Degenerate wrote it: upgrade to load it)" : ""));
             long headerLength = BinaryPrimitives.ReadUInt32LittleEndian(prefix[12..]);
             if (headerLength > ModelFile.MaxHeaderBytes)
@@ -83,8 +86,15 @@ internal sealed partial class ModelFileReader : IDisposable
 
             VerifyChecksum(stream, length, f);
             var header = ParseHeader(headerBytes, version, f);
-            var table = ParseTable(header["weights"], (long)payloadLength, f);
-            return new ModelFileReader(stream, f, header, table, payloadAt);
+            var (table, end) = ParseTable(header["weights"], "weights", 0, (long)payloadLength, f);
+            List<ModelFileWeight>? stateTable = null;
+            if (f.OptionalObject(header["optimizer_state"], "optimizer_state") is { } state)
+                (stateTable, end) = ParseTable(state["slots"], "optimizer_state.slots", end, (long)payloadLength, f);
+            if (end != (long)payloadLength)
+                throw f.Bad(stateTable is null
+                    ? $"weights cover {end} of the payload's {payloadLength} bytes"
+                    : $"weights and optimizer_state.slots cover {end} of the payload's {payloadLength} bytes");
+            return new ModelFileReader(stream, f, header, table, payloadAt) { StateTable = stateTable };
         }
         catch
         {
@@ -139,14 +149,15 @@ internal sealed partial class ModelFileReader : IDisposable
     // Weights lie back to back in table order and fill the payload exactly; anything else (gaps, overlaps, reordering,
     // ranges beyond the payload) is a crafted or corrupt table. All arithmetic is checked, so no length near
     // long.MaxValue can wrap around into range.
-    private static List<ModelFileWeight> ParseTable(JsonNode? node, long payloadLength, ModelFileFields f)
+    private static (List<ModelFileWeight> Table, long End) ParseTable(JsonNode? node, string field, long start, long payloadLength,
+        ModelFileFields f)
     {
-        var entries = f.Array(node, "weights");
+        var entries = f.Array(node, field);
         var table = new List<ModelFileWeight>(entries.Count);
-        long next = 0;
+        var next = start;
         for (var i = 0; i < entries.Count; i++)
         {
-            var at = $"weights[{i}]";
+            var at = $"{field}[{i}]";
             var e = f.Object(entries[i], at);
             var layer = f.Text(e["layer"], $"{at}.layer");
             var name = f.Text(e["name"], $"{at}.name");
@@ -180,21 +191,22 @@ internal sealed partial class ModelFileReader : IDisposable
             next += nbytes;
             table.Add(new ModelFileWeight(i, layer, name, dtype, shape, offset, nbytes));
         }
-        if (next != payloadLength)
-            throw f.Bad($"weights cover {next} of the payload's {payloadLength} bytes");
-        return table;
+        return (table, next);
     }
 
     /// <summary>Reads every weight into a CPU tensor, at most <see cref="ModelFile.ChunkBytes"/> at a time.</summary>
-    public List<Tensor> ReadWeights()
+    public List<Tensor> ReadWeights() => Read(Table);
+
+    /// <summary>Reads the entries of a checked table (the weights or the optimizer's slots) into CPU tensors.</summary>
+    public List<Tensor> Read(IReadOnlyList<ModelFileWeight> table)
     {
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("model files are little-endian");
         var chunk = ModelFile.ChunkBytes / 8 * 8; // a multiple of both element sizes
-        var buffer = new byte[Math.Min(chunk, Table.Count == 0 ? 0 : Table.Max(w => w.NBytes))];
-        var weights = new List<Tensor>(Table.Count);
+        var buffer = new byte[Math.Min(chunk, table.Count == 0 ? 0 : table.Max(w => w.NBytes))];
+        var weights = new List<Tensor>(table.Count);
         try
         {
-            foreach (var w in Table)
+            foreach (var w in table)
             {
                 _stream.Position = _payloadAt + w.Offset;
                 var t = ReadWeight(w, buffer);

@@ -127,6 +127,51 @@ public abstract class Optimizer : IDisposable
     /// <summary>The engine's optimizer state (for training plans); null until built.</summary>
     internal EngineOptimizer? State => _native;
 
+    /// <summary>
+    /// The state a model file keeps: <see cref="EngineOptimizer.SlotsPerParameter"/> tensors per parameter, in parameter
+    /// order, aliasing the live state (the caller disposes them); null when the optimizer keeps no such state
+    /// (not built, or a full-batch solver).
+    /// </summary>
+    internal Tensor[]? StateSlots()
+    {
+        if (_native is null) return null;
+        ObjectDisposedException.ThrowIf(_native.IsDisposed, this);
+        var slots = new Tensor[_parameters.Length * EngineOptimizer.SlotsPerParameter];
+        for (var i = 0; i < _parameters.Length; i++)
+            for (var k = 0; k < EngineOptimizer.SlotsPerParameter; k++)
+                slots[i * EngineOptimizer.SlotsPerParameter + k] = new Tensor(_native.Slot(i, k));
+        return slots;
+    }
+
+    /// <summary>Restores saved state: the step count and the slots (in <see cref="StateSlots"/>'s order and shapes).</summary>
+    internal void RestoreState(long iterations, IReadOnlyList<Tensor> slots)
+    {
+        if (_native is null) throw new InvalidOperationException("optimizer state restored before the optimizer was built");
+        if (slots.Count != _parameters.Length * EngineOptimizer.SlotsPerParameter)
+            throw new ArgumentException(
+                $"{slots.Count} optimizer slots for {_parameters.Length} parameters; expected {EngineOptimizer.SlotsPerParameter} each",
+                nameof(slots));
+        var live = StateSlots()!;
+        try
+        {
+            // Every shape is checked before anything is copied, so a bad set leaves the state as it was.
+            for (var i = 0; i < live.Length; i++)
+            {
+                if (!live[i].Shape.SequenceEqual(slots[i].Shape))
+                    throw new ArgumentException(
+                        $"optimizer slot {i} has shape {Tensor.FormatShape(slots[i].Shape)}, the parameter needs {Tensor.FormatShape(live[i].Shape)}",
+                        nameof(slots));
+            }
+            using var noGrad = Autograd.NoGrad();
+            for (var i = 0; i < live.Length; i++) live[i].CopyFrom(slots[i]);
+            _native.SetIterations(iterations);
+        }
+        finally
+        {
+            foreach (var t in live) t.Dispose();
+        }
+    }
+
     /// <summary>Applies one update from the parameters' gradients, then clears the gradients.</summary>
     internal virtual void Step()
     {

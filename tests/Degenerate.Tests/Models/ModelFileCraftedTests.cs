@@ -61,7 +61,7 @@ public sealed class ModelFileCraftedTests : IDisposable
         ["payload length short of the file"] = (Raw((h, p) => Frame(1, h, p, payloadLength: (ulong)p.Length - 4)), "payload length"),
         ["trailing bytes after the checksum"] = (file => [.. file, 0, 0, 0, 0], "trailing"),
         ["future version"] = (Raw((h, p) => Frame(7, h, p)), "version 7"),
-        ["header version differs from the frame's"] = (Edit(h => h["version"] = 2), "version"),
+        ["header version differs from the frame's"] = (Edit(h => h["version"] = 1), "version"),
         ["wrong format name"] = (Edit(h => h["format"] = "keras"), "format"),
         ["model missing"] = (Edit(h => h.Remove("model")), "model"),
         ["model of another class"] = (Edit(h => h["model"]!["class_name"] = "Functional"), "model.class_name"),

@@ -129,11 +129,11 @@ public sealed class SaveLoadTests : IDisposable
         model.Save(path);
         var bytes = File.ReadAllBytes(path);
         Assert.Equal("DGNMODEL"u8.ToArray(), bytes[..8]);
-        Assert.Equal(1u, BitConverter.ToUInt32(bytes, 8)); // format version
+        Assert.Equal(2u, BitConverter.ToUInt32(bytes, 8)); // format version
         var headerLength = (int)BitConverter.ToUInt32(bytes, 12);
         var header = System.Text.Json.Nodes.JsonNode.Parse(bytes.AsSpan(16, headerLength))!;
         Assert.Equal("degenerate.model", (string?)header["format"]);
-        Assert.Equal(1, (int)header["version"]!);
+        Assert.Equal(2, (int)header["version"]!);
         var payload = (long)BitConverter.ToUInt64(bytes, 16 + headerLength);
         Assert.Equal((2 + 1) * 4, payload); // kernel [2, 1] and bias [1], float32
         Assert.Equal(16 + headerLength + 8 + payload + 32, bytes.Length); // + SHA-256
