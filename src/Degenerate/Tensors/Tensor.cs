@@ -207,6 +207,9 @@ public sealed partial class Tensor : IDisposable
 
     // A CPU tensor larger than the machine's memory would not fail at once (the OS overcommits) but grow until the
     // process is killed while it is filled: refuse it up front, with the size it would need.
+    // Read once: the machine's (or container's) memory does not change under a process, and Full runs on hot paths.
+    private static readonly Lazy<long> MachineMemory = new(() => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
+
     internal static void CheckAllocation(ReadOnlySpan<long> shape, DType dtype, Device device)
     {
         if (device.Type != DeviceType.Cpu) return;
@@ -216,7 +219,7 @@ public sealed partial class Tensor : IDisposable
             if (d < 0) throw new ArgumentException($"shape {FormatShape(shape.ToArray())} has a negative dimension", nameof(shape));
             bytes *= d;
         }
-        var available = (double)GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        var available = (double)MachineMemory.Value;
         if (bytes > available)
             throw new InsufficientMemoryException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"a {dtype.Name()} tensor of shape {FormatShape(shape.ToArray())} needs {bytes / (1L << 30):F1} GiB, more than this machine's {available / (1L << 30):F1} GiB of memory"));
