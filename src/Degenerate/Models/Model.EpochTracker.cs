@@ -6,7 +6,7 @@ namespace Degenerate.Models;
 public abstract partial class Model
 {
     // Running sums of the loss (weighted by batch size, as Keras's loss tracker) and metrics, kept on the device.
-    internal sealed class EpochTracker : IDisposable
+    internal sealed partial class EpochTracker : IDisposable
     {
         private readonly Model _model;
         private readonly Device _device;

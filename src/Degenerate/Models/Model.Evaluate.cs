@@ -28,6 +28,7 @@ public abstract partial class Model
 
     private Dictionary<string, double> EvaluateBatches(Batches data, int batchSize)
     {
+        if (_distribution is { } dp) return EvaluateDistributed(dp, data, batchSize);
         using var noGrad = Autograd.NoGrad();
         using var tracker = new EpochTracker(this, Device);
         for (long start = 0; start < data.Rows; start += batchSize)
@@ -58,6 +59,7 @@ public abstract partial class Model
         using var input = PrepareInputs(x, "x");
         using var noGrad = Autograd.NoGrad();
         var n = input.Size(0);
+        if (_distribution is { } dp) return PredictDistributed(dp, input, batchSize);
         if (n > batchSize && TrainingPlan.Predict(this, input) is { } planned)
         {
             DisposeScope.Current?.Detach(planned);

@@ -93,6 +93,7 @@ public abstract partial class Model
             batchSize = (int)Math.Min(int.MaxValue, train.Rows);
             shuffle = false;
         }
+        if (_distribution is { } dp) return RunDistributedFit(dp, train, validation, epochs, batchSize, shuffle, userCallbacks, verbose, initialEpoch);
         var history = new History();
         var steps = (int)((train.Rows + batchSize - 1) / batchSize);
         var callbacks = new List<Callback>();

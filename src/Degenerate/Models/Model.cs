@@ -310,10 +310,16 @@ public abstract partial class Model : IDisposable
     /// Saves architecture, weights and compile settings to <paramref name="path"/> in Degenerate's versioned model
     /// format (docs/model-format.md). The write is atomic: a failed save leaves an existing file intact.
     /// </summary>
-    public void Save(string path) => ModelFile.Save(this, path, includeCompile: true);
+    public void Save(string path)
+    {
+        if (!SkipsSaving) ModelFile.Save(this, path, includeCompile: true);
+    }
 
     /// <summary>Saves architecture and weights only (same format, no compile settings); atomic like <see cref="Save"/>.</summary>
-    public void SaveWeights(string path) => ModelFile.Save(this, path, includeCompile: false);
+    public void SaveWeights(string path)
+    {
+        if (!SkipsSaving) ModelFile.Save(this, path, includeCompile: false);
+    }
 
     /// <summary>Loads weights saved by <see cref="Save"/> or <see cref="SaveWeights"/> into this model; the layer shapes must match.</summary>
     public void LoadWeights(string path) => ModelFileLoader.LoadWeights(this, path);
