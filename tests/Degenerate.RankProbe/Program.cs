@@ -31,6 +31,7 @@ try
         "fit" => Probe.Fit(args, group),
         "callbacks" => Probe.Callbacks(group),
         "die" => Probe.Die(group),
+        "fail" => group.Rank == 1 ? throw new InvalidOperationException("rank 1 gave up on purpose") : Probe.Wait(group),
         _ => throw new ArgumentException($"unknown mode {mode}"),
     };
 }
@@ -133,6 +134,13 @@ internal static class Probe
         Console.WriteLine($"epochs {history.Epoch.Count} stopped {stop.StoppedEpoch}");
         Console.WriteLine(Line("lr", [model.Optimizer!.LearningRate]));
         Console.WriteLine(Line("history:loss", history.Values["loss"]));
+        return 0;
+    }
+
+    // Waits for a rank that never comes (the launcher must stop this one).
+    public static int Wait(ProcessGroup g)
+    {
+        g.Barrier();
         return 0;
     }
 

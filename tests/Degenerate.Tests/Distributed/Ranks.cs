@@ -29,8 +29,12 @@ internal static class Ranks
     /// <summary>A fresh FileStore path (the store file must not exist when the ranks start).</summary>
     internal static string NewStore() => Path.Combine(Path.GetTempPath(), $"degenerate-store-{Guid.NewGuid():N}");
 
-    /// <summary>Starts one process per environment (each gets DEGENERATE_ENGINE=native), waits for all.</summary>
-    internal static Result[] Run(IReadOnlyList<IDictionary<string, string?>> environments, string[] args, int limitSeconds = 120)
+    /// <summary>
+    /// Starts one process per environment (each gets DEGENERATE_ENGINE=native): the rank probe with
+    /// <paramref name="args"/>, or, with <paramref name="program"/> set, dotnet with <paramref name="args"/> alone.
+    /// </summary>
+    internal static Result[] Run(IReadOnlyList<IDictionary<string, string?>> environments, string[] args, int limitSeconds = 120,
+        string? program = null)
     {
         var started = new List<(Process P, Stopwatch Clock, Task<string> Out, Task<string> Err)>();
         try
@@ -41,7 +45,7 @@ internal static class Ranks
                 {
                     RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
                 };
-                start.ArgumentList.Add(Probe);
+                if (program is null) start.ArgumentList.Add(Probe);
                 foreach (var a in args) start.ArgumentList.Add(a);
                 foreach (var k in new[] { "RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT", "TORCHELASTIC_USE_AGENT_STORE", "DG_FILE_STORE" })
                     start.Environment.Remove(k);
