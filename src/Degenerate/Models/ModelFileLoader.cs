@@ -164,18 +164,9 @@ internal static class ModelFileLoader
                 throw f.Bad($"model.layers[{i}].input_dim is {declared}, but its input is {width} wide");
             // Named as Sequential.Add names them: a saved file names every layer, a hand-written one may not.
             var name = layer.Name ?? (layers.Take(i).Count(l => l.BaseName == layer.BaseName) is var n && n > 0 ? $"{layer.BaseName}_{n}" : layer.BaseName);
-            switch (layer)
-            {
-                case Dense dense:
-                    planned.Add(new(name, "kernel", [width, dense.Units]));
-                    if (dense.UseBias) planned.Add(new(name, "bias", [dense.Units]));
-                    width = dense.Units;
-                    break;
-                case Activation or Dropout:
-                    break;
-                default:
-                    return null;
-            }
+            if (layer.PlannedWeights(width) is not { } own) return null;
+            foreach (var (weight, shape) in own) planned.Add(new(name, weight, shape));
+            width = layer.OutputDim(width);
         }
         return planned;
     }
