@@ -26,6 +26,7 @@ public sealed class Normalization : Layer
     private Tensor? _variance;
     private Tensor? _count;
     private NormalizationStatistics? _pending; // adapted before the layer was built
+    private NormalizationStatistics? _adapted; // the last Adapt's float64 results, to widen the weights exactly
 
     /// <summary>Creates the layer; without <paramref name="mean"/> and <paramref name="variance"/>, call Adapt before Fit.</summary>
     /// <param name="axis">-1 (or 1): a mean and variance per feature; null: one mean and variance for all values.</param>
@@ -101,6 +102,7 @@ public sealed class Normalization : Layer
         _mean = OwnWeight(_pending is { } p ? FromValues(p.Mean, shape, dtype, device) : Tensor.Zeros(shape, dtype, device), trainable: false);
         _variance = OwnWeight(_pending is { } q ? FromValues(q.Variance, shape, dtype, device) : Tensor.Ones(shape, dtype, device), trainable: false);
         _count = OwnWeight(Tensor.Full([], _pending?.Count ?? 0, dtype, device), trainable: false);
+        _adapted = _pending;
         _pending = null;
     }
 
@@ -188,6 +190,12 @@ public sealed class Normalization : Layer
             InputDim = stats.Width; // lets a Sequential that starts with this layer build at once, as in Keras
             return;
         }
+        Assign(stats);
+        _adapted = stats;
+    }
+
+    private void Assign(NormalizationStatistics stats)
+    {
         var shape = StatShape(stats.Width);
         using (Autograd.NoGrad())
         {
@@ -195,6 +203,18 @@ public sealed class Normalization : Layer
             using (var v = FromValues(stats.Variance, shape, _variance!.DType, _variance.Device)) _variance.CopyFrom(v);
             _count!.Fill(stats.Count);
         }
+    }
+
+    // Whether the weights still hold the last Adapt's results (rounded to their dtype), not values set since.
+    private bool HoldsAdapted(NormalizationStatistics stats)
+    {
+        static double[] Read(Tensor t)
+        {
+            using var wide = t.To(DType.Float64, Device.CPU);
+            return wide.ToArray<double>();
+        }
+        double Round(double v) => _mean!.DType == DType.Float32 ? (float)v : v;
+        return Read(_mean!).SequenceEqual(stats.Mean.Select(Round)) && Read(_variance!).SequenceEqual(stats.Variance.Select(Round));
     }
 
     /// <inheritdoc/>
@@ -228,9 +248,22 @@ public sealed class Normalization : Layer
 
     internal override void MoveTo(DType dtype, Device device)
     {
+        if (_mean is null || (_mean.DType == dtype && _mean.Device == device)) return;
+        // A layer adapted (or given its statistics) before its model became float64 widens from the float64 values,
+        // not from their float32 rounding.
+        var widen = dtype == DType.Float64 && _mean.DType != DType.Float64;
+        var exact = widen && _givenMean is null && _adapted is { } a && HoldsAdapted(a);
         _mean = MoveWeight(_mean, dtype, device);
         _variance = MoveWeight(_variance, dtype, device);
         _count = MoveWeight(_count, dtype, device);
+        if (exact) Assign(_adapted!);
+        if (widen && _givenMean is not null)
+        {
+            _mean!.Dispose();
+            _variance!.Dispose();
+            _mean = Constant(_givenMean, InputDim!.Value, dtype, device);
+            _variance = Constant(_givenVariance!, InputDim.Value, dtype, device);
+        }
     }
 
     /// <inheritdoc/>

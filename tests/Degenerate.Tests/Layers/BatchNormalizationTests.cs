@@ -79,9 +79,11 @@ public class BatchNormalizationTests
         bn.Dispose();
     }
 
-    [Fact]
-    public void FitUpdatesMovingStatisticsAndPredictUsesThem()
+    [SkippableTheory]
+    [MemberData(nameof(TestDevices.All), MemberType = typeof(TestDevices))]
+    public void FitUpdatesMovingStatisticsAndPredictUsesThem(string deviceName)
     {
+        var device = TestDevices.Get(deviceName);
         // As the first layer, BatchNormalization sees the raw rows, so its moving statistics after an unshuffled epoch
         // follow from the data alone: batch by batch, moving = moving·m + batch·(1 − m).
         var x = new double[8, 2];
@@ -93,7 +95,7 @@ public class BatchNormalizationTests
             y[i, 0] = i % 3;
         }
         using var model = new Sequential(new Input(2), new BatchNormalization(momentum: 0.5), new Dense(1))
-        { DType = DType.Float64, Device = Device.CPU };
+        { DType = DType.Float64, Device = device };
         model.Compile(new SGD(0.01), "mse");
         model.Fit(x, y, epochs: 1, batchSize: 4, shuffle: false, verbose: 0);
         double[] mm = [0, 0], mv = [1, 1];

@@ -60,6 +60,25 @@ public class NormalizationTests
     }
 
     [Fact]
+    public void AFloat64ModelKeepsTheFloat64Statistics()
+    {
+        // Adapted first, the layer joins a float32 model at once; making the model float64 then widens the weights
+        // from the float64 statistics, not from their float32 rounding (1000.00x would lose its last digits).
+        var f = LayerFixture.Get("normalization");
+        var norm = new Normalization();
+        norm.Adapt(f.Matrix("x"));
+        using var model = new Sequential(norm, new Dense(1)) { Device = Device.CPU };
+        Assert.Equal(DType.Float32, norm.Mean!.DType);
+        model.DType = DType.Float64;
+        Assert.Equal(f.Vector("mean"), LayerFixture.Values(norm.Mean!), new Tolerance(1e-12));
+        // Values set since Adapt are kept as they are.
+        using var other = new Sequential(new Normalization(mean: [1000.1, 2], variance: [3.3, 4])) { Device = Device.CPU };
+        other.Build(2);
+        other.DType = DType.Float64;
+        Assert.Equal([1000.1, 2], LayerFixture.Values(((Normalization)other.Layers[0]).Mean!));
+    }
+
+    [Fact]
     public void AdaptOnBatchesEqualsAdaptOnAllRows()
     {
         // Keras's adapt merges batch statistics exactly; uneven batches included.
@@ -85,15 +104,18 @@ public class NormalizationTests
         Assert.Equal([50.0], LayerFixture.Values(streamed.Weights[2]));
     }
 
-    [Fact]
-    public void AdaptedFirstLayerBuildsTheModelAndIsNotTrained()
+    [SkippableTheory]
+    [MemberData(nameof(TestDevices.All), MemberType = typeof(TestDevices))]
+    public void AdaptedFirstLayerBuildsTheModelAndIsNotTrained(string deviceName)
     {
+        var device = TestDevices.Get(deviceName);
         var x = new double[,] { { 1, 10 }, { 3, 30 }, { 5, 20 }, { 7, 40 } };
         var y = new double[,] { { 1 }, { 2 }, { 3 }, { 4 } };
         var norm = new Normalization();
         norm.Adapt(x);
-        using var model = new Sequential(norm, new Dense(1)) { DType = DType.Float64, Device = Device.CPU };
-        Assert.True(model.Built); // as Keras: the adapted layer knows its input shape
+        using var model = new Sequential(norm, new Dense(1)) { DType = DType.Float64, Device = device };
+        Assert.True(model.Built);
+        Assert.All(model.Weights, w => Assert.Equal(device, w.Device)); // as Keras: the adapted layer knows its input shape
         Assert.Equal((3L, 5L), (model.TrainableParamCount, model.NonTrainableParamCount));
         var before = norm.Weights.SelectMany(LayerFixture.Values).ToArray();
         model.Compile("adam", "mse");
