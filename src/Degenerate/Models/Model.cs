@@ -8,8 +8,8 @@ using Degenerate.Tensors;
 namespace Degenerate.Models;
 
 /// <summary>
-/// The Keras training API shared by every model: <c>Compile</c>, <see cref="Fit"/>, <see cref="Evaluate"/>,
-/// <see cref="Predict"/>, weights access, <see cref="Summary"/> and saving. Data is converted to one tensor on the
+/// The Keras training API shared by every model: <c>Compile</c>, <c>Fit</c>, <c>Evaluate</c>,
+/// <c>Predict</c>, weights access, <see cref="Summary"/> and saving. Data is converted to one tensor on the
 /// model's <see cref="Device"/> up front; batches are gathered on the device; the loss is read back from the device
 /// only when it is reported.
 /// </summary>
@@ -57,7 +57,7 @@ public abstract partial class Model : IDisposable
     /// <summary>Optional logger: every epoch's figures and every diagnosis are also written here.</summary>
     public ILogger? Logger { get; set; }
 
-    /// <summary>Set by callbacks (EarlyStopping, TerminateOnNaN) to end <see cref="Fit"/> after the current batch or epoch.</summary>
+    /// <summary>Set by callbacks (EarlyStopping, TerminateOnNaN) to end <c>Fit</c> after the current batch or epoch.</summary>
     public bool StopTraining { get; set; }
 
     /// <summary>The optimizer given to <c>Compile</c>.</summary>
