@@ -301,6 +301,7 @@ public abstract partial class Model : IDisposable
     /// <summary>Writes a Keras-style table of layers, output shapes and parameter counts to the console and returns it.</summary>
     public string Summary()
     {
+        ThrowIfDisposed();
         var text = SummaryTable.Render(this);
         Console.Write(text);
         return text;
@@ -349,7 +350,7 @@ public abstract partial class Model : IDisposable
     // Every entry point and every native plan reads the weights: a freed one must be an exception, never a segfault.
     internal void ThrowIfDisposed()
     {
-        if (_disposed) throw new ObjectDisposedException($"model '{Name}'", $"model '{Name}' was disposed");
+        if (_disposed) throw DisposedModel();
         foreach (var layer in Layers)
         {
             var weights = layer.Weights;
@@ -365,10 +366,13 @@ public abstract partial class Model : IDisposable
         }
     }
 
+    private ObjectDisposedException DisposedModel() => new($"model '{Name}'", $"model '{Name}' was disposed");
+
     /// <summary>Releases every weight and the optimizer state.</summary>
+    /// <exception cref="InvalidOperationException">Another thread is inside Fit, Predict or Evaluate of this model.</exception>
     public void Dispose()
     {
-        _disposed = true;
+        MarkDisposed();
         foreach (var layer in Layers) layer.Dispose();
         Optimizer?.Dispose();
         GC.SuppressFinalize(this);
