@@ -17,7 +17,8 @@ public abstract class ActivationFunction
 
     /// <summary>The names <see cref="Get"/> accepts.</summary>
     public static IReadOnlyList<string> Names { get; } =
-        ["linear", "sigmoid", "softmax", "relu", "tanh", "exponential", "softplus", "elu", "gelu", "inverse"];
+        ["linear", "sigmoid", "softmax", "relu", "tanh", "exponential", "softplus", "elu", "gelu", "inverse",
+         "probit", "cloglog"];
 
     /// <summary>Looks an activation up by its Keras name.</summary>
     public static ActivationFunction Get(string name) => (name ?? "linear").Trim().ToLowerInvariant() switch
@@ -32,6 +33,8 @@ public abstract class ActivationFunction
         "elu" => new Elu(),
         "gelu" => new Gelu(),
         "inverse" or "reciprocal" => new Inverse(),
+        "probit" => new Probit(),
+        "cloglog" => new CLogLog(),
         _ => throw new ArgumentException(
             $"unknown activation '{name}'; expected one of: {string.Join(", ", Names)}", nameof(name)),
     };
