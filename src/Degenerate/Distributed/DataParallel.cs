@@ -3,7 +3,7 @@ namespace Degenerate.Distributed;
 /// <summary>
 /// Data parallelism, as Keras 3's <c>keras.distribution.DataParallel</c> with PyTorch DDP's semantics: every rank
 /// holds the whole model and the same data; set it as <see cref="Models.Model.Distribution"/> and call
-/// <see cref="Models.Model.Fit"/> on every rank with the same arguments. Rank 0's weights are broadcast when Fit
+/// <c>Fit(x, y, …)</c> on arrays on every rank with the same arguments. Rank 0's weights are broadcast when Fit
 /// starts; each epoch's rows are permuted with <c>Seed + epoch</c> (the same order on every rank, as DistributedSampler);
 /// <c>batchSize</c> is the global batch, whose rows are dealt out round-robin (a rank takes positions
 /// <c>rank, rank + world, …</c> of each batch, with no padding: a rank may hold one row fewer); gradients are summed

@@ -29,8 +29,13 @@ public abstract partial class Model
     private bool SkipsSaving => _distribution is { IsMain: false };
 
     private History RunDistributedFit(DataParallel dp, Batches train, Batches? validation, int epochs, int batchSize, bool shuffle,
-        IEnumerable<Callback>? userCallbacks, int verbose, int initialEpoch)
+        IEnumerable<Callback>? userCallbacks, int verbose, int initialEpoch, int validationFreq)
     {
+        if (!Optimizer!.IsBuilt) BuildOptimizer();
+        else if (OptimizerWeightsAreStale)
+            throw new InvalidOperationException(
+                "a layer's Trainable changed after Compile: call Compile again so the optimizer trains exactly the " +
+                $"trainable weights (now {TrainableWeights.Count} tensors, {TrainableParamCount} values)");
         if (Optimizer is FullBatchOptimizer)
             throw new NotSupportedException(
                 $"{Optimizer.GetType().Name} is an exact full-batch solver, which data-parallel Fit does not run; fit GLMs " +
@@ -73,8 +78,8 @@ public abstract partial class Model
             }
             tracker.AllReduce(group);
             logs = tracker.Results(prefix: "");
-            if (validation is { } v)
-                foreach (var (key, value) in EvaluateBatches(v, batchSize)) logs["val_" + key] = value;
+            if (validation is { } v && (epoch + 1) % validationFreq == 0)
+                foreach (var (key, value) in EvaluateDistributed(dp, v, batchSize)) logs["val_" + key] = value;
             foreach (var c in callbacks) c.OnEpochEnd(epoch, logs);
             history.Record(epoch, logs);
             if (dp.IsMain) Logger?.LogInformation("Epoch {Epoch}/{Epochs}: {Figures}", epoch + 1, epochs, FormatLogs(logs));

@@ -22,6 +22,7 @@ public abstract partial class Model
         var data = PrepareData(x, y, sampleWeight, "x", "y", "sampleWeight");
         try
         {
+            if (_distribution is { } dp && steps is null) return EvaluateDistributed(dp, data, batchSize);
             return RunEvaluation(ArrayBatches(data, batchSize, steps), Attach(callbacks), "x");
         }
         finally
@@ -32,12 +33,6 @@ public abstract partial class Model
 
     private List<Callback> Attach(IEnumerable<Callback>? callbacks)
     {
-<<<<<<< HEAD
-        if (_distribution is { } dp) return EvaluateDistributed(dp, data, batchSize);
-        using var noGrad = Autograd.NoGrad();
-        using var tracker = new EpochTracker(this, Device);
-        for (long start = 0; start < data.Rows; start += batchSize)
-=======
         var list = callbacks?.ToList() ?? [];
         foreach (var c in list) c.Model = this;
         return list;
@@ -50,7 +45,6 @@ public abstract partial class Model
         Dictionary<string, double> results;
         using (var noGrad = Autograd.NoGrad())
         using (var tracker = new EpochTracker(this, Device))
->>>>>>> main
         {
             var step = 0;
             foreach (var batch in batches)
@@ -97,15 +91,11 @@ public abstract partial class Model
         var hooks = Attach(callbacks);
         using var input = PrepareInputs(x, "x");
         using var noGrad = Autograd.NoGrad();
+        if (_distribution is { } dp) return PredictDistributed(dp, input, batchSize);
         foreach (var c in hooks) c.OnPredictBegin();
         var n = input.Size(0);
-<<<<<<< HEAD
-        if (_distribution is { } dp) return PredictDistributed(dp, input, batchSize);
-        if (n > batchSize && TrainingPlan.Predict(this, input) is { } planned)
-=======
         var perBatch = hooks.Any(c => c.Overrides(nameof(Callback.OnPredictBatchBegin)) || c.Overrides(nameof(Callback.OnPredictBatchEnd)));
         if (!perBatch && n > batchSize && TrainingPlan.Predict(this, input) is { } planned)
->>>>>>> main
         {
             DisposeScope.Current?.Detach(planned);
             foreach (var c in hooks) c.OnPredictEnd();

@@ -73,6 +73,10 @@ public abstract partial class Model
                 batchSize = (int)Math.Min(int.MaxValue, train.Rows);
                 shuffle = false;
             }
+            if (_distribution is { } dp)
+                return RunDistributedFit(dp, train, validation, epochs, batchSize, shuffle, callbacks, verbose, initialEpoch,
+                    stepsPerEpoch is null && validationSteps is null ? validationFreq : throw new NotSupportedException(
+                        "data-parallel Fit runs whole epochs: stepsPerEpoch and validationSteps are not supported with a Distribution"));
             using var source = new ArrayEpochs(train, batchSize, shuffle, stepsPerEpoch, Device);
             Func<IEnumerable<Batches>>? validate = validation is { } v ? () => ArrayBatches(v, batchSize, validationSteps) : null;
             return RunFit(source, validate, new FitSettings(epochs, verbose, initialEpoch, validationFreq), callbacks);
@@ -85,33 +89,6 @@ public abstract partial class Model
 
     private static void CheckFitOptions(int epochs, int verbose, int initialEpoch, int? stepsPerEpoch, int? validationSteps, int validationFreq)
     {
-<<<<<<< HEAD
-        if (!Optimizer!.IsBuilt) BuildOptimizer();
-        else if (OptimizerWeightsAreStale)
-            throw new InvalidOperationException(
-                "a layer's Trainable changed after Compile: call Compile again so the optimizer trains exactly the " +
-                $"trainable weights (now {TrainableWeights.Count} tensors, {TrainableParamCount} values)");
-        if (Optimizer is FullBatchOptimizer)
-        {
-            // Exact solvers see the whole training set at once; each epoch is one solver iteration.
-            batchSize = (int)Math.Min(int.MaxValue, train.Rows);
-            shuffle = false;
-        }
-        if (_distribution is { } dp) return RunDistributedFit(dp, train, validation, epochs, batchSize, shuffle, userCallbacks, verbose, initialEpoch);
-        var history = new History();
-        var steps = (int)((train.Rows + batchSize - 1) / batchSize);
-        var callbacks = new List<Callback>();
-        using var tracker = new EpochTracker(this, Device);
-        if (userCallbacks is not null) callbacks.AddRange(userCallbacks);
-        // Last, as Keras appends it: the printed line then shows what callbacks added (e.g. learning_rate).
-        var progbar = verbose > 0 ? new ProgbarLogger(verbose, epochs, steps, tracker) : null;
-        if (progbar is not null) callbacks.Add(progbar);
-        foreach (var c in callbacks) c.Model = this;
-        // One native call per epoch where the model and callbacks allow it; the op-by-op loop otherwise.
-        // The fused plan trains every weight on the raw targets: not for frozen layers or smoothed labels.
-        var plan = Layers.Any(l => !l.Trainable) || Loss is Losses.BinaryCrossentropy { LabelSmoothing: > 0 } or Losses.CategoricalCrossentropy { LabelSmoothing: > 0 }
-            ? null : TrainingPlan.ForTraining(this, callbacks);
-=======
         if (epochs < 0) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "epochs must be >= 0");
         if (verbose is < 0 or > 2) throw new ArgumentOutOfRangeException(nameof(verbose), verbose, "verbose must be 0, 1 or 2");
         if (initialEpoch < 0) throw new ArgumentOutOfRangeException(nameof(initialEpoch), initialEpoch, "initialEpoch must be >= 0");
@@ -122,7 +99,6 @@ public abstract partial class Model
         if (validationFreq <= 0)
             throw new ArgumentOutOfRangeException(nameof(validationFreq), validationFreq, "validationFreq must be a positive integer (validate every validationFreq epochs)");
     }
->>>>>>> main
 
     // The rows with their class weights multiplied into the sample weights; the new weight tensor is the caller's.
     private Batches WithClassWeights(Batches rows, IReadOnlyDictionary<int, double> classWeight, string argument)

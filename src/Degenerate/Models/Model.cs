@@ -316,12 +316,6 @@ public abstract partial class Model : IDisposable
         if (!SkipsSaving) ModelFile.Save(this, path, includeCompile: true);
     }
 
-<<<<<<< HEAD
-    /// <summary>Saves architecture and weights only (same format, no compile settings); atomic like <see cref="Save"/>.</summary>
-    public void SaveWeights(string path)
-    {
-        if (!SkipsSaving) ModelFile.Save(this, path, includeCompile: false);
-=======
     /// <summary>
     /// Saves architecture and weights only (same format, no compile settings); atomic like <see cref="Save"/>. A path
     /// ending in <c>.weights.h5</c> writes Keras 3's weights file instead, which Keras's <c>model.load_weights</c> reads
@@ -329,9 +323,9 @@ public abstract partial class Model : IDisposable
     /// </summary>
     public void SaveWeights(string path)
     {
+        if (SkipsSaving) return;
         if (Saving.KerasWeightsFile.IsKerasPath(path)) Saving.KerasWeightsWriter.Save(this, path);
         else ModelFile.Save(this, path, includeCompile: false);
->>>>>>> main
     }
 
     /// <summary>
