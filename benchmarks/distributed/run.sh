@@ -8,10 +8,11 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 ranks=${RANKS:-2}
 py=${PYTHON:-/usr/bin/python3}
-dotnet build -c Release "$here/AllReduce" -v q -nologo >/dev/null
-dotnet build -c Release "$root/src/Degenerate.Cli" -v q -nologo >/dev/null
-bench=$(ls "$here"/AllReduce/bin/Release/net*/AllReduce.dll)
-cli=$(ls "$root"/src/Degenerate.Cli/bin/Release/net*/Degenerate.Cli.dll)
+config=${CONFIG:-Release}  # the timed work is native (Gloo); Debug C# changes little
+dotnet build -c "$config" "$here/AllReduce" -v q -nologo >/dev/null
+dotnet build -c "$config" "$root/src/Degenerate.Cli" -v q -nologo >/dev/null
+bench=$(ls "$here"/AllReduce/bin/$config/net*/AllReduce.dll)
+cli=$(ls "$root"/src/Degenerate.Cli/bin/$config/net*/Degenerate.Cli.dll)
 out=$(mktemp)
 DEGENERATE_ENGINE=native dotnet "$cli" launch --nproc-per-node "$ranks" --master-port 29611 -- dotnet "$bench" >>"$out"
 pids=()
