@@ -137,6 +137,24 @@ internal static class ModelFileLoader
         }
     }
 
+    /// <summary>
+    /// The weights of a file and, for a compiled model, the optimizer's saved learning rate, step count and slots: what
+    /// BackupAndRestore needs to resume a run exactly where the saved one stopped.
+    /// </summary>
+    public static void LoadTrainingState(Model model, string path)
+    {
+        LoadWeights(model, path);
+        if (!model.IsCompiled) return;
+        using var reader = ModelFileReader.Open(path);
+        foreach (var layer in ParseModel(reader).Layers) layer.Dispose();
+        var f = reader.Fields;
+        if (f.OptionalObject(reader.Header["compile"], "compile") is { } compile
+            && f.OptionalNumber(f.Object(compile["optimizer"], "compile.optimizer")["learning_rate"], "compile.optimizer.learning_rate") is { } rate
+            && model.Optimizer!.LearningRateSchedule is null)
+            model.Optimizer.LearningRate = rate;
+        RestoreOptimizerState(model, reader);
+    }
+
     private static void CompareShapes(string path, IReadOnlyList<ModelFileWeight> table, List<Expected> expected)
     {
         for (var i = 0; i < Math.Min(table.Count, expected.Count); i++)
@@ -190,7 +208,7 @@ internal static class ModelFileLoader
     }
 
     // Version 2 files of compiled models: the step count and slots, so training resumes exactly where it stopped.
-    private static void RestoreOptimizerState(Sequential seq, ModelFileReader reader)
+    private static void RestoreOptimizerState(Model seq, ModelFileReader reader)
     {
         var f = reader.Fields;
         if (reader.StateTable is not { } table) return;
@@ -276,6 +294,10 @@ internal static class ModelFileLoader
                 "categorical_crossentropy" => new CategoricalCrossentropy(fromLogits, smoothing),
                 "sparse_categorical_crossentropy" => new SparseCategoricalCrossentropy(fromLogits),
                 "huber" => new Huber(delta ?? 1.0),
+                "binary_focal_crossentropy" => new BinaryFocalCrossentropy(
+                    f.OptionalBool(l["apply_class_balancing"], "compile.loss.apply_class_balancing") ?? false,
+                    f.OptionalNumber(l["alpha"], "compile.loss.alpha") ?? 0.25,
+                    f.OptionalNumber(l["gamma"], "compile.loss.gamma") ?? 2.0, fromLogits, smoothing),
                 _ => Loss.Get(lossName),
             };
         }

@@ -52,7 +52,7 @@ internal sealed class TrainingPlan
             {
                 if (p.NeedsBatches) return null;
             }
-            else if (c.GetType().GetMethod(nameof(Callback.OnTrainBatchEnd))!.DeclaringType != typeof(Callback))
+            else if (c.NeedsTrainBatches)
             {
                 return null;
             }
