@@ -142,7 +142,8 @@ public abstract class Layer : IDisposable
     protected void EnsureBuilt(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        if (x.Shape.Length < 2)
+        // Models feed [batch, features]; statistics over other ranks would need their own axes (Flatten first).
+        if (x.Shape.Length != 2)
             throw new ArgumentException($"layer '{Name ?? BaseName}' takes a batch of shape [batch, features], got {x.ShapeString}", nameof(x));
         if (!Built) Build(x.Shape[^1], x.DType, x.Device);
         else if (x.Shape[^1] != InputDim)
