@@ -199,6 +199,7 @@ public sealed class Normalization : Layer
 
     private void Store(NormalizationStatistics stats)
     {
+        ThrowIfDisposed();
         if (_givenMean is not null)
             throw new InvalidOperationException(
                 $"Normalization '{Name ?? BaseName}' was given its mean and variance; Adapt learns them only when they are not given");

@@ -170,5 +170,9 @@ public class NormalizationTests
         using var perFeature = new Normalization(mean: [1.0, 2], variance: [1.0, 4]);
         using var threeWide = Tensor.Zeros([1, 3], DType.Float64, Device.CPU);
         Assert.Throws<ArgumentException>(() => perFeature.Forward(threeWide));
+        layer.Dispose();
+        using var two = Tensor.Zeros([1, 2], DType.Float64, Device.CPU);
+        Assert.Throws<ObjectDisposedException>(() => layer.Forward(two));
+        Assert.Throws<ObjectDisposedException>(() => layer.Adapt(new double[,] { { 1, 2 } }));
     }
 }
