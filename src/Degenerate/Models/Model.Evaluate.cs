@@ -35,7 +35,7 @@ public abstract partial class Model
             using var scope = new DisposeScope();
             var batch = data.Rows2(start, Math.Min(start + batchSize, data.Rows));
             var (perSample, predictions) = ForwardLoss(batch.X, batch.Y, training: false, needPredictions: _metrics.Count > 0);
-            tracker.Add(Losses.Loss.Reduce(perSample, batch.W), batch.Rows, batch.Y, predictions);
+            tracker.Add(Losses.Loss.Reduce(perSample, batch.W), batch.Rows, batch.Y, predictions, batch.W);
         }
         var results = tracker.Results(prefix: "");
         using (var scope = new DisposeScope())

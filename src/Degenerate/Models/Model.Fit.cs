@@ -129,7 +129,7 @@ public abstract partial class Model
                     using var scope = new DisposeScope();
                     var batch = perm is null ? train.Rows2(start, end) : train.Gather(perm.Slice(0, start, end));
                     var loss = TrainStep(batch, tracker);
-                    foreach (var c in callbacks) c.OnTrainBatchEnd(step, new BatchLogs(loss, end - start));
+                    foreach (var c in callbacks) c.OnTrainBatchEnd(step, new BatchLogs(tracker.RunningLoss(), end - start));
                     if (StopTraining) break;
                 }
             }
@@ -161,7 +161,7 @@ public abstract partial class Model
         }
         loss.Backward();
         Optimizer!.Step();
-        tracker.Add(loss, batch.Rows, batch.Y, predictions);
+        tracker.Add(loss, batch.Rows, batch.Y, predictions, batch.W);
         return loss;
     }
 
@@ -193,7 +193,7 @@ public abstract partial class Model
         });
         DisposeScope.Current?.Register(first!);
         if (firstPredictions is not null) DisposeScope.Current?.Register(firstPredictions);
-        tracker.Add(first!, batch.Rows, batch.Y, firstPredictions);
+        tracker.Add(first!, batch.Rows, batch.Y, firstPredictions, batch.W);
         if (converged)
         {
             StopTraining = true;
