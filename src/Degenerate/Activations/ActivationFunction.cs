@@ -19,7 +19,7 @@ public abstract class ActivationFunction
     public static IReadOnlyList<string> Names { get; } =
         ["linear", "sigmoid", "softmax", "relu", "tanh", "exponential", "softplus", "elu", "gelu", "inverse",
          "leaky_relu", "relu6", "selu", "silu", "swish", "softsign", "hard_sigmoid", "hard_silu", "hard_swish", "mish",
-         "log_softmax"];
+         "log_softmax", "probit", "cloglog"];
 
     /// <summary>Looks an activation up by its Keras name.</summary>
     public static ActivationFunction Get(string name) => (name ?? "linear").Trim().ToLowerInvariant() switch
@@ -44,6 +44,8 @@ public abstract class ActivationFunction
         "hard_silu" or "hard_swish" => new HardSilu(),
         "mish" => new Mish(),
         "log_softmax" => new LogSoftmax(),
+        "probit" => new Probit(),
+        "cloglog" => new CLogLog(),
         _ => throw new ArgumentException(
             $"unknown activation '{name}'; expected one of: {string.Join(", ", Names)}", nameof(name)),
     };

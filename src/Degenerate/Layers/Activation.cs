@@ -23,6 +23,8 @@ public sealed class Activation : Layer
     /// <inheritdoc/>
     public override long OutputDim(long inputDim) => inputDim;
 
+    internal override IReadOnlyList<(string Name, long[] Shape)> PlannedWeights(long inputDim) => [];
+
     /// <inheritdoc/>
     public override Tensor Forward(Tensor x, bool training = false) => Function.Apply(x);
 

@@ -94,6 +94,9 @@ public sealed class Dense : Layer
     public override IReadOnlyList<Tensor> Weights =>
         _kernel is null ? [] : _bias is null ? [_kernel] : [_kernel, _bias];
 
+    internal override IReadOnlyList<(string Name, long[] Shape)> PlannedWeights(long inputDim) =>
+        UseBias ? [("kernel", [inputDim, Units]), ("bias", [Units])] : [("kernel", [inputDim, Units])];
+
     /// <inheritdoc/>
     public override IReadOnlyList<string> WeightNames => _bias is null && !UseBias ? ["kernel"] : ["kernel", "bias"];
 
