@@ -301,6 +301,7 @@ public abstract partial class Model : IDisposable
     /// <summary>Writes a Keras-style table of layers, output shapes and parameter counts to the console and returns it.</summary>
     public string Summary()
     {
+        ThrowIfDisposed();
         var text = SummaryTable.Render(this);
         Console.Write(text);
         return text;
@@ -312,11 +313,34 @@ public abstract partial class Model : IDisposable
     /// </summary>
     public void Save(string path) => ModelFile.Save(this, path, includeCompile: true);
 
-    /// <summary>Saves architecture and weights only (same format, no compile settings); atomic like <see cref="Save"/>.</summary>
-    public void SaveWeights(string path) => ModelFile.Save(this, path, includeCompile: false);
+    /// <summary>
+    /// Saves architecture and weights only (same format, no compile settings); atomic like <see cref="Save"/>. A path
+    /// ending in <c>.weights.h5</c> writes Keras 3's weights file instead, which Keras's <c>model.load_weights</c> reads
+    /// into the same Sequential (with the optimizer's state when compiled; docs/keras-interop.md).
+    /// </summary>
+    public void SaveWeights(string path)
+    {
+        if (Saving.KerasWeightsFile.IsKerasPath(path)) Saving.KerasWeightsWriter.Save(this, path);
+        else ModelFile.Save(this, path, includeCompile: false);
+    }
 
-    /// <summary>Loads weights saved by <see cref="Save"/> or <see cref="SaveWeights"/> into this model; the layer shapes must match.</summary>
-    public void LoadWeights(string path) => ModelFileLoader.LoadWeights(this, path);
+    /// <summary>
+    /// Loads weights saved by <see cref="Save"/> or <see cref="SaveWeights"/> into this model; the layer shapes must
+    /// match. A path ending in <c>.weights.h5</c> reads a Keras 3 weights file (<c>model.save_weights</c>) of a
+    /// Sequential with the same layers; a mismatch throws <see cref="InvalidDataException"/> naming what differs.
+    /// </summary>
+    public void LoadWeights(string path)
+    {
+        if (Saving.KerasWeightsFile.IsKerasPath(path)) Saving.KerasWeightsReader.Load(this, path);
+        else ModelFileLoader.LoadWeights(this, path);
+    }
+
+    /// <summary>
+    /// Writes the trained model as an ONNX graph (opset 17, float32, any batch size), as Keras's
+    /// <c>model.export(path, format="onnx")</c>: ONNX Runtime then serves it without Degenerate (docs/keras-interop.md).
+    /// </summary>
+    /// <exception cref="NotSupportedException">A layer or activation has no ONNX form here.</exception>
+    public void ExportOnnx(string path) => Saving.OnnxExporter.Export(this, path);
 
     private bool _disposed;
 
@@ -326,7 +350,7 @@ public abstract partial class Model : IDisposable
     // Every entry point and every native plan reads the weights: a freed one must be an exception, never a segfault.
     internal void ThrowIfDisposed()
     {
-        if (_disposed) throw new ObjectDisposedException($"model '{Name}'", $"model '{Name}' was disposed");
+        if (_disposed) throw DisposedModel();
         foreach (var layer in Layers)
         {
             var weights = layer.Weights;
@@ -342,10 +366,13 @@ public abstract partial class Model : IDisposable
         }
     }
 
+    private ObjectDisposedException DisposedModel() => new($"model '{Name}'", $"model '{Name}' was disposed");
+
     /// <summary>Releases every weight and the optimizer state.</summary>
+    /// <exception cref="InvalidOperationException">Another thread is inside Fit, Predict or Evaluate of this model.</exception>
     public void Dispose()
     {
-        _disposed = true;
+        MarkDisposed();
         foreach (var layer in Layers) layer.Dispose();
         Optimizer?.Dispose();
         GC.SuppressFinalize(this);

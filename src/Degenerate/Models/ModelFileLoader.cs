@@ -182,18 +182,9 @@ internal static class ModelFileLoader
                 throw f.Bad($"model.layers[{i}].input_dim is {declared}, but its input is {width} wide");
             // Named as Sequential.Add names them: a saved file names every layer, a hand-written one may not.
             var name = layer.Name ?? (layers.Take(i).Count(l => l.BaseName == layer.BaseName) is var n && n > 0 ? $"{layer.BaseName}_{n}" : layer.BaseName);
-            switch (layer)
-            {
-                case Dense dense:
-                    planned.Add(new(name, "kernel", [width, dense.Units]));
-                    if (dense.UseBias) planned.Add(new(name, "bias", [dense.Units]));
-                    width = dense.Units;
-                    break;
-                case Activation or Dropout:
-                    break;
-                default:
-                    return null;
-            }
+            if (layer.PlannedWeights(width) is not { } own) return null;
+            foreach (var (weight, shape) in own) planned.Add(new(name, weight, shape));
+            width = layer.OutputDim(width);
         }
         return planned;
     }
@@ -303,6 +294,10 @@ internal static class ModelFileLoader
                 "categorical_crossentropy" => new CategoricalCrossentropy(fromLogits, smoothing),
                 "sparse_categorical_crossentropy" => new SparseCategoricalCrossentropy(fromLogits),
                 "huber" => new Huber(delta ?? 1.0),
+                "binary_focal_crossentropy" => new BinaryFocalCrossentropy(
+                    f.OptionalBool(l["apply_class_balancing"], "compile.loss.apply_class_balancing") ?? false,
+                    f.OptionalNumber(l["alpha"], "compile.loss.alpha") ?? 0.25,
+                    f.OptionalNumber(l["gamma"], "compile.loss.gamma") ?? 2.0, fromLogits, smoothing),
                 _ => Loss.Get(lossName),
             };
         }
