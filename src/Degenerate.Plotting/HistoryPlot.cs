@@ -123,6 +123,7 @@ public static class HistoryPlot
             val.MarkerShape = MarkerShape.FilledCircle;
         }
         plot.XLabel("epoch");
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.YLabel(key);
         if (title is not null) plot.Title(title);
         plot.ShowLegend(Alignment.UpperRight);
