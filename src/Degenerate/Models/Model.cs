@@ -8,8 +8,8 @@ using Degenerate.Tensors;
 namespace Degenerate.Models;
 
 /// <summary>
-/// The Keras training API shared by every model: <c>Compile</c>, <see cref="Fit"/>, <see cref="Evaluate"/>,
-/// <see cref="Predict"/>, weights access, <see cref="Summary"/> and saving. Data is converted to one tensor on the
+/// The Keras training API shared by every model: <c>Compile</c>, <c>Fit</c>, <c>Evaluate</c>,
+/// <c>Predict</c>, weights access, <see cref="Summary"/> and saving. Data is converted to one tensor on the
 /// model's <see cref="Device"/> up front; batches are gathered on the device; the loss is read back from the device
 /// only when it is reported.
 /// </summary>
@@ -57,7 +57,7 @@ public abstract partial class Model : IDisposable
     /// <summary>Optional logger: every epoch's figures and every diagnosis are also written here.</summary>
     public ILogger? Logger { get; set; }
 
-    /// <summary>Set by callbacks (EarlyStopping, TerminateOnNaN) to end <see cref="Fit"/> after the current batch or epoch.</summary>
+    /// <summary>Set by callbacks (EarlyStopping, TerminateOnNaN) to end <c>Fit</c> after the current batch or epoch.</summary>
     public bool StopTraining { get; set; }
 
     /// <summary>The optimizer given to <c>Compile</c>.</summary>
@@ -301,6 +301,7 @@ public abstract partial class Model : IDisposable
     /// <summary>Writes a Keras-style table of layers, output shapes and parameter counts to the console and returns it.</summary>
     public string Summary()
     {
+        ThrowIfDisposed();
         var text = SummaryTable.Render(this);
         Console.Write(text);
         return text;
@@ -349,7 +350,7 @@ public abstract partial class Model : IDisposable
     // Every entry point and every native plan reads the weights: a freed one must be an exception, never a segfault.
     internal void ThrowIfDisposed()
     {
-        if (_disposed) throw new ObjectDisposedException($"model '{Name}'", $"model '{Name}' was disposed");
+        if (_disposed) throw DisposedModel();
         foreach (var layer in Layers)
         {
             var weights = layer.Weights;
@@ -365,10 +366,13 @@ public abstract partial class Model : IDisposable
         }
     }
 
+    private ObjectDisposedException DisposedModel() => new($"model '{Name}'", $"model '{Name}' was disposed");
+
     /// <summary>Releases every weight and the optimizer state.</summary>
+    /// <exception cref="InvalidOperationException">Another thread is inside Fit, Predict or Evaluate of this model.</exception>
     public void Dispose()
     {
-        _disposed = true;
+        MarkDisposed();
         foreach (var layer in Layers) layer.Dispose();
         Optimizer?.Dispose();
         GC.SuppressFinalize(this);

@@ -235,6 +235,7 @@ internal static class ModelFile
                     BinaryCrossentropy b => b.FromLogits,
                     CategoricalCrossentropy c => c.FromLogits,
                     SparseCategoricalCrossentropy s => s.FromLogits,
+                    BinaryFocalCrossentropy f => f.FromLogits,
                     _ => false,
                 },
                 ["delta"] = loss is Huber h ? h.Delta : null,
@@ -242,8 +243,12 @@ internal static class ModelFile
                 {
                     BinaryCrossentropy b => b.LabelSmoothing,
                     CategoricalCrossentropy c => c.LabelSmoothing,
+                    BinaryFocalCrossentropy f => f.LabelSmoothing,
                     _ => null,
                 },
+                ["alpha"] = loss is BinaryFocalCrossentropy fa ? fa.Alpha : null,
+                ["gamma"] = loss is BinaryFocalCrossentropy fg ? fg.Gamma : null,
+                ["apply_class_balancing"] = loss is BinaryFocalCrossentropy fb ? fb.ApplyClassBalancing : null,
             },
             ["metrics"] = new JsonArray(model.MetricNames.Select(m => (JsonNode)m).ToArray()),
         };

@@ -106,7 +106,7 @@ public static class Glm
     internal static (int Iterations, bool Converged, bool Perfect, int Fallbacks, double MaxStep, Tensor? Information) Newton(
         GlmProblem problem, Tensor beta, double tolerance, int maxIterations)
     {
-        var o = GlmProblem.Kernels.Newton(problem.X.Handle, problem.Intercept, problem.Y.Handle, problem.W?.Handle, problem.Family,
+        var o = problem.ProblemKernels.Newton(problem.X.Handle, problem.Intercept, problem.Y.Handle, problem.W?.Handle, problem.Family,
             problem.Link, tolerance, maxIterations, Ridge, beta.Handle, wantInformation: true);
         Tensor? information = null;
         if (o.Information is { } info)
@@ -118,21 +118,22 @@ public static class Glm
     }
 
     /// <summary>
-    /// Zeros (statsmodels' Logit/MNLogit start) for the Gaussian, Binomial and Multinomial families; for Poisson and
-    /// Gamma, where η = 0 may be outside the link's domain, the least-squares fit of g(μ₀) with μ₀ = (y + ȳ)/2
-    /// (statsmodels' IRLS start).
+    /// Zeros (statsmodels' Logit/MNLogit start) for Gaussian/identity, Binomial/logit and the multinomial family; for
+    /// the others, where η = 0 may be outside the link's domain, the least-squares fit of g(μ₀) − offset with
+    /// statsmodels' starting means μ₀ = (y + ȳ)/2, or (y + ½)/2 for the Binomial family.
     /// </summary>
     private static Tensor StartingValues(GlmProblem problem)
     {
         var beta = Tensor.Zeros(problem.BetaShape, DType.Float64, problem.X.Device);
-        if (problem.Family is not (Family.Poisson or Family.Gamma)) return beta;
+        if (problem.Family == Family.Multinomial || (problem.Family, problem.Link) is (Family.Gaussian, Link.Identity) or (Family.Binomial, Link.Logit))
+            return beta;
         var y = problem.YHost;
         var mean = y.Average();
         var z = new double[y.Length];
         for (var i = 0; i < y.Length; i++)
         {
-            var mu0 = (y[i] + mean) / 2;
-            z[i] = problem.Link == Link.Log ? Math.Log(mu0) : 1 / mu0;
+            var mu0 = problem.Family == Family.Binomial ? (y[i] + 0.5) / 2 : (y[i] + mean) / 2;
+            z[i] = LinkFunctions.Value(problem.Link, mu0) - (problem.Offset?[i] ?? 0);
         }
         using var zt = Tensor.FromArray(z, problem.X.Device);
         // One Gaussian Newton step from zero is the (weighted) least-squares solution.
@@ -195,16 +196,16 @@ public static class Glm
 
     private static GlmResult FitAdam(double[,] x, double[] y, double[]? weights, GlmProblem problem, GlmOptions options)
     {
+        if (problem.Offset is not null)
+            throw new NotSupportedException("Solver.Adam trains a network, which takes no offset or exposure yet; use Newton or LBFGS");
         var (units, activation, loss) = NetworkFor(problem);
         var mean = problem.YHost.Average();
         // Start at the intercept-only fit (kernel zero, bias g(ȳ)) so every link starts inside its domain.
         var bias = problem.Family switch
         {
-            Family.Binomial => Math.Log(Math.Clamp(mean, 1e-3, 1 - 1e-3) / (1 - Math.Clamp(mean, 1e-3, 1 - 1e-3))),
-            Family.Poisson or Family.Gamma when problem.Link == Link.Log => Math.Log(mean),
-            Family.Gamma => 1 / mean,
-            Family.Gaussian => mean,
-            _ => 0,
+            Family.Multinomial => 0,
+            Family.Binomial => LinkFunctions.Value(problem.Link, Math.Clamp(mean, 1e-3, 1 - 1e-3)),
+            _ => LinkFunctions.Value(problem.Link, mean),
         };
         using var model = new Sequential(new Dense(units, activation, useBias: problem.Intercept, inputDim: x.GetLength(1),
             kernelInitializer: new Zeros(), biasInitializer: new Constant(bias)));
@@ -213,16 +214,30 @@ public static class Glm
         model.Compile(new Optimizers.Adam(options.LearningRate), loss);
         Data yData = problem.Family == Family.Multinomial ? y.Select(v => (int)v).ToArray() : y;
         model.Fit(x, yData, epochs: options.Epochs, batchSize: options.BatchSize, verbose: 0,
-            sampleWeight: weights is null ? null : (Data?)weights);
+            sampleWeight: problem.WHost is null ? null : (Data?)problem.WHost);
         return FromProblem(model, problem, options, "Adam", options.Epochs);
     }
 
     private static (int Units, ActivationFunction? Activation, Loss Loss) NetworkFor(GlmProblem problem) => problem.Family switch
     {
-        Family.Gaussian => (1, null, new MeanSquaredError()),
-        Family.Binomial => (1, new Sigmoid(), new BinaryCrossentropy()),
-        Family.Poisson => (1, new Exponential(), new Poisson()),
-        Family.Gamma => (1, problem.Link == Link.Log ? new Exponential() : new Inverse(), new Gamma()),
+        Family.Gaussian when problem.Link == Link.Identity => (1, null, new MeanSquaredError()),
+        Family.Binomial => (1, problem.Link switch
+        {
+            Link.Logit => new Sigmoid(),
+            Link.Probit => new Probit(),
+            Link.CLogLog => new CLogLog(),
+            _ => throw new NotSupportedException($"Solver.Adam has no activation for the Binomial {problem.Link} link; use Newton or LBFGS"),
+        }, new BinaryCrossentropy()),
+        Family.Poisson => (1, problem.Link switch
+        {
+            Link.Log => new Exponential(),
+            Link.Identity => null,
+            _ => throw new NotSupportedException($"Solver.Adam has no activation for the Poisson {problem.Link} link; use Newton or LBFGS"),
+        }, new Poisson()),
+        Family.Gamma when problem.Link is Link.Log or Link.Inverse => (1, problem.Link == Link.Log ? new Exponential() : new Inverse(), new Gamma()),
+        Family.Gaussian when problem.Link != Link.Identity =>
+            throw new NotSupportedException($"Solver.Adam has no activation for the Gaussian {problem.Link} link; use Newton or LBFGS"),
+        Family.Gamma => throw new NotSupportedException($"Solver.Adam has no activation for the Gamma {problem.Link} link; use Newton or LBFGS"),
         Family.Multinomial => (problem.Classes, new Softmax(), new SparseCategoricalCrossentropy()),
         _ => throw new ArgumentOutOfRangeException(nameof(problem), problem.Family, "unknown family"),
     };
@@ -273,6 +288,7 @@ public static class Glm
             UseTDistribution = options.UseTDistribution, Epochs = options.Epochs, LearningRate = options.LearningRate,
             BatchSize = options.BatchSize, CovType = options.CovType, Groups = options.Groups,
             ClusterUseCorrection = options.ClusterUseCorrection, ClusterDfCorrection = options.ClusterDfCorrection,
+            Offset = options.Offset, Exposure = options.Exposure, FreqWeights = options.FreqWeights, VarWeights = options.VarWeights,
         };
         using var problem = GlmInput.Build(xs, ys, ws, family, link, effective);
         GlmInput.CheckRank(problem, xs);
@@ -292,6 +308,9 @@ public static class Glm
         {
             (null, MeanSquaredError) => (Family.Gaussian, Link.Identity),
             (Sigmoid, BinaryCrossentropy { FromLogits: false }) or (null, BinaryCrossentropy { FromLogits: true }) => (Family.Binomial, Link.Logit),
+            (Probit, BinaryCrossentropy { FromLogits: false }) => (Family.Binomial, Link.Probit),
+            (CLogLog, BinaryCrossentropy { FromLogits: false }) => (Family.Binomial, Link.CLogLog),
+            (null, Poisson) => (Family.Poisson, Link.Identity),
             (Softmax, CategoricalCrossentropy { FromLogits: false }) or (null, CategoricalCrossentropy { FromLogits: true }) => (Family.Multinomial, Link.Logit),
             (Softmax, SparseCategoricalCrossentropy { FromLogits: false }) or (null, SparseCategoricalCrossentropy { FromLogits: true }) => (Family.Multinomial, Link.Logit),
             (Exponential, Poisson) => (Family.Poisson, Link.Log),
@@ -302,8 +321,8 @@ public static class Glm
         if (pair is not { } p)
             throw new ArgumentException(
                 $"activation '{activation?.Name ?? "linear"}' with loss '{loss.Name}' is not a GLM; expected linear + mse, " +
-                "sigmoid + binary_crossentropy, softmax + (sparse_)categorical_crossentropy, exponential + poisson, " +
-                "exponential + gamma or inverse + gamma", nameof(model));
+                "sigmoid, probit or cloglog + binary_crossentropy, softmax + (sparse_)categorical_crossentropy, exponential + poisson, " +
+                "linear + poisson, exponential + gamma or inverse + gamma", nameof(model));
         var units = p.Item1 == Family.Multinomial ? dense.Units : 1;
         if (dense.Units != units || (p.Item1 == Family.Multinomial && units < 2))
             throw new ArgumentException($"the Dense layer has {dense.Units} unit(s); a {p.Item1} GLM needs {(p.Item1 == Family.Multinomial ? "k >= 2 (one per class)" : "1")}", nameof(model));

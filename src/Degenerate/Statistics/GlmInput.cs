@@ -31,16 +31,21 @@ internal static class GlmInput
             Family.Gamma => Link.Inverse,
             _ => throw new ArgumentOutOfRangeException(nameof(family), family, "unknown family"),
         };
+        // statsmodels 0.13's families' allowed links (links), less cauchy, loglog and Binomial/identity.
         var ok = (family, resolved) switch
         {
-            (Family.Gaussian, Link.Identity) or (Family.Binomial, Link.Logit) or (Family.Poisson, Link.Log)
-                or (Family.Gamma, Link.Log) or (Family.Gamma, Link.Inverse) or (Family.Multinomial, Link.Logit) => true,
+            (Family.Gaussian, Link.Identity or Link.Log or Link.Inverse) => true,
+            (Family.Binomial, Link.Logit or Link.Probit or Link.CLogLog or Link.Log) => true,
+            (Family.Poisson, Link.Log or Link.Identity or Link.Sqrt) => true,
+            (Family.Gamma, Link.Inverse or Link.Log or Link.Identity) => true,
+            (Family.Multinomial, Link.Logit) => true,
             _ => false,
         };
         if (!ok)
             throw new ArgumentException(
-                $"link {resolved} is not supported with family {family}; supported: Gaussian/Identity, Binomial/Logit, " +
-                "Poisson/Log, Gamma/Log, Gamma/Inverse, Multinomial/Logit", nameof(link));
+                $"link {resolved} is not supported with family {family}; supported: Gaussian (Identity, Log, Inverse), " +
+                "Binomial (Logit, Probit, CLogLog, Log), Poisson (Log, Identity, Sqrt), Gamma (Inverse, Log, Identity), " +
+                "Multinomial (Logit)", nameof(link));
         return resolved;
     }
 
@@ -117,17 +122,20 @@ internal static class GlmInput
         if (o.FitIntercept) columns.Add("const");
         for (var j = 0; j < p; j++) columns.Add(o.FeatureNames?[j] ?? $"x{j + 1}");
 
+        var (offset, freq, varWeights, trials, product) = Weights(family, link, n, weights, o);
         var device = o.Device ?? Device.CPU;
         var (data, pin) = View(x, device);
         Tensor? yt = null, wt = null;
         try
         {
             yt = Tensor.FromArray(y, device);
-            if (weights is not null) wt = Tensor.FromArray(weights, device);
+            if (product is not null) wt = Tensor.FromArray(product, device);
             return new GlmProblem
             {
-                X = data, Pin = pin, Y = yt, W = wt, YHost = y, WHost = weights, Family = family, Link = link,
+                X = data, Pin = pin, Y = yt, W = wt, YHost = y, WHost = product, Family = family, Link = link,
                 Intercept = o.FitIntercept, ColumnNames = columns, Classes = classes, ClassNames = o.ClassNames,
+                Offset = offset, FreqWeights = freq, VarWeights = varWeights, Trials = trials,
+                GlmNull = offset is not null || freq is not null || o.VarWeights is not null,
             };
         }
         catch
@@ -138,6 +146,67 @@ internal static class GlmInput
             wt?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Checks offset, exposure, frequency and variance weights against the rows, and combines them: the offset with
+    /// log(exposure), the weights into the product the passes use (frequency × variance × Binomial trials).
+    /// </summary>
+    private static (double[]? Offset, double[]? Freq, double[]? Var, double[]? Trials, double[]? Product) Weights(Family family, Link link,
+        long n, double[]? weights, GlmOptions o)
+    {
+        double[]? Column(IReadOnlyList<double>? values, string name)
+        {
+            if (values is null) return null;
+            if (values.Count != n)
+                throw new ArgumentException($"{name} has {values.Count} values but x has {n} rows; they must match", name);
+            var a = values.ToArray();
+            CheckFinite(a, name);
+            return a;
+        }
+        var offset = Column(o.Offset, nameof(GlmOptions.Offset));
+        var exposure = Column(o.Exposure, nameof(GlmOptions.Exposure));
+        var freq = Column(o.FreqWeights, nameof(GlmOptions.FreqWeights));
+        var varWeights = Column(o.VarWeights, nameof(GlmOptions.VarWeights));
+        if ((offset is not null || exposure is not null) && family == Family.Multinomial)
+            throw new ArgumentException("Offset and Exposure are not supported for the multinomial family", nameof(GlmOptions.Offset));
+        if (exposure is not null)
+        {
+            if (link != Link.Log)
+                throw new ArgumentException($"Exposure needs the log link (statsmodels' rule); the link is {link}. Give log(exposure) as Offset instead",
+                    nameof(GlmOptions.Exposure));
+            offset ??= new double[n];
+            for (var i = 0; i < n; i++)
+            {
+                if (!(exposure[i] > 0))
+                    throw new ArgumentException($"Exposure[{i}] = {F(exposure[i])}: exposure must be > 0", nameof(GlmOptions.Exposure));
+                offset[i] += Math.Log(exposure[i]);
+            }
+        }
+        if (freq is not null)
+            for (var i = 0; i < n; i++)
+                if (freq[i] < 0) throw new ArgumentException($"FreqWeights[{i}] = {F(freq[i])}: frequency weights must be >= 0", nameof(GlmOptions.FreqWeights));
+        if (varWeights is not null)
+        {
+            if (weights is not null && family != Family.Binomial)
+                throw new ArgumentException($"both weights and VarWeights were given; for the {family} family they mean the same (variance weights): give one",
+                    nameof(GlmOptions.VarWeights));
+            for (var i = 0; i < n; i++)
+                if (!(varWeights[i] > 0)) throw new ArgumentException($"VarWeights[{i}] = {F(varWeights[i])}: variance weights must be > 0", nameof(GlmOptions.VarWeights));
+        }
+        double[]? trials = null;
+        if (family == Family.Binomial) trials = weights;
+        else varWeights ??= weights;
+        double[]? product = null;
+        foreach (var factor in new[] { freq, varWeights, trials })
+        {
+            if (factor is null) continue;
+            if (product is null) product = (double[])factor.Clone();
+            else for (var i = 0; i < n; i++) product[i] *= factor[i];
+        }
+        // With one source of weights and nothing else, the caller's array itself (as before: no copy of a large vector).
+        if (freq is null && o.VarWeights is null && weights is not null) product = weights;
+        return (offset, freq, varWeights, trials, product);
     }
 
     /// <summary>

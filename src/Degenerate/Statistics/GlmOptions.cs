@@ -70,4 +70,29 @@ public sealed class GlmOptions
 
     /// <summary>Cluster only: t statistics with G − 1 degrees of freedom (statsmodels' <c>df_correction</c>, default true).</summary>
     public bool ClusterDfCorrection { get; init; } = true;
+
+    /// <summary>
+    /// A known term added to every row's linear predictor, η = Xβ + offset (statsmodels' <c>offset</c>), in x's row
+    /// order. Enters the log-likelihood, deviance, null model and the fitted means; predictions at new rows take their
+    /// own offset (<see cref="GlmResult.GetPrediction(double[,], double, double[], double[])"/>). Not for the multinomial family.
+    /// </summary>
+    public IReadOnlyList<double>? Offset { get; init; }
+
+    /// <summary>
+    /// Exposure per row (statsmodels' <c>exposure</c>): log(exposure) is added to the linear predictor, so the mean is
+    /// rate × exposure. Log link only; values must be &gt; 0. May be combined with <see cref="Offset"/>.
+    /// </summary>
+    public IReadOnlyList<double>? Exposure { get; init; }
+
+    /// <summary>
+    /// statsmodels' <c>freq_weights</c>: each row stands for this many identical observations (values &gt;= 0, need not
+    /// be integers). They count in df_resid, the BIC's log(n) and every sum, exactly as repeating the rows would.
+    /// </summary>
+    public IReadOnlyList<double>? FreqWeights { get; init; }
+
+    /// <summary>
+    /// statsmodels' <c>var_weights</c> (prior weights): the variance of row i is scale·V(μ)/var_weight (values &gt; 0).
+    /// For the non-Binomial families this is what Fit's <c>weights</c> argument means; give one or the other.
+    /// </summary>
+    public IReadOnlyList<double>? VarWeights { get; init; }
 }

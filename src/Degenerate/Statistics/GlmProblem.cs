@@ -18,9 +18,32 @@ internal sealed class GlmProblem : IDisposable
     /// <summary>Keeps the caller's array pinned while <see cref="X"/> views it.</summary>
     public GCHandle Pin { get; init; }
     public required Tensor Y { get; init; }
+
+    /// <summary>The weights the passes multiply by: frequency × variance weights × Binomial trials (null: all ones).</summary>
     public Tensor? W { get; init; }
     public required double[] YHost { get; init; }
     public double[]? WHost { get; init; }
+
+    /// <summary>Binomial trials per row (null: one).</summary>
+    public double[]? Trials { get; init; }
+
+    /// <summary>statsmodels' freq_weights: each row stands for this many observations (null: one).</summary>
+    public double[]? FreqWeights { get; init; }
+
+    /// <summary>statsmodels' var_weights (prior weights; null: one).</summary>
+    public double[]? VarWeights { get; init; }
+
+    /// <summary>offset + log(exposure), added to Xβ (null: none).</summary>
+    public double[]? Offset { get; init; }
+
+    /// <summary>
+    /// Whether statsmodels' GLM conventions rather than OLS/WLS's decide the Gaussian null log-likelihood: an offset,
+    /// frequency weights or <see cref="GlmOptions.VarWeights"/> make the model a GLM (OLS and WLS take none of them).
+    /// </summary>
+    public bool GlmNull { get; init; }
+
+    /// <summary>Σ freq_weights: the observations the rows represent (statsmodels' wnobs).</summary>
+    public double WeightedRows => FreqWeights?.Sum() ?? Rows;
     public required Family Family { get; init; }
     public required Link Link { get; init; }
     public required bool Intercept { get; init; }
@@ -72,6 +95,16 @@ internal sealed class GlmProblem : IDisposable
     /// <summary>Shape of the coefficient tensor the native solver takes: [p] or [k−1, p].</summary>
     public long[] BetaShape => Family == Family.Multinomial ? [Equations, Columns] : [Columns];
 
+    /// <summary>
+    /// The passes this problem runs on: the engine's fused ones (or the portable equivalent) for the canonical links
+    /// and Gamma/log without an offset, the general ones otherwise.
+    /// </summary>
+    public IGlmKernels ProblemKernels => Offset is null && FusedSupported(Family, Link) ? Kernels : new GlmGeneralKernels(Offset);
+
+    internal static bool FusedSupported(Family family, Link link) => (family, link) is (Family.Gaussian, Link.Identity)
+        or (Family.Binomial, Link.Logit) or (Family.Poisson, Link.Log) or (Family.Gamma, Link.Inverse) or (Family.Gamma, Link.Log)
+        or (Family.Multinomial, Link.Logit);
+
     /// <summary>The engine's fused GLM passes, else (or when forced) the portable ones written on tensor operations.</summary>
     internal static IGlmKernels Kernels => (ForcePortableKernels ? null : Engine.Current.GlmKernels) ?? GlmTensorKernels.Instance;
 
@@ -87,7 +120,7 @@ internal sealed class GlmProblem : IDisposable
     /// <summary>Score, information and log-likelihood kernel at <paramref name="beta"/> (one pass over the data).</summary>
     public (Tensor Score, Tensor Information, double Kernel) Information(Tensor beta, bool observed)
     {
-        var (s, i, ll) = Kernels.Information(X.Handle, Intercept, Y.Handle, W?.Handle, Family, Link, observed, beta.Handle);
+        var (s, i, ll) = ProblemKernels.Information(X.Handle, Intercept, Y.Handle, W?.Handle, Family, Link, observed, beta.Handle);
         return (new Tensor(s), new Tensor(i), ll);
     }
 }

@@ -13,10 +13,13 @@ public sealed partial class GlmResult
     /// <param name="x">New rows with the fit's data columns, without the constant column (it is added when the fit has an
     /// intercept, as at fit time).</param>
     /// <param name="alpha">1 − the interval's level (default 0.05).</param>
-    /// <exception cref="ArgumentException">x has the wrong number of columns, or a NaN or infinity (row and column named).</exception>
+    /// <param name="offset">The new rows' offsets, added to the linear predictor (default: none, as statsmodels for new rows).</param>
+    /// <param name="exposure">The new rows' exposures (log link): log(exposure) is added to the linear predictor.</param>
+    /// <exception cref="ArgumentException">x has the wrong number of columns, or a NaN or infinity (row and column named);
+    /// offset or exposure has the wrong length, a non-finite value or (exposure) a value &lt;= 0.</exception>
     /// <exception cref="ArgumentOutOfRangeException">alpha outside (0, 1).</exception>
     /// <exception cref="NotSupportedException">The multinomial family.</exception>
-    public GlmPrediction GetPrediction(double[,] x, double alpha = 0.05)
+    public GlmPrediction GetPrediction(double[,] x, double alpha = 0.05, double[]? offset = null, double[]? exposure = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         if (!(alpha > 0 && alpha < 1)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must be in (0, 1)");
@@ -27,6 +30,30 @@ public sealed partial class GlmResult
             var hint = data.Intercept ? "; give x without the constant column" : "";
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                 $"x has {x.GetLength(1)} columns but the fit has {data.Columns} data columns ({string.Join(", ", ParamNames.Skip(data.Intercept ? 1 : 0))}){hint}"), nameof(x));
+        }
+        var shift = new double[rows];
+        if (offset is not null)
+        {
+            if (offset.Length != rows)
+                throw new ArgumentException($"offset has {offset.Length} values but x has {rows} rows; they must match", nameof(offset));
+            for (var i = 0; i < rows; i++)
+            {
+                if (!double.IsFinite(offset[i]))
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"offset[{i}] = {offset[i]:R} is not finite"), nameof(offset));
+                shift[i] = offset[i];
+            }
+        }
+        if (exposure is not null)
+        {
+            if (Link != Link.Log) throw new ArgumentException($"exposure needs the log link; this fit's link is {Link}", nameof(exposure));
+            if (exposure.Length != rows)
+                throw new ArgumentException($"exposure has {exposure.Length} values but x has {rows} rows; they must match", nameof(exposure));
+            for (var i = 0; i < rows; i++)
+            {
+                if (!(exposure[i] > 0) || double.IsPositiveInfinity(exposure[i]))
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"exposure[{i}] = {exposure[i]:R}: exposure must be finite and > 0"), nameof(exposure));
+                shift[i] += Math.Log(exposure[i]);
+            }
         }
         // statsmodels' PredictionResults use df_resid (not df_resid_inference) for the t quantile.
         var q = UsesTDistribution ? StudentT.InvCDF(0, 1, DfResid, 1 - alpha / 2) : Normal.InvCDF(0, 1, 1 - alpha / 2);
@@ -54,7 +81,7 @@ public sealed partial class GlmResult
                         $"x contains a non-finite value ({v:R}) at row {i}, column {j}"), nameof(x));
                 row[c++] = v;
             }
-            double e = 0, variance = 0;
+            double e = shift[i], variance = 0;
             for (var a = 0; a < k; a++)
             {
                 e += row[a] * Params[a];
@@ -64,7 +91,7 @@ public sealed partial class GlmResult
             eta[i] = e;
             etaSe[i] = se;
             mean[i] = LinkFunctions.Mean(Link, e);
-            meanSe[i] = Math.Abs(LinkFunctions.MeanDerivative(Link, mean[i])) * se;
+            meanSe[i] = Math.Abs(LinkFunctions.MeanDerivative(Link, mean[i], e)) * se;
             // A decreasing link (inverse) swaps the ends; report them in order.
             var m1 = LinkFunctions.Mean(Link, e - q * se);
             var m2 = LinkFunctions.Mean(Link, e + q * se);

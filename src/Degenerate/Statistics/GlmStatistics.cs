@@ -15,9 +15,12 @@ internal static class GlmStatistics
     {
         var family = problem.Family;
         GlmResult.CheckCovOptions(options, problem.Rows, family);
+        if (options.CovType != CovType.NonRobust && problem.FreqWeights is not null)
+            throw new NotSupportedException("robust covariances with FreqWeights are not supported; repeat the rows instead");
         var n = (double)problem.Rows;
+        var wnobs = problem.WeightedRows;  // statsmodels' wnobs: Σ freq_weights
         var k = problem.ParamCount;
-        var dfResid = n - k;
+        var dfResid = wnobs - k;
         var observed = options.ObservedInformation;
 
         double[] parameters;
@@ -36,6 +39,8 @@ internal static class GlmStatistics
             var e = problem.LinearPredictor(beta);
             eta = e.To(DType.Float64, Device.CPU).Reshape(-1).ToArray<double>();
         }
+        if (problem.Offset is { } offset)
+            for (var i = 0; i < eta.Length; i++) eta[i] += offset[i];
 
         var y = problem.YHost;
         var w = problem.WHost;
@@ -52,7 +57,7 @@ internal static class GlmStatistics
         }
         var fit = family == Family.Multinomial
             ? Multinomial(y, w, eta, problem.Classes)
-            : Univariate(family, problem.Link, y, w, eta, dfResid, problem.Intercept);
+            : Univariate(problem, eta, dfResid);
 
         if (fit.ExactlyPredicted > 0 && !warnings.Any(w => w.StartsWith("Perfect separation", StringComparison.Ordinal)))
         {
@@ -128,8 +133,8 @@ internal static class GlmStatistics
             Llf = fit.Llf,
             LlNull = fit.LlNull,
             Aic = -2 * fit.Llf + 2 * k,
-            BicLlf = -2 * fit.Llf + k * Math.Log(n),
-            BicDeviance = fit.Deviance - dfResid * Math.Log(n),
+            BicLlf = -2 * fit.Llf + k * Math.Log(wnobs),
+            BicDeviance = fit.Deviance - dfResid * Math.Log(wnobs),
             Deviance = fit.Deviance,
             PearsonChi2 = fit.Pearson,
             PseudoRSquared = 1 - fit.Llf / fit.LlNull,
@@ -148,135 +153,169 @@ internal static class GlmStatistics
     internal readonly record struct Fit(double Llf, double LlNull, double Deviance, double Pearson, double Scale, double RSquared,
         long ExactlyPredicted = 0);
 
-    private static double Softplus(double x) => x > 0 ? x + Math.Log(1 + Math.Exp(-x)) : Math.Log(1 + Math.Exp(x));
-
     // x·log(x/m) with 0·log 0 = 0.
     private static double XLogXOverM(double x, double m) => x == 0 ? 0 : x * Math.Log(x / m);
 
-    private static Fit Univariate(Family family, Link link, double[] y, double[]? w, double[] eta, double dfResid, bool intercept)
+    // Univariate families, statsmodels' GLM definitions: with frequency weights f, variance weights v and Binomial
+    // trials t, every sum is over rows weighted by f (each row stands for f observations); deviance and Pearson χ² use
+    // the product f·v·t, the log-likelihood f·(v·ℓᵢ) with ℓᵢ the family's full log density of row i at the scale.
+    private static Fit Univariate(GlmProblem problem, double[] eta, double dfResid)
     {
+        var (family, link, y) = (problem.Family, problem.Link, problem.YHost);
+        var w = problem.WHost;
         var n = y.Length;
-        double Mu(double e) => link switch
-        {
-            Link.Identity => e,
-            Link.Logit => 1 / (1 + Math.Exp(-e)),
-            Link.Log => Math.Exp(e),
-            Link.Inverse => 1 / e,
-            _ => throw new ArgumentOutOfRangeException(nameof(link)),
-        };
-        double sw = 0, swy = 0;
-        for (var i = 0; i < n; i++)
-        {
-            var wi = w?[i] ?? 1;
-            sw += wi;
-            swy += wi * y[i];
-        }
-        var mean = swy / sw;
-
+        var mu = new double[n];
         double deviance = 0, pearson = 0;
         long exact = 0;
-        var mu = new double[n];
         for (var i = 0; i < n; i++)
         {
             var wi = w?[i] ?? 1;
-            var m = mu[i] = Mu(eta[i]);
+            var m = mu[i] = LinkFunctions.Mean(link, eta[i]);
             var r = y[i] - m;
-            switch (family)
+            if (family == Family.Binomial && Math.Abs(r) < 1e-8 && (y[i] == 0 || y[i] == 1)) exact++;
+            deviance += wi * family switch
             {
-                case Family.Gaussian:
-                    deviance += wi * r * r;
-                    pearson += wi * r * r;
-                    break;
-                case Family.Binomial:
-                    if (Math.Abs(r) < 1e-8 && (y[i] == 0 || y[i] == 1)) exact++;
-                    deviance += 2 * wi * (XLogXOverM(y[i], m) + XLogXOverM(1 - y[i], 1 - m));
-                    pearson += wi * r * r / (m * (1 - m));
-                    break;
-                case Family.Poisson:
-                    deviance += 2 * wi * (XLogXOverM(y[i], m) - r);
-                    pearson += wi * r * r / m;
-                    break;
-                case Family.Gamma:
-                    deviance += 2 * wi * (-Math.Log(y[i] / m) + r / m);
-                    pearson += wi * r * r / (m * m);
-                    break;
-            }
+                Family.Gaussian => r * r,
+                Family.Binomial => 2 * (XLogXOverM(y[i], m) + XLogXOverM(1 - y[i], 1 - m)),
+                Family.Poisson => 2 * (XLogXOverM(y[i], m) - r),
+                Family.Gamma => 2 * (-Math.Log(y[i] / m) + r / m),
+                _ => throw new ArgumentOutOfRangeException(nameof(family), family, "not a univariate family"),
+            };
+            pearson += wi * r * r / LinkFunctions.Variance(family, m);
         }
         var scale = family is Family.Gaussian or Family.Gamma ? pearson / dfResid : 1.0;
-
-        double llf, llnull, rsquared = double.NaN;
-        switch (family)
+        var nullMu = NullMeans(problem);
+        var wnobs = problem.WeightedRows;
+        double llf, llnull;
+        var rsquared = double.NaN;
+        if (family == Family.Gaussian)
         {
-            case Family.Gaussian:
+            double ssr0 = 0, tss = 0, ssrNull = 0;
+            var mean = nullMu[0];
+            for (var i = 0; i < n; i++)
             {
-                // statsmodels: the Gaussian log-likelihood at the MLE variance SSR/n (as OLS/WLS).
-                double logw = 0, ssr0 = 0, tss = 0;
-                for (var i = 0; i < n; i++)
-                {
-                    var wi = w?[i] ?? 1;
-                    if (w is not null) logw += Math.Log(wi);
-                    ssr0 += wi * (y[i] - mean) * (y[i] - mean);
-                    tss += wi * y[i] * y[i];
-                }
-                double Ll(double ssr) => -n / 2.0 * (1 + Math.Log(2 * Math.PI * ssr / n)) + logw / 2;
-                llf = Ll(deviance);
-                llnull = Ll(ssr0);
-                if (link == Link.Identity) rsquared = 1 - deviance / (intercept ? ssr0 : tss);
-                break;
+                var wi = w?[i] ?? 1;
+                ssr0 += wi * (y[i] - mean) * (y[i] - mean);
+                tss += wi * y[i] * y[i];
+                ssrNull += wi * (y[i] - nullMu[i]) * (y[i] - nullMu[i]);
             }
-            case Family.Binomial:
+            if (link == Link.Identity)
             {
-                double l = 0, l0 = 0;
-                var logMean = Math.Log(mean);
-                var log1mMean = Math.Log(1 - mean);
-                for (var i = 0; i < n; i++)
-                {
-                    var trials = w?[i] ?? 1;
-                    var s = trials * y[i];
-                    var c = trials == 1 && (y[i] == 0 || y[i] == 1)
-                        ? 0
-                        : SpecialFunctions.GammaLn(trials + 1) - SpecialFunctions.GammaLn(s + 1) - SpecialFunctions.GammaLn(trials - s + 1);
-                    // y·log μ + (1 − y)·log(1 − μ) written in η, exact for large |η|
-                    l += c + trials * (y[i] * eta[i] - Softplus(eta[i]));
-                    l0 += c + trials * ((y[i] == 0 ? 0 : y[i] * logMean) + (y[i] == 1 ? 0 : (1 - y[i]) * log1mMean));
-                }
-                llf = l;
-                llnull = l0;
-                break;
+                // statsmodels: the concentrated log-likelihood, at the MLE variance Σ f·v·r²/wnobs (OLS/WLS's llf).
+                llf = GaussianLl(problem, mu, deviance / wnobs);
+                // OLS/WLS's null model is concentrated at its own variance; a GLM with an offset or frequency or
+                // variance weights (not an OLS model) evaluates the null means at the fit's scale, as statsmodels' GLM.
+                llnull = !problem.GlmNull
+                    ? GaussianLl(problem, nullMu, ssrNull / wnobs)
+                    : GaussianLl(problem, nullMu, scale);
+                rsquared = 1 - deviance / (problem.Intercept ? ssr0 : tss);
             }
-            case Family.Poisson:
+            else
             {
-                double l = 0, l0 = 0;
-                var logMean = Math.Log(mean);
-                for (var i = 0; i < n; i++)
-                {
-                    var wi = w?[i] ?? 1;
-                    var c = SpecialFunctions.GammaLn(y[i] + 1);
-                    l += wi * ((y[i] == 0 ? 0 : y[i] * Math.Log(mu[i])) - mu[i] - c);
-                    l0 += wi * ((y[i] == 0 ? 0 : y[i] * logMean) - mean - c);
-                }
-                llf = l;
-                llnull = l0;
-                break;
+                llf = GaussianLl(problem, mu, scale);
+                llnull = GaussianLl(problem, nullMu, scale);
             }
-            case Family.Gamma:
-            {
-                double l = 0, l0 = 0;
-                for (var i = 0; i < n; i++)
-                {
-                    var ws = (w?[i] ?? 1) / scale;
-                    var common = -Math.Log(y[i]) - SpecialFunctions.GammaLn(ws);
-                    l += ws * Math.Log(ws * y[i] / mu[i]) - ws * y[i] / mu[i] + common;
-                    l0 += ws * Math.Log(ws * y[i] / mean) - ws * y[i] / mean + common;
-                }
-                llf = l;
-                llnull = l0;
-                break;
-            }
-            default:
-                throw new ArgumentOutOfRangeException(nameof(family), family, "not a univariate family");
+        }
+        else
+        {
+            llf = LogLikelihood(problem, mu, eta, scale);
+            llnull = LogLikelihood(problem, nullMu, null, scale);
         }
         return new Fit(llf, llnull, deviance, pearson, scale, rsquared, exact);
+    }
+
+    // Σ f·(−v·r²/scale − log(scale/v) − log 2π)/2.
+    private static double GaussianLl(GlmProblem problem, double[] mu, double scale)
+    {
+        double l = 0;
+        for (var i = 0; i < mu.Length; i++)
+        {
+            var f = problem.FreqWeights?[i] ?? 1;
+            var v = problem.VarWeights?[i] ?? 1;
+            var r = problem.YHost[i] - mu[i];
+            l += f * (-v * r * r / scale - Math.Log(scale / v) - Math.Log(2 * Math.PI)) / 2;
+        }
+        return l;
+    }
+
+    // Binomial, Poisson and Gamma log-likelihoods at the means mu (and the linear predictor, for logit's exact form).
+    private static double LogLikelihood(GlmProblem problem, double[] mu, double[]? eta, double scale)
+    {
+        var y = problem.YHost;
+        double l = 0;
+        for (var i = 0; i < y.Length; i++)
+        {
+            var f = problem.FreqWeights?[i] ?? 1;
+            var v = problem.VarWeights?[i] ?? 1;
+            double li;
+            switch (problem.Family)
+            {
+                case Family.Binomial:
+                {
+                    var t = problem.Trials?[i] ?? 1;
+                    var s = t * y[i];
+                    var c = t == 1 && (y[i] == 0 || y[i] == 1)
+                        ? 0
+                        : SpecialFunctions.GammaLn(t + 1) - SpecialFunctions.GammaLn(s + 1) - SpecialFunctions.GammaLn(t - s + 1);
+                    var kernel = eta is not null
+                        ? LinkFunctions.Terms(Family.Binomial, problem.Link, y[i], eta[i], 1, false).L
+                        : (y[i] == 0 ? 0 : y[i] * Math.Log(mu[i])) + (y[i] == 1 ? 0 : (1 - y[i]) * Math.Log(1 - mu[i]));
+                    li = v * (c + t * kernel);
+                    break;
+                }
+                case Family.Poisson:
+                    li = v * ((y[i] == 0 ? 0 : y[i] * Math.Log(mu[i])) - mu[i] - SpecialFunctions.GammaLn(y[i] + 1));
+                    break;
+                case Family.Gamma:
+                {
+                    var ws = v / scale;
+                    li = ws * Math.Log(ws * y[i] / mu[i]) - ws * y[i] / mu[i] - Math.Log(y[i]) - SpecialFunctions.GammaLn(ws);
+                    break;
+                }
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(problem), problem.Family, "not a univariate family");
+            }
+            l += f * li;
+        }
+        return l;
+    }
+
+    /// <summary>
+    /// The fitted means of the intercept-only model (statsmodels' <c>null</c>): the weighted mean of y, or, with an
+    /// offset, the maximum-likelihood intercept α of η = α + offset by Fisher scoring from g(ȳ).
+    /// </summary>
+    internal static double[] NullMeans(GlmProblem problem)
+    {
+        var (y, w, n) = (problem.YHost, problem.WHost, problem.YHost.Length);
+        var means = new double[n];
+        if (problem.Offset is not { } offset)
+        {
+            double sw = 0, swy = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var wi = w?[i] ?? 1;
+                sw += wi;
+                swy += wi * y[i];
+            }
+            Array.Fill(means, swy / sw);
+            return means;
+        }
+        var alpha = LinkFunctions.Value(problem.Link, y.Average());
+        for (var it = 0; it < 200; it++)
+        {
+            double score = 0, info = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var t = LinkFunctions.Terms(problem.Family, problem.Link, y[i], alpha + offset[i], w?[i] ?? 1, false);
+                score += t.S;
+                info += t.H;
+            }
+            var step = score / info;
+            alpha += step;
+            if (!(Math.Abs(step) > 1e-15 * (1 + Math.Abs(alpha)))) break;
+        }
+        for (var i = 0; i < n; i++) means[i] = LinkFunctions.Mean(problem.Link, alpha + offset[i]);
+        return means;
     }
 
     private static Fit Multinomial(double[] y, double[]? w, double[] eta, int classes)

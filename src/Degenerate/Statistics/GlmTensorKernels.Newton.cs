@@ -54,7 +54,7 @@ internal sealed partial class GlmTensorKernels
     /// Solves information · step = score: Cholesky, else (not positive definite) the pseudo-inverse's least-squares
     /// step, which copes with a singular system by returning the minimum-norm step.
     /// </summary>
-    private static Tensor Step(Tensor information, Tensor score, out bool fallback)
+    internal static Tensor Step(Tensor information, Tensor score, out bool fallback)
     {
         var factor = information.Cholesky();
         if (factor is not null)

@@ -100,7 +100,7 @@ internal sealed partial class GlmTensorKernels : IGlmKernels
     }
 
     /// <summary>η = Xβ for rows of the data, the intercept added rather than multiplied by a column of ones.</summary>
-    private static Tensor Eta(Tensor rows, bool intercept, Tensor beta)
+    internal static Tensor Eta(Tensor rows, bool intercept, Tensor beta)
     {
         if (!intercept) return rows.MatMul(beta);
         var p = beta.Size(0);
@@ -108,7 +108,7 @@ internal sealed partial class GlmTensorKernels : IGlmKernels
     }
 
     /// <summary>Rows [start, start + len) of the design, with the ones column prepended when the intercept is implicit.</summary>
-    private static Tensor DesignRows(Tensor x, bool intercept, long start, long len)
+    internal static Tensor DesignRows(Tensor x, bool intercept, long start, long len)
     {
         var rows = x.Slice(0, start, start + len);
         return intercept ? Tensor.Cat([Tensor.Ones([len, 1], DType.Float64, x.Device), rows], 1) : rows;

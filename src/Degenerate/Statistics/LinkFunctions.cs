@@ -1,8 +1,10 @@
+using MathNet.Numerics.Distributions;
+
 namespace Degenerate.Statistics;
 
 /// <summary>
-/// Scalar pieces of a univariate GLM on the host: the inverse link and its derivative, the link's first and second
-/// derivatives, and the family's variance function with its derivative (statsmodels' link and variance classes).
+/// Scalar pieces of a univariate GLM on the host: the inverse link and its derivative, the link itself and its second
+/// derivative, and the family's variance function with its derivative (statsmodels' link and variance classes).
 /// </summary>
 internal static class LinkFunctions
 {
@@ -13,28 +15,62 @@ internal static class LinkFunctions
         Link.Logit => 1 / (1 + Math.Exp(-eta)),
         Link.Log => Math.Exp(eta),
         Link.Inverse => 1 / eta,
+        Link.Probit => Normal.CDF(0, 1, eta),
+        Link.CLogLog => -double.ExpM1(-Math.Exp(eta)),
+        Link.Sqrt => eta * eta,
         _ => throw new ArgumentOutOfRangeException(nameof(link), link, "unknown link"),
     };
 
-    /// <summary>dμ/dη at μ (written in μ so that large |η| stays exact for the logit).</summary>
-    public static double MeanDerivative(Link link, double mu) => link switch
+    /// <summary>g(μ).</summary>
+    public static double Value(Link link, double mu) => link switch
+    {
+        Link.Identity => mu,
+        Link.Logit => Math.Log(mu / (1 - mu)),
+        Link.Log => Math.Log(mu),
+        Link.Inverse => 1 / mu,
+        Link.Probit => Normal.InvCDF(0, 1, mu),
+        Link.CLogLog => Math.Log(-Math.Log(1 - mu)),
+        Link.Sqrt => Math.Sqrt(mu),
+        _ => throw new ArgumentOutOfRangeException(nameof(link), link, "unknown link"),
+    };
+
+    /// <summary>dμ/dη at η (and μ = g⁻¹(η)): written in μ where that stays exact for large |η| (logit), in η otherwise.</summary>
+    public static double MeanDerivative(Link link, double mu, double eta) => link switch
     {
         Link.Identity => 1,
         Link.Logit => mu * (1 - mu),
         Link.Log => mu,
         Link.Inverse => -mu * mu,
+        Link.Probit => Normal.PDF(0, 1, eta),
+        Link.CLogLog => Math.Exp(eta - Math.Exp(eta)),
+        Link.Sqrt => 2 * eta,
         _ => throw new ArgumentOutOfRangeException(nameof(link), link, "unknown link"),
     };
 
-    /// <summary>g″(μ); g′(μ) is 1 / <see cref="MeanDerivative"/>.</summary>
-    public static double SecondDerivative(Link link, double mu) => link switch
+    /// <summary>g″(μ) (η = g(μ) given too, for the links whose g″ is simplest in η); g′(μ) is 1 / <see cref="MeanDerivative"/>.</summary>
+    public static double SecondDerivative(Link link, double mu, double eta)
     {
-        Link.Identity => 0,
-        Link.Logit => (2 * mu - 1) / (mu * mu * (1 - mu) * (1 - mu)),
-        Link.Log => -1 / (mu * mu),
-        Link.Inverse => 2 / (mu * mu * mu),
-        _ => throw new ArgumentOutOfRangeException(nameof(link), link, "unknown link"),
-    };
+        switch (link)
+        {
+            case Link.Identity: return 0;
+            case Link.Logit: return (2 * mu - 1) / (mu * mu * (1 - mu) * (1 - mu));
+            case Link.Log: return -1 / (mu * mu);
+            case Link.Inverse: return 2 / (mu * mu * mu);
+            case Link.Probit:
+            {
+                var phi = Normal.PDF(0, 1, eta);
+                return eta / (phi * phi);  // d/dμ (1/φ(η)) = (η/φ)·(dη/dμ)
+            }
+            case Link.CLogLog:
+            {
+                var u = -Math.Log(1 - mu);
+                var d = (1 - mu) * u;
+                return (u - 1) / (d * d);
+            }
+            case Link.Sqrt: return -0.25 / (mu * Math.Sqrt(mu));
+            default: throw new ArgumentOutOfRangeException(nameof(link), link, "unknown link");
+        }
+    }
 
     /// <summary>V(μ).</summary>
     public static double Variance(Family family, double mu) => family switch
@@ -55,4 +91,42 @@ internal static class LinkFunctions
         Family.Gamma => 2 * mu,
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "not a univariate family"),
     };
+
+    /// <summary>
+    /// Per-observation score factor s = ∂ℓ/∂η, information factor h (expected, or observed) and log-likelihood kernel
+    /// ℓ (up to terms free of β), each times the weight w: what a Newton pass sums against the design rows.
+    /// </summary>
+    public static (double S, double H, double L, double Residual) Terms(Family family, Link link, double y, double eta, double w,
+        bool observed)
+    {
+        var mu = Mean(link, eta);
+        var dmu = MeanDerivative(link, mu, eta);
+        var v = Variance(family, mu);
+        var r = y - mu;
+        var s = w * r * dmu / v;
+        var h = w * dmu * dmu / v;
+        if (observed)
+        {
+            // The expected factor times 1 + (y − μ)·(V·g″ + V′·g′)/(g′·V); 1 for canonical links.
+            var gPrime = 1 / dmu;
+            h *= 1 + r / (gPrime * v) * (v * SecondDerivative(link, mu, eta) + VarianceDerivative(family, mu) * gPrime);
+        }
+        double l = family switch
+        {
+            Family.Gaussian => -0.5 * r * r,
+            Family.Binomial => link switch
+            {
+                Link.Logit => y * eta - Softplus(eta),
+                Link.Probit => (y == 0 ? 0 : y * Math.Log(Normal.CDF(0, 1, eta))) + (y == 1 ? 0 : (1 - y) * Math.Log(Normal.CDF(0, 1, -eta))),
+                _ => (y == 0 ? 0 : y * Math.Log(mu)) + (y == 1 ? 0 : (1 - y) * Math.Log(1 - mu)),
+            },
+            Family.Poisson => (y == 0 ? 0 : y * Math.Log(mu)) - mu,
+            Family.Gamma => -y / mu - Math.Log(mu),
+            _ => throw new ArgumentOutOfRangeException(nameof(family), family, "not a univariate family"),
+        };
+        return (s, h, w * l, r);
+    }
+
+    /// <summary>log(1 + eˣ) without overflow.</summary>
+    public static double Softplus(double x) => x > 0 ? x + Math.Log(1 + Math.Exp(-x)) : Math.Log(1 + Math.Exp(x));
 }

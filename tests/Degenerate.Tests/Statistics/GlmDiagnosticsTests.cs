@@ -119,7 +119,7 @@ public class GlmDiagnosticsTests
         Assert.Contains("class index", m.Message);
         var len = Assert.Throws<ArgumentException>(() => Glm.Fit(x, [0, 1], Family.Binomial));
         Assert.Contains("x has 3 rows but y has 2", len.Message);
-        var link = Assert.Throws<ArgumentException>(() => Glm.Fit(x, [0, 1, 1], Family.Binomial, Link.Log));
+        var link = Assert.Throws<ArgumentException>(() => Glm.Fit(x, [0, 1, 1], Family.Binomial, Link.Inverse));
         Assert.Equal("link", link.ParamName);
         var w = Assert.Throws<ArgumentException>(() => Glm.Fit(x, [0, 1, 1], Family.Binomial, weights: [1, -2, 1]));
         Assert.Contains("weights[1] = -2", w.Message);
