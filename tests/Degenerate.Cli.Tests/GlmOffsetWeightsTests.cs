@@ -66,4 +66,15 @@ public class GlmOffsetWeightsTests
         Assert.NotEqual(0, run.ExitCode);
         Assert.False(string.IsNullOrWhiteSpace(run.Stderr));
     }
+
+    [Fact]
+    public void A_csv_with_its_own_constant_column_fits_with_that_column_as_the_intercept()
+    {
+        using var csv = new TempCsv("x1,one,y\n0.1,1,1.2\n0.5,1,1.9\n0.9,1,2.2\n1.4,1,3.1\n2.0,1,3.9\n");
+        var run = Cli.Run("glm", csv.Path, "--target", "y", "--family", "gaussian", "--json");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var r = JsonDocument.Parse(run.Stdout).RootElement;
+        Assert.Equal(["x1", "one"], r.GetProperty("param_names").EnumerateArray().Select(v => v.GetString()!).ToArray());
+        Assert.Equal(1, r.GetProperty("df_model").GetDouble());
+    }
 }
