@@ -62,6 +62,7 @@ public abstract partial class Model
         {
             foreach (var c in callbacks) c.OnEpochBegin(epoch);
             tracker.Reset();
+            using var metricRows = new MetricRows();
             var order = shuffle ? dp.EpochPermutation(train.Rows, epoch) : null;
             for (var step = 0; step < steps; step++)
             {
@@ -69,7 +70,7 @@ public abstract partial class Model
                 var end = Math.Min(start + batchSize, train.Rows);
                 using var scope = new DisposeScope();
                 var mine = dp.Share(end - start).Select(p => order is null ? start + p : order[start + p]).ToArray();
-                var batchLoss = DistributedStep(dp, train, mine, end - start, trainable, dtype, tracker);
+                var batchLoss = DistributedStep(dp, train, mine, end - start, trainable, dtype, tracker, metricRows);
                 foreach (var c in callbacks) c.OnTrainBatchEnd(step, new BatchLogs(batchLoss, end - start));
                 // A callback that stops on a batch's figures decides the same on every rank (the figures are global),
                 // but one rank must never leave the loop alone: the others would wait in the next all-reduce.
@@ -77,6 +78,7 @@ public abstract partial class Model
                 if (StopTraining) break;
             }
             tracker.AllReduce(group);
+            metricRows.Sync(this, group, train);
             logs = tracker.Results(prefix: "");
             if (validation is { } v && (epoch + 1) % validationFreq == 0)
                 foreach (var (key, value) in EvaluateDistributed(dp, v, batchSize)) logs["val_" + key] = value;
@@ -100,7 +102,7 @@ public abstract partial class Model
     // One global step: this rank's rows of the batch contribute Σ w·loss / (batch rows) to the gradient, so the summed
     // gradient equals one process's on the whole batch. Returns the batch's loss (the global mean) for callbacks.
     private Tensor DistributedStep(DataParallel dp, Batches train, long[] mine, long batchRows, IReadOnlyList<Tensor> trainable,
-        DType dtype, EpochTracker tracker)
+        DType dtype, EpochTracker tracker, MetricRows metricRows)
     {
         Tensor objective;
         Tensor lossSum;
@@ -111,11 +113,12 @@ public abstract partial class Model
         {
             using var index = Tensor.FromArray(mine, [mine.Length], Device);
             var batch = train.Gather(index);
-            var (perSample, predictions) = ForwardLoss(batch.X, batch.Y, training: true, needPredictions: _metrics.Count > 0);
+            var (perSample, predictions) = ForwardLoss(batch.X, batch.Y, training: true, needPredictions: _compiledMetrics.Count > 0);
             var local = Losses.Loss.Reduce(perSample, batch.W);
             objective = local * ((double)mine.Length / batchRows);
             lossSum = local.Detach() * mine.Length;
-            tracker.Add(penalty is null ? local.Detach() : local.Detach() + penalty.Detach(), mine.Length, batch.Y, predictions);
+            tracker.Add(penalty is null ? local.Detach() : local.Detach() + penalty.Detach(), mine.Length, batch.Y, null);
+            metricRows.Add(batch.Y, predictions, batch.W);
         }
         else
         {
@@ -142,15 +145,18 @@ public abstract partial class Model
         using var noGrad = Autograd.NoGrad();
         using var tracker = new EpochTracker(this, Device);
         tracker.Reset();
+        using var metricRows = new MetricRows();
         var (first, last) = dp.Block(data.Rows);
         for (var start = first; start < last; start += batchSize)
         {
             using var scope = new DisposeScope();
             var batch = data.Rows2(start, Math.Min(start + batchSize, last));
-            var (perSample, predictions) = ForwardLoss(batch.X, batch.Y, training: false, needPredictions: _metrics.Count > 0);
-            tracker.Add(Losses.Loss.Reduce(perSample, batch.W), batch.Rows, batch.Y, predictions);
+            var (perSample, predictions) = ForwardLoss(batch.X, batch.Y, training: false, needPredictions: _compiledMetrics.Count > 0);
+            tracker.Add(Losses.Loss.Reduce(perSample, batch.W), batch.Rows, batch.Y, null);
+            metricRows.Add(batch.Y, predictions, batch.W);
         }
         tracker.AllReduce(dp.Group);
+        metricRows.Sync(this, dp.Group, data);
         var results = tracker.Results(prefix: "");
         using (var scope = new DisposeScope())
         {
@@ -183,19 +189,53 @@ public abstract partial class Model
 
     internal sealed partial class EpochTracker
     {
-        /// <summary>Adds every rank's sums (loss, metrics, rows): each rank then holds the global figures.</summary>
+        /// <summary>Adds every rank's loss sum and row count: each rank then holds the global figures.</summary>
         public void AllReduce(ProcessGroup group)
         {
             if (_loss is null) Reset();
-            var values = new double[_metrics.Length + 2];
-            values[0] = _loss!.Item() + _hostLoss;
-            for (var i = 0; i < _metrics.Length; i++) values[i + 1] = _metrics[i].Item();
-            values[^1] = _seen;
+            var values = new[] { _loss!.Item() + _hostLoss, _seen };
             group.AllReduce(values);
             _loss.Fill(values[0]);
             _hostLoss = 0;
-            for (var i = 0; i < _metrics.Length; i++) _metrics[i].Fill(values[i + 1]);
-            _seen = (long)values[^1];
+            _seen = (long)values[1];
+        }
+    }
+
+    // The rows (targets, predictions, sample weights) this rank computed in an epoch or evaluation. At the end every
+    // rank's rows are gathered and fed to each rank's stateful metrics, so any metric (means, AUC, F1, R²) comes out
+    // as one process's over the same rows, whatever its state holds.
+    private sealed class MetricRows : IDisposable
+    {
+        private readonly List<Tensor> _y = [], _p = [], _w = [];
+
+        public void Add(Tensor y, Tensor? predictions, Tensor? weights)
+        {
+            if (predictions is null) return;
+            _y.Add(Keep(y.Detach()));
+            _p.Add(Keep(predictions.Detach()));
+            if (weights is not null) _w.Add(Keep(weights.Detach()));
+        }
+
+        private static Tensor Keep(Tensor t)
+        {
+            DisposeScope.Current?.Detach(t);
+            return t;
+        }
+
+        public void Sync(Model model, ProcessGroup group, Batches rows)
+        {
+            if (model._compiledMetrics.Count == 0) return;
+            using var scope = new DisposeScope();
+            using var noGrad = Autograd.NoGrad();
+            var y = group.AllGatherRows(_y.Count > 0 ? Tensor.Cat(_y, 0) : rows.Y.Slice(0, 0, 0));
+            var p = group.AllGatherRows(_p.Count > 0 ? Tensor.Cat(_p, 0) : model.EmptyPrediction(rows.X));
+            Tensor? w = rows.W is null ? null : group.AllGatherRows(_w.Count > 0 ? Tensor.Cat(_w, 0) : rows.W.Slice(0, 0, 0));
+            foreach (var entry in model._compiledMetrics) entry.Metric.UpdateState(y, p, entry.Weighted ? w : null);
+        }
+
+        public void Dispose()
+        {
+            foreach (var t in _y.Concat(_p).Concat(_w)) t.Dispose();
         }
     }
 }
