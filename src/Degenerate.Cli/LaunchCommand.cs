@@ -11,8 +11,9 @@ namespace Degenerate.Cli;
 /// torchrun for users without Python. Node 0 hosts the rendezvous TCP store (c10d's, as torchrun's agent does); each
 /// of the N processes started here gets torchrun's environment (RANK, WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE,
 /// GROUP_RANK, MASTER_ADDR, MASTER_PORT, TORCHELASTIC_USE_AGENT_STORE=True, TORCHELASTIC_RESTART_COUNT=0, …), so
-/// <see cref="ProcessGroup.Initialize"/> connects to the hosted store. When a rank fails, the others are stopped and the
-/// command exits with that rank's exit code and its last lines of output.
+/// <see cref="ProcessGroup.Initialize"/> connects to the hosted store. When a rank fails, the others get 3 seconds to
+/// fail on their own (a dead peer fails their collectives), the rest are stopped, and the command prints every failed
+/// rank's last lines of output and exits with the exit code of the first to exit.
 /// </summary>
 internal static class LaunchCommand
 {
@@ -95,19 +96,28 @@ internal static class LaunchCommand
             // Wait for all to succeed, or for the first failure.
             while (true)
             {
-                // The root cause is the rank that failed first: a peer's death makes the others' collectives fail too.
-                var failed = ranks.Where(r => r.Process.HasExited && r.Process.ExitCode != 0).MinBy(r => r.Process.ExitTime);
-                if (failed is not null)
+                var first = ranks.FirstOrDefault(r => r.Process.HasExited && r.Process.ExitCode != 0);
+                if (first is not null)
                 {
-                    foreach (var other in ranks.Where(r => r != failed && !r.Process.HasExited)) other.Process.Kill(entireProcessTree: true);
-                    failed.Process.WaitForExit();
+                    // A rank's death makes its peers' collectives fail too, often within the same moment, so which
+                    // exit is seen first says little: give the others a short grace to fail on their own, then stop
+                    // the rest and report every failed rank.
+                    var grace = Stopwatch.StartNew();
+                    while (grace.Elapsed < TimeSpan.FromSeconds(3) && ranks.Any(r => !r.Process.HasExited)) Thread.Sleep(50);
+                    var stopped = ranks.Where(r => !r.Process.HasExited).ToList();
+                    foreach (var other in stopped) other.Process.Kill(entireProcessTree: true);
+                    foreach (var r in ranks) r.Process.WaitForExit();
+                    var failed = ranks.Where(r => !stopped.Contains(r) && r.Process.ExitCode != 0).OrderBy(r => r.Process.ExitTime).ToList();
                     lock (gate)
                     {
-                        stderr.WriteLine($"error: rank {failed.Index} (local rank {failed.Index - node * perNode}) exited with code " +
-                            $"{failed.Process.ExitCode}; the other ranks were stopped. Its last output:");
-                        foreach (var line in failed.Tail()) stderr.WriteLine($"  [rank {failed.Index}] {line}");
+                        foreach (var f in failed)
+                        {
+                            stderr.WriteLine($"error: rank {f.Index} (local rank {f.Index - node * perNode}) exited with code " +
+                                $"{f.Process.ExitCode}; {(stopped.Count > 0 ? "the other ranks were stopped" : "no rank was left running")}. Its last output:");
+                            foreach (var line in f.Tail()) stderr.WriteLine($"  [rank {f.Index}] {line}");
+                        }
                     }
-                    return failed.Process.ExitCode;
+                    return failed[0].Process.ExitCode;
                 }
                 if (ranks.All(r => r.Process.HasExited))
                 {

@@ -8,8 +8,8 @@ namespace Degenerate.Distributed;
 /// <c>batchSize</c> is the global batch, whose rows are dealt out round-robin (a rank takes positions
 /// <c>rank, rank + world, …</c> of each batch, with no padding: a rank may hold one row fewer); gradients are summed
 /// across ranks in buckets with each rank's loss weighted by its share of the batch's rows, so a step equals the
-/// single-process step on the whole batch; loss and metrics are summed as (sum, count), so every rank's History and
-/// callbacks see the same numbers. Only rank 0 prints and saves. Evaluate and Predict split the rows and gather.
+/// single-process step on the whole batch; the loss is summed as (sum, count) and the metrics see every rank's rows
+/// (gathered at the end of the epoch), so every rank's History and callbacks see the same numbers. Only rank 0 prints and saves. Evaluate and Predict split the rows and gather.
 /// </summary>
 public sealed class DataParallel
 {

@@ -42,7 +42,8 @@ public class LaunchTests
         // Rank 1 throws; rank 0 would wait in a barrier for 60 s, but the launcher stops it at once.
         var result = Launch("fail");
         Assert.True(result.Exit == 1, result.Output);
-        Assert.Contains("error: rank 1 (local rank 1) exited with code 1; the other ranks were stopped", result.Output);
+        // Rank 0's barrier may fail on its own (its peer closed the connection) or be stopped; rank 1 is reported either way.
+        Assert.Contains("error: rank 1 (local rank 1) exited with code 1;", result.Output);
         Assert.Contains("[rank 1] error InvalidOperationException: rank 1 gave up on purpose", result.Output);
         Assert.True(result.Elapsed < TimeSpan.FromSeconds(50), result.Elapsed.ToString());
     }
