@@ -323,7 +323,16 @@ public abstract partial class Model : IDisposable
     /// Saves architecture, weights and compile settings to <paramref name="path"/> in Degenerate's versioned model
     /// format (docs/model-format.md). The write is atomic: a failed save leaves an existing file intact.
     /// </summary>
-    public void Save(string path) => ModelFile.Save(this, path, includeCompile: true);
+    /// <exception cref="ArgumentException">The path ends in <c>.weights.h5</c>, the suffix of Keras weights files, which
+    /// <see cref="SaveWeights"/> writes (Keras's <c>model.save</c> refuses it too).</exception>
+    public void Save(string path)
+    {
+        if (Saving.KerasWeightsFile.IsKerasPath(path))
+            throw new ArgumentException(
+                $"'{path}' ends in {Saving.KerasWeightsFile.Suffix}, Keras's suffix for weights-only files: call SaveWeights for a Keras " +
+                "weights file, or give Save another name (e.g. .dgm) for Degenerate's full model file", nameof(path));
+        ModelFile.Save(this, path, includeCompile: true);
+    }
 
     /// <summary>
     /// Saves architecture and weights only (same format, no compile settings); atomic like <see cref="Save"/>. A path
