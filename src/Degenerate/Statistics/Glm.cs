@@ -37,7 +37,7 @@ public static class Glm
         options ??= new GlmOptions();
         GlmInput.CheckOptions(options);
         var resolved = GlmInput.ResolveLink(family, link);
-        using var problem = GlmInput.Build(x, y, weights, family, resolved, options);
+        using var problem = GlmInput.Build(x, y, weights, family, resolved, options, skipConstant: true);
         GlmInput.CheckRank(problem, x);
         return options.Solver switch
         {

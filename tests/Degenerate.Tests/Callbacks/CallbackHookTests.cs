@@ -53,13 +53,14 @@ public class CallbackHookTests
         using var model = Linear(0.5);
         var recorder = new Recorder();
         var results = model.Evaluate(X, X, batchSize: 2, callbacks: [recorder]);
-        // y = 0.5x against y = x: squared error 0.25 x²; batches {1,2}, {3,4}, {5}.
+        // y = 0.5x against y = x: squared error 0.25 x²; batches {1,2}, {3,4}, {5}. Each batch's logs carry the running
+        // mean over the rows so far, as Keras's test_step returns its loss tracker's value to on_test_batch_end.
         Assert.Equal(
         [
             "test begin",
             "test batch 0 begin", $"test batch 0 end 2 {0.25 * (1 + 4) / 2.0:R}",
-            "test batch 1 begin", $"test batch 1 end 2 {0.25 * (9 + 16) / 2.0:R}",
-            "test batch 2 begin", $"test batch 2 end 1 {0.25 * 25:R}",
+            "test batch 1 begin", $"test batch 1 end 2 {0.25 * (1 + 4 + 9 + 16) / 4.0:R}",
+            "test batch 2 begin", $"test batch 2 end 1 {0.25 * 55 / 5.0:R}",
             "test end loss",
         ], recorder.Events);
         Assert.Equal(0.25 * 55 / 5, results["loss"], 12);
