@@ -6,11 +6,13 @@ using Degenerate.Callbacks;
 using Degenerate.Layers;
 using Degenerate.Models;
 using Degenerate.Optimizers;
+using Degenerate.Plotting;
 using Degenerate.Tensors;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
+var outputFolder = ExampleOutput.Folder(args);
 const int rows = 20_000;
 const int seed = 42;
 var (x, balloons, color) = BalloonData.Generate(rows, seed);
@@ -22,11 +24,11 @@ Console.WriteLine();
 
 var results = new List<Row>
 {
-    Train("linear regression", "num_balloons", x, balloons, "mse", new Dense(1, inputDim: 3)),
-    Train("neural network", "num_balloons", x, balloons, "mse",
+    Train(outputFolder, "linear regression", "num_balloons", x, balloons, "mse", new Dense(1, inputDim: 3)),
+    Train(outputFolder, "neural network", "num_balloons", x, balloons, "mse",
         new Dense(16, "relu", inputDim: 3), new Dense(16, "relu"), new Dense(1)),
-    Train("logistic regression", "color", x, color, "binary_crossentropy", new Dense(1, "sigmoid", inputDim: 3)),
-    Train("neural network", "color", x, color, "binary_crossentropy",
+    Train(outputFolder, "logistic regression", "color", x, color, "binary_crossentropy", new Dense(1, "sigmoid", inputDim: 3)),
+    Train(outputFolder, "neural network", "color", x, color, "binary_crossentropy",
         new Dense(16, "relu", inputDim: 3), new Dense(16, "relu"), new Dense(1, "sigmoid")),
 };
 
@@ -71,7 +73,7 @@ if (!beatBoth)
 }
 return 0;
 
-static Row Train(string name, string output, double[,] x, double[] y, string loss, params Layer[] layers)
+static Row Train(string folder, string name, string output, double[,] x, double[] y, string loss, params Layer[] layers)
 {
     Console.WriteLine($"======= Output type: {output} Model type: {name}");
     using var model = new Sequential(layers);
@@ -79,6 +81,8 @@ static Row Train(string name, string output, double[,] x, double[] y, string los
     var stop = new EarlyStopping(monitor: "val_loss", patience: 5, minDelta: 1e-6, restoreBestWeights: true);
     var history = model.Fit(x, y, epochs: 200, batchSize: 32, validationSplit: 0.2, callbacks: [stop], verbose: 2);
     var valLoss = history["val_loss"][stop.BestEpoch];
+    var picture = history.SavePlot(Path.Combine(folder, $"{output}-{name.Replace(' ', '-')}.png"), title: $"{output}: {name}");
+    Console.WriteLine($"Loss curves: {picture}");
     double[]? kernel = null;
     double? bias = null;
     if (model.Layers.Count == 1)

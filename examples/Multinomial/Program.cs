@@ -58,7 +58,7 @@ var columns = features.Length + 1;
 var worstZ = 0.0;
 var worstAdam = 0.0;
 var worstLayerNewton = 0.0;
-var plot1 = new SvgPlot(-1.5, 1.5, -1.5, 1.5, "Multinomial logit: estimates vs the truth", "true coefficient", "estimate");
+var plot1 = new ExamplePlot(-1.5, 1.5, -1.5, 1.5, "Multinomial logit: estimates vs the truth", "true coefficient", "estimate");
 plot1.Segment(-1.5, -1.5, 1.5, 1.5, "#999999", width: 1, dash: "4 3", legend: "estimate = truth");
 for (var j = 0; j < equations; j++)
 {
@@ -102,7 +102,7 @@ var adam2 = Identified(w2, b2);
 var columns2 = inputs + 1;
 var maxDiff = 0.0;
 var maxScaled = 0.0;
-var plot2 = new SvgPlot(-1.5, 1.5, -1.5, 1.5, $"Dense({outputs})+softmax (Adam) vs multinomial logit (Newton)", "Newton coefficient",
+var plot2 = new ExamplePlot(-1.5, 1.5, -1.5, 1.5, $"Dense({outputs})+softmax (Adam) vs multinomial logit (Newton)", "Newton coefficient",
     "Adam coefficient, W[:,j] − W[:,0]");
 plot2.Segment(-1.5, -1.5, 1.5, 1.5, "#999999", width: 1, dash: "4 3", legend: "Adam = Newton");
 for (var j = 0; j < outputs - 1; j++)

@@ -87,7 +87,7 @@ Console.WriteLine($"  logistic regression: {logregMargin:F4}   (nearly vertical:
 Console.WriteLine("  The regression's line separates the groups a little better than the neuron's, as the article says; its");
 Console.WriteLine("  coefficients grow without bound because the likelihood has no maximum on separated data.");
 
-var plot = new SvgPlot(-0.5, 1.5, -0.5, 1.5, "Logistic regression as the smallest neural network", "input 1", "input 2");
+var plot = new ExamplePlot(-0.5, 1.5, -0.5, 1.5, "Logistic regression as the smallest neural network", "input 1", "input 2");
 plot.LineWhere(w[0], w[1], w[2], "#777777", legend: "neuron (delta rule, 400,000 steps)");
 plot.LineWhere(beta[0], beta[1], beta[2], "black", dash: "7 4", legend: "logistic regression (Newton)");
 for (var i = 0; i < 4; i++)

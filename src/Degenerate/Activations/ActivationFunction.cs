@@ -18,7 +18,8 @@ public abstract class ActivationFunction
     /// <summary>The names <see cref="Get"/> accepts.</summary>
     public static IReadOnlyList<string> Names { get; } =
         ["linear", "sigmoid", "softmax", "relu", "tanh", "exponential", "softplus", "elu", "gelu", "inverse",
-         "probit", "cloglog"];
+         "leaky_relu", "relu6", "selu", "silu", "swish", "softsign", "hard_sigmoid", "hard_silu", "hard_swish", "mish",
+         "log_softmax", "probit", "cloglog"];
 
     /// <summary>Looks an activation up by its Keras name.</summary>
     public static ActivationFunction Get(string name) => (name ?? "linear").Trim().ToLowerInvariant() switch
@@ -33,11 +34,41 @@ public abstract class ActivationFunction
         "elu" => new Elu(),
         "gelu" => new Gelu(),
         "inverse" or "reciprocal" => new Inverse(),
+        // Keras 3's further activations (keras/src/activations/activations.py), under Keras's names and aliases.
+        "leaky_relu" => new LeakyRelu(),
+        "relu6" => new Relu6(),
+        "selu" => new Selu(),
+        "silu" or "swish" => new Silu(),
+        "softsign" => new Softsign(),
+        "hard_sigmoid" => new HardSigmoid(),
+        "hard_silu" or "hard_swish" => new HardSilu(),
+        "mish" => new Mish(),
+        "log_softmax" => new LogSoftmax(),
         "probit" => new Probit(),
         "cloglog" => new CLogLog(),
         _ => throw new ArgumentException(
             $"unknown activation '{name}'; expected one of: {string.Join(", ", Names)}", nameof(name)),
     };
+
+    /// <summary>
+    /// The activation a layer's saved configuration names: its "activation" key, with the parameter of a parameterized
+    /// activation ("elu_alpha", "negative_slope") where one was written.
+    /// </summary>
+    internal static ActivationFunction FromConfig(System.Text.Json.Nodes.JsonObject c)
+    {
+        var name = (string?)c["activation"] ?? "linear";
+        if (name == "elu" && c["elu_alpha"] is { } alpha) return new Elu((double)alpha);
+        if (name == "leaky_relu" && c["negative_slope"] is { } slope) return new LeakyRelu((double)slope);
+        return Get(name);
+    }
+
+    /// <summary>Writes this activation's name and parameter into a layer's configuration (the inverse of FromConfig).</summary>
+    internal void WriteConfig(System.Text.Json.Nodes.JsonObject c)
+    {
+        c["activation"] = Name;
+        c["elu_alpha"] = this is Elu e ? e.Alpha : null;
+        if (this is LeakyRelu l) c["negative_slope"] = l.NegativeSlope;
+    }
 
     /// <summary>Lets a Keras name stand wherever an activation is expected.</summary>
     public static implicit operator ActivationFunction(string name) => Get(name);

@@ -59,7 +59,7 @@ internal sealed class ProgbarLogger : Callback
     {
         _stepsDone = batch + 1;
         if (_stepsDone == 1) _firstStepEnd = _clock.Elapsed;
-        if (!_dynamic || _stepsDone >= _steps) return;
+        if (!_dynamic || (_steps > 0 && _stepsDone >= _steps)) return;
         var now = _clock.Elapsed;
         if (now - _lastDraw < Interval) return;
         _lastDraw = now;
@@ -74,9 +74,8 @@ internal sealed class ProgbarLogger : Callback
         var values = new Dictionary<string, double>(logs);
         if (_verbose == 2)
         {
-            var digits = _steps.ToString(CultureInfo.InvariantCulture).Length;
             var sb = new StringBuilder();
-            sb.Append(CultureInfo.InvariantCulture, $"{_stepsDone.ToString(CultureInfo.InvariantCulture).PadLeft(digits)}/{_steps}");
+            sb.Append(Count(_stepsDone));
             sb.Append(CultureInfo.InvariantCulture, $" - {now.TotalSeconds:F0}s -{FormatTime(StepTime(now))}");
             foreach (var (k, v) in values) sb.Append($" - {k}: {FormatValue(v)}");
             Console.WriteLine(sb.ToString());
@@ -85,6 +84,14 @@ internal sealed class ProgbarLogger : Callback
         var line = Line(_stepsDone, now, values, finished: true);
         if (_dynamic) Console.WriteLine("\r" + line + new string(' ', Math.Max(0, _drawnWidth - VisibleLength(line))));
         else Console.WriteLine(line);
+    }
+
+    // "7/10"; "7/Unknown" for a sequence of batches of unknown length (as Keras prints it).
+    private string Count(int current)
+    {
+        if (_steps == 0) return current.ToString(CultureInfo.InvariantCulture) + "/Unknown";
+        var digits = _steps.ToString(CultureInfo.InvariantCulture).Length;
+        return current.ToString(CultureInfo.InvariantCulture).PadLeft(digits) + "/" + _steps;
     }
 
     private double StepTime(TimeSpan now)
@@ -96,8 +103,7 @@ internal sealed class ProgbarLogger : Callback
 
     private string Line(int current, TimeSpan now, IReadOnlyDictionary<string, double> values, bool finished)
     {
-        var digits = _steps.ToString(CultureInfo.InvariantCulture).Length;
-        var count = current.ToString(CultureInfo.InvariantCulture).PadLeft(digits) + "/" + _steps;
+        var count = Count(current);
         var done = _steps == 0 ? Width : (int)(Width * (double)current / _steps);
         var sb = new StringBuilder();
         if (_dynamic)
@@ -111,7 +117,7 @@ internal sealed class ProgbarLogger : Callback
             sb.Append(count).Append(' ').Append('━', Width);
         }
         var perStep = StepTime(now);
-        if (!finished)
+        if (!finished && _steps > 0)
         {
             var eta = perStep * (_steps - current);
             var etaText = eta > 3600 ? $"{(int)eta / 3600}:{(int)eta % 3600 / 60:D2}:{(int)eta % 60:D2}"

@@ -23,6 +23,8 @@ public sealed class Activation : Layer
     /// <inheritdoc/>
     public override long OutputDim(long inputDim) => inputDim;
 
+    internal override IReadOnlyList<(string Name, long[] Shape)> PlannedWeights(long inputDim) => [];
+
     /// <inheritdoc/>
     public override Tensor Forward(Tensor x, bool training = false) => Function.Apply(x);
 
@@ -31,20 +33,15 @@ public sealed class Activation : Layer
         Function is Linear ? (x.Alias(), null) : (x.Alias(), Function);
 
     /// <inheritdoc/>
-    public override JsonObject GetConfig() => new()
+    public override JsonObject GetConfig()
     {
-        ["class_name"] = "Activation",
-        ["name"] = Name,
-        ["trainable"] = Trainable,
-        ["activation"] = Function.Name,
-        ["elu_alpha"] = Function is Elu e ? e.Alpha : null,
-    };
+        var c = new JsonObject { ["class_name"] = "Activation", ["name"] = Name, ["trainable"] = Trainable };
+        Function.WriteConfig(c);
+        return c;
+    }
 
     internal static new Activation FromConfig(JsonObject c)
     {
-        ActivationFunction f = (string?)c["activation"] is "elu" && c["elu_alpha"] is { } alpha
-            ? new Elu((double)alpha)
-            : ActivationFunction.Get((string?)c["activation"] ?? "linear");
-        return new Activation(f, (string?)c["name"]);
+        return new Activation(ActivationFunction.FromConfig(c), (string?)c["name"]);
     }
 }

@@ -94,6 +94,9 @@ public sealed class Dense : Layer
     public override IReadOnlyList<Tensor> Weights =>
         _kernel is null ? [] : _bias is null ? [_kernel] : [_kernel, _bias];
 
+    internal override IReadOnlyList<(string Name, long[] Shape)> PlannedWeights(long inputDim) =>
+        UseBias ? [("kernel", [inputDim, Units]), ("bias", [Units])] : [("kernel", [inputDim, Units])];
+
     /// <inheritdoc/>
     public override IReadOnlyList<string> WeightNames => _bias is null && !UseBias ? ["kernel"] : ["kernel", "bias"];
 
@@ -129,27 +132,30 @@ public sealed class Dense : Layer
     }
 
     /// <inheritdoc/>
-    public override JsonObject GetConfig() => new()
+    public override JsonObject GetConfig()
     {
+        var c = new JsonObject
+        {
         ["class_name"] = "Dense",
         ["name"] = Name,
         ["trainable"] = Trainable,
         ["units"] = Units,
-        ["activation"] = Activation?.Name ?? "linear",
-        ["elu_alpha"] = Activation is Elu e ? e.Alpha : null,
+        ["activation"] = "linear",
+        ["elu_alpha"] = null,
         ["use_bias"] = UseBias,
         ["input_dim"] = InputDim,
         ["kernel_initializer"] = KernelInitializer.Name,
         ["bias_initializer"] = BiasInitializer.Name,
         ["kernel_regularizer"] = KernelRegularizer?.Describe(),
         ["bias_regularizer"] = BiasRegularizer?.Describe(),
-    };
+        };
+        Activation?.WriteConfig(c);
+        return c;
+    }
 
     internal static new Dense FromConfig(JsonObject c)
     {
-        ActivationFunction activation = (string?)c["activation"] is "elu" && c["elu_alpha"] is { } alpha
-            ? new Elu((double)alpha)
-            : ActivationFunction.Get((string?)c["activation"] ?? "linear");
+        var activation = ActivationFunction.FromConfig(c);
         Initializer Init(string key, Initializer fallback) =>
             (string?)c[key] is { } n && n != "constant" ? Initializer.Get(n) : fallback;
         return new Dense(

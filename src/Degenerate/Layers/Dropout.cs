@@ -26,6 +26,8 @@ public sealed class Dropout : Layer
     /// <inheritdoc/>
     public override long OutputDim(long inputDim) => inputDim;
 
+    internal override IReadOnlyList<(string Name, long[] Shape)> PlannedWeights(long inputDim) => [];
+
     /// <inheritdoc/>
     public override Tensor Forward(Tensor x, bool training = false) =>
         training && Rate > 0 ? x.Dropout(Rate, true) : x.Alias();

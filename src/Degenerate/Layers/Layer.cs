@@ -41,17 +41,27 @@ public abstract class Layer : IDisposable
             if (InputDim != inputDim)
                 throw new ArgumentException(
                     $"layer '{Name}' was built for inputs of width {InputDim} but receives width {inputDim}", nameof(inputDim));
+            // Built on its own (e.g. by Normalization.Adapt) before joining a model of another dtype or device.
+            MoveTo(dtype, device);
             return;
         }
-        InputDim = inputDim;
+        if (InputDim is { } declared && declared != inputDim)
+            throw new ArgumentException(
+                $"layer '{Name ?? BaseName}' expects inputs of width {declared} but receives width {inputDim}", nameof(inputDim));
         CreateWeights(inputDim, dtype, device);
+        InputDim = inputDim; // after: a layer whose weights cannot be made for this width stays unbuilt and undeclared
         Built = true;
     }
 
     /// <summary>Creates the weight tensors (leaf tensors with RequiresGrad where trainable).</summary>
     protected virtual void CreateWeights(long inputDim, DType dtype, Device device) { }
 
-    /// <summary>Computes the layer's output; <paramref name="training"/> switches training-only behaviour (dropout).</summary>
+    /// <summary>
+    /// Computes the layer's output for a batch [batch, features], as calling a Keras layer with <c>training=</c>.
+    /// <paramref name="training"/> switches on the training-only behaviour: Dropout's dropping, GaussianNoise's noise,
+    /// BatchNormalization's batch statistics (and the update of its moving ones). Fit passes true; Evaluate, Predict
+    /// and a plain call pass false, so a layer used on its own runs in inference mode unless told otherwise.
+    /// </summary>
     public abstract Tensor Forward(Tensor x, bool training = false);
 
     /// <summary>
@@ -78,11 +88,69 @@ public abstract class Layer : IDisposable
     /// </summary>
     public bool Trainable { get; set; } = true;
 
-    /// <summary>The weights Fit updates: all of <see cref="Weights"/> when <see cref="Trainable"/>, none otherwise.</summary>
-    public IReadOnlyList<Tensor> TrainableWeights => Trainable ? Weights : [];
+    /// <summary>
+    /// The weights Fit updates: those of <see cref="Weights"/> that gradients train (all of them for Dense; gamma and
+    /// beta for BatchNormalization, whose moving statistics are state) when <see cref="Trainable"/>, none otherwise.
+    /// </summary>
+    public IReadOnlyList<Tensor> TrainableWeights => Trainable ? GradientWeights : [];
 
-    /// <summary>The weights Fit leaves alone: all of <see cref="Weights"/> when the layer is frozen, none otherwise.</summary>
-    public IReadOnlyList<Tensor> NonTrainableWeights => Trainable ? [] : Weights;
+    /// <summary>
+    /// The weights Fit leaves to the optimizer alone, in <see cref="Weights"/> order: state such as moving statistics,
+    /// plus every weight when the layer is frozen.
+    /// </summary>
+    public IReadOnlyList<Tensor> NonTrainableWeights
+    {
+        get
+        {
+            var trained = TrainableWeights;
+            return Weights.Where(w => !trained.Any(t => ReferenceEquals(t, w))).ToList();
+        }
+    }
+
+    /// <summary>The weights that gradients train while the layer is trainable (Keras's <c>trainable=True</c> weights).</summary>
+    protected virtual IReadOnlyList<Tensor> GradientWeights => Weights;
+
+    /// <summary>
+    /// The names and shapes of the weights the layer creates for inputs of width <paramref name="inputDim"/>, in
+    /// <see cref="Weights"/> order, worked out without allocating (model files are checked against them before any
+    /// weight exists); null when the layer cannot tell before it is built.
+    /// </summary>
+    internal virtual IReadOnlyList<(string Name, long[] Shape)>? PlannedWeights(long inputDim) => null;
+
+    /// <summary>A new weight owned by the layer: outside any dispose scope, with gradients when <paramref name="trainable"/>.</summary>
+    protected static Tensor OwnWeight(Tensor t, bool trainable)
+    {
+        DisposeScope.Current?.Detach(t); // weights live as long as the layer, not the scope that built them
+        t.RequiresGrad = trainable;
+        return t;
+    }
+
+    /// <summary>The weight converted to another dtype and device (the old one disposed), or itself when already there.</summary>
+    protected static Tensor? MoveWeight(Tensor? t, DType dtype, Device device)
+    {
+        if (t is null || (t.DType == dtype && t.Device == device)) return t;
+        var trainable = t.RequiresGrad;
+        Tensor moved;
+        using (Autograd.NoGrad()) moved = t.To(dtype, device);
+        DisposeScope.Current?.Detach(moved);
+        t.Dispose();
+        moved.RequiresGrad = trainable;
+        return moved;
+    }
+
+    /// <summary>Builds the layer from its first input when it is used on its own (as calling a Keras layer builds it).</summary>
+    protected void EnsureBuilt(Tensor x)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(x);
+        // Models feed [batch, features]; statistics over other ranks would need their own axes (Flatten first).
+        if (x.Shape.Length != 2)
+            throw new ArgumentException($"layer '{Name ?? BaseName}' takes a batch of shape [batch, features], got {x.ShapeString}", nameof(x));
+        if (!Built) Build(x.Shape[^1], x.DType, x.Device);
+        else if (x.Shape[^1] != InputDim)
+            throw new ArgumentException(
+                $"layer '{Name ?? BaseName}' was built for inputs of width {InputDim} but receives shape {x.ShapeString}", nameof(x));
+    }
 
     /// <summary>The weight penalty this layer adds to the loss, or null.</summary>
     public virtual Tensor? RegularizationLoss() => null;
@@ -102,6 +170,11 @@ public abstract class Layer : IDisposable
             "Dense" => Dense.FromConfig(config),
             "Activation" => Activation.FromConfig(config),
             "Dropout" => Dropout.FromConfig(config),
+            "Normalization" => Normalization.FromConfig(config),
+            "BatchNormalization" => BatchNormalization.FromConfig(config),
+            "LayerNormalization" => LayerNormalization.FromConfig(config),
+            "GaussianNoise" => GaussianNoise.FromConfig(config),
+            "Flatten" => Flatten.FromConfig(config),
             _ => throw new FormatException($"unknown layer class '{className}'"),
         };
         // Files written before layers could be frozen have no "trainable": those layers were trainable.
@@ -110,7 +183,20 @@ public abstract class Layer : IDisposable
     }
 
     /// <summary>Releases the layer's weights.</summary>
-    public virtual void Dispose() => GC.SuppressFinalize(this);
+    public virtual void Dispose()
+    {
+        IsDisposed = true;
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Whether <see cref="Dispose"/> was called (its weights are gone).</summary>
+    public bool IsDisposed { get; private set; }
+
+    /// <summary>Throws <see cref="ObjectDisposedException"/> once the layer is disposed.</summary>
+    protected void ThrowIfDisposed()
+    {
+        if (IsDisposed) throw new ObjectDisposedException($"layer '{Name ?? BaseName}'", $"layer '{Name ?? BaseName}' was disposed");
+    }
 
     /// <inheritdoc/>
     public override string ToString() => $"{Name ?? BaseName} ({ClassName})";

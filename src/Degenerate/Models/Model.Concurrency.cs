@@ -17,6 +17,7 @@ public abstract partial class Model
     {
         lock (_useGate)
         {
+            if (_disposed) throw DisposedModel();
             var current = Thread.CurrentThread;
             if (_trainer is { } other && other != current)
                 throw Concurrent(operation, "Fit is running on another thread");
@@ -33,10 +34,26 @@ public abstract partial class Model
     {
         lock (_useGate)
         {
+            if (_disposed) throw DisposedModel();
             if (_trainer is { } other && other != Thread.CurrentThread)
                 throw Concurrent(operation, "Fit is running on another thread");
             _readers++;
             return new UseScope(this, training: false);
+        }
+    }
+
+    // Dispose while another thread trains or reads would free weights under its native calls (a use after free):
+    // refused like any other concurrent use. Marks the model disposed under the same lock, so no call starts after.
+    private void MarkDisposed()
+    {
+        lock (_useGate)
+        {
+            if (_disposed) return;
+            if (_trainer is { } other && other != Thread.CurrentThread)
+                throw Concurrent("Dispose", "Fit is running on another thread");
+            if (_trainer is null && _readers > 0)
+                throw Concurrent("Dispose", $"{_readers} Predict/Evaluate call(s) are running on other threads");
+            _disposed = true;
         }
     }
 

@@ -8,8 +8,8 @@ using Degenerate.Tensors;
 namespace Degenerate.Models;
 
 /// <summary>
-/// The Keras training API shared by every model: <c>Compile</c>, <see cref="Fit"/>, <see cref="Evaluate"/>,
-/// <see cref="Predict"/>, weights access, <see cref="Summary"/> and saving. Data is converted to one tensor on the
+/// The Keras training API shared by every model: <c>Compile</c>, <c>Fit</c>, <c>Evaluate</c>,
+/// <c>Predict</c>, weights access, <see cref="Summary"/> and saving. Data is converted to one tensor on the
 /// model's <see cref="Device"/> up front; batches are gathered on the device; the loss is read back from the device
 /// only when it is reported.
 /// </summary>
@@ -19,6 +19,11 @@ public abstract partial class Model : IDisposable
     private Device? _device;
     private readonly List<Metric> _metrics = new();
     private List<string> _metricNames = new();
+    private List<string> _weightedMetricNames = new();
+    private List<CompiledMetric> _compiledMetrics = new();
+
+    // A compiled metric with the key it is logged under and whether it sees sample weights.
+    private sealed record CompiledMetric(Metric Metric, string Key, bool Weighted);
 
     /// <summary>Sets the model's name.</summary>
     protected Model(string name) => Name = name;
@@ -57,7 +62,7 @@ public abstract partial class Model : IDisposable
     /// <summary>Optional logger: every epoch's figures and every diagnosis are also written here.</summary>
     public ILogger? Logger { get; set; }
 
-    /// <summary>Set by callbacks (EarlyStopping, TerminateOnNaN) to end <see cref="Fit"/> after the current batch or epoch.</summary>
+    /// <summary>Set by callbacks (EarlyStopping, TerminateOnNaN) to end <c>Fit</c> after the current batch or epoch.</summary>
     public bool StopTraining { get; set; }
 
     /// <summary>The optimizer given to <c>Compile</c>.</summary>
@@ -66,8 +71,11 @@ public abstract partial class Model : IDisposable
     /// <summary>The loss given to <c>Compile</c>.</summary>
     public Loss? Loss { get; private set; }
 
-    /// <summary>The resolved metrics.</summary>
+    /// <summary>The resolved metrics: those of <c>metrics</c>, then those of <c>weightedMetrics</c>.</summary>
     public IReadOnlyList<Metric> Metrics => _metrics;
+
+    /// <summary>The metrics given as <c>weightedMetrics</c> (they see sample and class weights).</summary>
+    public IReadOnlyList<Metric> WeightedMetrics => _compiledMetrics.Where(m => m.Weighted).Select(m => m.Metric).ToList();
 
     /// <summary>
     /// Forces the op-by-op path (one native call per tensor operation, autograd for gradients) even where a compiled
@@ -177,9 +185,13 @@ public abstract partial class Model : IDisposable
 
     /// <summary>
     /// Configures training, as Keras's <c>compile</c>. The optimizer and loss may be given by Keras name.
-    /// Default optimizer: "rmsprop", as in Keras. <paramref name="metrics"/> are Keras metric names ("accuracy", "mse", "mae").
+    /// Default optimizer: "rmsprop", as in Keras. <paramref name="metrics"/> are Keras metric names ("accuracy", "auc",
+    /// "precision", "mse", ...: see docs/metrics.md), reported without sample weights; <paramref name="weightedMetrics"/>
+    /// are reported with the sample weights (and Fit's classWeight), as Keras's <c>weighted_metrics</c>. A weighted metric
+    /// whose name is already taken is logged as "weighted_" + name, as Keras does.
     /// </summary>
-    public void Compile(Optimizer? optimizer = null, Loss? loss = null, IEnumerable<string>? metrics = null)
+    public void Compile(Optimizer? optimizer = null, Loss? loss = null, IEnumerable<string>? metrics = null,
+        IEnumerable<string>? weightedMetrics = null)
     {
         ArgumentNullException.ThrowIfNull(loss, nameof(loss));
         // An optimizer keeps per-weight state and updates the weights it was built for, so it belongs to one model
@@ -204,19 +216,53 @@ public abstract partial class Model : IDisposable
             DType = DType.Float64;
         }
         _metricNames = metrics?.ToList() ?? new List<string>();
-        _metrics.Clear();
-        foreach (var name in _metricNames) _metrics.Add(Metric.Get(name, loss, SafeOutputDim()));
+        _weightedMetricNames = weightedMetrics?.ToList() ?? new List<string>();
+        var units = SafeOutputDim();
+        SetMetrics(_metricNames.Select(n => Metric.Get(n, loss, units)), _weightedMetricNames.Select(n => Metric.Get(n, loss, units)));
         if (Built) BuildOptimizer();
     }
 
-    /// <summary>Configures training with metric objects.</summary>
-    public void Compile(Optimizer optimizer, Loss loss, IEnumerable<Metric> metrics)
+    /// <summary>
+    /// Configures training with metric objects (e.g. <c>new AUC(curve: "PR")</c>); <paramref name="weightedMetrics"/>
+    /// see sample weights. Metric objects are not written to saved files (names given as strings are).
+    /// </summary>
+    public void Compile(Optimizer optimizer, Loss loss, IEnumerable<Metric> metrics, IEnumerable<Metric>? weightedMetrics = null)
     {
+        ArgumentNullException.ThrowIfNull(metrics);
         Compile(optimizer, loss, (IEnumerable<string>?)null);
-        _metrics.AddRange(metrics);
+        SetMetrics(metrics, weightedMetrics ?? []);
+    }
+
+    // Keras's CompileMetrics.result naming: a repeated plain name gets _1, _2, ...; a weighted metric whose name is
+    // taken becomes weighted_<name> (then numbered if that is taken too).
+    private void SetMetrics(IEnumerable<Metric> plain, IEnumerable<Metric> weighted)
+    {
+        foreach (var old in _compiledMetrics) old.Metric.ResetState();
+        _metrics.Clear();
+        _compiledMetrics = new List<CompiledMetric>();
+        var counters = new Dictionary<string, int>();
+        string Unique(string key)
+        {
+            if (counters.TryAdd(key, 1)) return key;
+            return $"{key}_{counters[key]++}";
+        }
+        foreach (var m in plain)
+        {
+            ArgumentNullException.ThrowIfNull(m, "metrics");
+            _compiledMetrics.Add(new CompiledMetric(m, Unique(m.Name), false));
+        }
+        foreach (var m in weighted)
+        {
+            ArgumentNullException.ThrowIfNull(m, "weightedMetrics");
+            var key = counters.ContainsKey(m.Name) ? Unique("weighted_" + m.Name) : Unique(m.Name);
+            _compiledMetrics.Add(new CompiledMetric(m, key, true));
+        }
+        _metrics.AddRange(_compiledMetrics.Select(c => c.Metric));
     }
 
     internal IReadOnlyList<string> MetricNames => _metricNames;
+
+    internal IReadOnlyList<string> WeightedMetricNames => _weightedMetricNames;
 
     private long SafeOutputDim()
     {
@@ -301,6 +347,7 @@ public abstract partial class Model : IDisposable
     /// <summary>Writes a Keras-style table of layers, output shapes and parameter counts to the console and returns it.</summary>
     public string Summary()
     {
+        ThrowIfDisposed();
         var text = SummaryTable.Render(this);
         Console.Write(text);
         return text;
@@ -312,11 +359,34 @@ public abstract partial class Model : IDisposable
     /// </summary>
     public void Save(string path) => ModelFile.Save(this, path, includeCompile: true);
 
-    /// <summary>Saves architecture and weights only (same format, no compile settings); atomic like <see cref="Save"/>.</summary>
-    public void SaveWeights(string path) => ModelFile.Save(this, path, includeCompile: false);
+    /// <summary>
+    /// Saves architecture and weights only (same format, no compile settings); atomic like <see cref="Save"/>. A path
+    /// ending in <c>.weights.h5</c> writes Keras 3's weights file instead, which Keras's <c>model.load_weights</c> reads
+    /// into the same Sequential (with the optimizer's state when compiled; docs/keras-interop.md).
+    /// </summary>
+    public void SaveWeights(string path)
+    {
+        if (Saving.KerasWeightsFile.IsKerasPath(path)) Saving.KerasWeightsWriter.Save(this, path);
+        else ModelFile.Save(this, path, includeCompile: false);
+    }
 
-    /// <summary>Loads weights saved by <see cref="Save"/> or <see cref="SaveWeights"/> into this model; the layer shapes must match.</summary>
-    public void LoadWeights(string path) => ModelFileLoader.LoadWeights(this, path);
+    /// <summary>
+    /// Loads weights saved by <see cref="Save"/> or <see cref="SaveWeights"/> into this model; the layer shapes must
+    /// match. A path ending in <c>.weights.h5</c> reads a Keras 3 weights file (<c>model.save_weights</c>) of a
+    /// Sequential with the same layers; a mismatch throws <see cref="InvalidDataException"/> naming what differs.
+    /// </summary>
+    public void LoadWeights(string path)
+    {
+        if (Saving.KerasWeightsFile.IsKerasPath(path)) Saving.KerasWeightsReader.Load(this, path);
+        else ModelFileLoader.LoadWeights(this, path);
+    }
+
+    /// <summary>
+    /// Writes the trained model as an ONNX graph (opset 17, float32, any batch size), as Keras's
+    /// <c>model.export(path, format="onnx")</c>: ONNX Runtime then serves it without Degenerate (docs/keras-interop.md).
+    /// </summary>
+    /// <exception cref="NotSupportedException">A layer or activation has no ONNX form here.</exception>
+    public void ExportOnnx(string path) => Saving.OnnxExporter.Export(this, path);
 
     private bool _disposed;
 
@@ -326,7 +396,7 @@ public abstract partial class Model : IDisposable
     // Every entry point and every native plan reads the weights: a freed one must be an exception, never a segfault.
     internal void ThrowIfDisposed()
     {
-        if (_disposed) throw new ObjectDisposedException($"model '{Name}'", $"model '{Name}' was disposed");
+        if (_disposed) throw DisposedModel();
         foreach (var layer in Layers)
         {
             var weights = layer.Weights;
@@ -342,11 +412,15 @@ public abstract partial class Model : IDisposable
         }
     }
 
+    private ObjectDisposedException DisposedModel() => new($"model '{Name}'", $"model '{Name}' was disposed");
+
     /// <summary>Releases every weight and the optimizer state.</summary>
+    /// <exception cref="InvalidOperationException">Another thread is inside Fit, Predict or Evaluate of this model.</exception>
     public void Dispose()
     {
-        _disposed = true;
+        MarkDisposed();
         foreach (var layer in Layers) layer.Dispose();
+        foreach (var metric in _metrics) metric.ResetState(); // frees the metrics' state tensors
         Optimizer?.Dispose();
         GC.SuppressFinalize(this);
     }

@@ -224,7 +224,7 @@ internal static class ModelFile
             opt.Remove("learning_rate");
             opt["learning_rate_schedule"] = Optimizers.Schedules.ScheduleConfig.Write(schedule);
         }
-        return new JsonObject
+        var config = new JsonObject
         {
             ["optimizer"] = opt,
             ["loss"] = new JsonObject
@@ -235,6 +235,7 @@ internal static class ModelFile
                     BinaryCrossentropy b => b.FromLogits,
                     CategoricalCrossentropy c => c.FromLogits,
                     SparseCategoricalCrossentropy s => s.FromLogits,
+                    BinaryFocalCrossentropy f => f.FromLogits,
                     _ => false,
                 },
                 ["delta"] = loss is Huber h ? h.Delta : null,
@@ -242,11 +243,18 @@ internal static class ModelFile
                 {
                     BinaryCrossentropy b => b.LabelSmoothing,
                     CategoricalCrossentropy c => c.LabelSmoothing,
+                    BinaryFocalCrossentropy f => f.LabelSmoothing,
                     _ => null,
                 },
+                ["alpha"] = loss is BinaryFocalCrossentropy fa ? fa.Alpha : null,
+                ["gamma"] = loss is BinaryFocalCrossentropy fg ? fg.Gamma : null,
+                ["apply_class_balancing"] = loss is BinaryFocalCrossentropy fb ? fb.ApplyClassBalancing : null,
             },
             ["metrics"] = new JsonArray(model.MetricNames.Select(m => (JsonNode)m).ToArray()),
         };
+        if (model.WeightedMetricNames.Count > 0)
+            config["weighted_metrics"] = new JsonArray(model.WeightedMetricNames.Select(m => (JsonNode)m).ToArray());
+        return config;
     }
 
     /// <summary>Reads and verifies a model file; throws <see cref="InvalidDataException"/> naming the path and the problem.</summary>

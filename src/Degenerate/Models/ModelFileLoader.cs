@@ -137,6 +137,24 @@ internal static class ModelFileLoader
         }
     }
 
+    /// <summary>
+    /// The weights of a file and, for a compiled model, the optimizer's saved learning rate, step count and slots: what
+    /// BackupAndRestore needs to resume a run exactly where the saved one stopped.
+    /// </summary>
+    public static void LoadTrainingState(Model model, string path)
+    {
+        LoadWeights(model, path);
+        if (!model.IsCompiled) return;
+        using var reader = ModelFileReader.Open(path);
+        foreach (var layer in ParseModel(reader).Layers) layer.Dispose();
+        var f = reader.Fields;
+        if (f.OptionalObject(reader.Header["compile"], "compile") is { } compile
+            && f.OptionalNumber(f.Object(compile["optimizer"], "compile.optimizer")["learning_rate"], "compile.optimizer.learning_rate") is { } rate
+            && model.Optimizer!.LearningRateSchedule is null)
+            model.Optimizer.LearningRate = rate;
+        RestoreOptimizerState(model, reader);
+    }
+
     private static void CompareShapes(string path, IReadOnlyList<ModelFileWeight> table, List<Expected> expected)
     {
         for (var i = 0; i < Math.Min(table.Count, expected.Count); i++)
@@ -164,18 +182,9 @@ internal static class ModelFileLoader
                 throw f.Bad($"model.layers[{i}].input_dim is {declared}, but its input is {width} wide");
             // Named as Sequential.Add names them: a saved file names every layer, a hand-written one may not.
             var name = layer.Name ?? (layers.Take(i).Count(l => l.BaseName == layer.BaseName) is var n && n > 0 ? $"{layer.BaseName}_{n}" : layer.BaseName);
-            switch (layer)
-            {
-                case Dense dense:
-                    planned.Add(new(name, "kernel", [width, dense.Units]));
-                    if (dense.UseBias) planned.Add(new(name, "bias", [dense.Units]));
-                    width = dense.Units;
-                    break;
-                case Activation or Dropout:
-                    break;
-                default:
-                    return null;
-            }
+            if (layer.PlannedWeights(width) is not { } own) return null;
+            foreach (var (weight, shape) in own) planned.Add(new(name, weight, shape));
+            width = layer.OutputDim(width);
         }
         return planned;
     }
@@ -199,7 +208,7 @@ internal static class ModelFileLoader
     }
 
     // Version 2 files of compiled models: the step count and slots, so training resumes exactly where it stopped.
-    private static void RestoreOptimizerState(Sequential seq, ModelFileReader reader)
+    private static void RestoreOptimizerState(Model seq, ModelFileReader reader)
     {
         var f = reader.Fields;
         if (reader.StateTable is not { } table) return;
@@ -276,6 +285,8 @@ internal static class ModelFileLoader
         var smoothing = f.OptionalNumber(l["label_smoothing"], "compile.loss.label_smoothing") ?? 0;
         var metricNodes = f.OptionalArray(c["metrics"], "compile.metrics");
         var metrics = metricNodes?.Select((m, i) => f.Text(m, $"compile.metrics[{i}]")).ToList();
+        var weightedNodes = f.OptionalArray(c["weighted_metrics"], "compile.weighted_metrics");
+        var weightedMetrics = weightedNodes?.Select((m, i) => f.Text(m, $"compile.weighted_metrics[{i}]")).ToList();
         Loss loss;
         try
         {
@@ -285,6 +296,10 @@ internal static class ModelFileLoader
                 "categorical_crossentropy" => new CategoricalCrossentropy(fromLogits, smoothing),
                 "sparse_categorical_crossentropy" => new SparseCategoricalCrossentropy(fromLogits),
                 "huber" => new Huber(delta ?? 1.0),
+                "binary_focal_crossentropy" => new BinaryFocalCrossentropy(
+                    f.OptionalBool(l["apply_class_balancing"], "compile.loss.apply_class_balancing") ?? false,
+                    f.OptionalNumber(l["alpha"], "compile.loss.alpha") ?? 0.25,
+                    f.OptionalNumber(l["gamma"], "compile.loss.gamma") ?? 2.0, fromLogits, smoothing),
                 _ => Loss.Get(lossName),
             };
         }
@@ -295,7 +310,7 @@ internal static class ModelFileLoader
         }
         try
         {
-            model.Compile(optimizer, loss, metrics);
+            model.Compile(optimizer, loss, metrics, weightedMetrics);
         }
         catch (Exception e) when (ModelFileFields.IsConfigError(e))
         {

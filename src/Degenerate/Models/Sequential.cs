@@ -17,6 +17,7 @@ namespace Degenerate.Models;
 public sealed class Sequential : Model
 {
     private readonly List<Layer> _layers = new();
+    private long? _declaredInput; // from an Input first layer
 
     /// <summary>Creates the model from layers, in order.</summary>
     public Sequential(params Layer[] layers) : base("sequential")
@@ -28,14 +29,28 @@ public sealed class Sequential : Model
     /// <inheritdoc/>
     public override IReadOnlyList<Layer> Layers => _layers;
 
-    /// <summary>Appends a layer. Names left unset become "dense", "dense_1", ... as in Keras.</summary>
+    /// <summary>
+    /// Appends a layer. Names left unset become "dense", "dense_1", ... as in Keras. An <see cref="Input"/> may come
+    /// only first: it declares the input width (building the model once it has layers) and is not listed in
+    /// <see cref="Layers"/>, as in Keras.
+    /// </summary>
     public void Add(Layer layer)
     {
         ArgumentNullException.ThrowIfNull(layer);
-        if (_layers.Contains(layer)) throw new ArgumentException($"layer '{layer.Name}' is already in the model", nameof(layer));
-        if (_layers.Count > 0 && layer.InputDim is { } declared && _layers[^1] is Dense previous && previous.Units != declared)
+        if (layer is Input input)
+        {
+            if (_layers.Count > 0 || _declaredInput is not null)
+                throw new ArgumentException("an Input must be the model's first layer, and there can be only one", nameof(layer));
+            _declaredInput = input.Shape[0];
+            return;
+        }
+        if (_layers.Count == 0 && _declaredInput is { } width && layer.InputDim is { } own && own != width)
             throw new ArgumentException(
-                $"layer declares inputDim {declared} but the previous layer '{previous.Name}' outputs {previous.Units}", nameof(layer));
+                $"layer '{layer.Name ?? layer.BaseName}' expects inputs of width {own} but the model's Input declares {width}", nameof(layer));
+        if (_layers.Contains(layer)) throw new ArgumentException($"layer '{layer.Name}' is already in the model", nameof(layer));
+        if (_layers.Count > 0 && layer.InputDim is { } declared && OutputWidth() is { } previous && previous != declared)
+            throw new ArgumentException(
+                $"layer declares inputDim {declared} but the previous layer '{_layers[^1].Name}' outputs {previous}", nameof(layer));
         if (layer.Name is null)
         {
             var count = _layers.Count(l => l.BaseName == layer.BaseName);
@@ -47,8 +62,16 @@ public sealed class Sequential : Model
         }
         _layers.Add(layer);
         // A declared input width on the first layer builds the model at once (as keras.Input does).
-        if (_layers.Count == 1 && layer.InputDim is { } dim) Build(dim);
+        if (_layers.Count == 1 && (layer.InputDim ?? _declaredInput) is { } dim) Build(dim);
         else if (_layers.Count > 1 && _layers[0].Built) Build(_layers[0].InputDim!.Value);
+    }
+
+    // The width the last layer outputs, where it is known before the model is built (null otherwise).
+    private long? OutputWidth()
+    {
+        long? width = _declaredInput ?? (_layers.Count > 0 ? _layers[0].InputDim : null);
+        foreach (var l in _layers) width = l is Dense d ? d.Units : width is { } w ? l.OutputDim(w) : null;
+        return width;
     }
 
     /// <summary>

@@ -6,7 +6,8 @@ namespace Degenerate.Models;
 
 /// <summary>
 /// Renders Keras 3's <c>model.summary()</c> table: 88 characters wide, columns "Layer (type)", "Output Shape",
-/// "Param #" split at 45% / 80%, then total, trainable and non-trainable counts with their sizes (1024-based).
+/// "Param #" split at 45% / 80%, then total, trainable and non-trainable counts with their sizes (1024-based), and,
+/// once the optimizer has taken a step, its variables as Keras counts them (counted in the total too).
 /// </summary>
 internal static class SummaryTable
 {
@@ -33,15 +34,60 @@ internal static class SummaryTable
             width = outWidth;
         }
         sb.Append(Border('└', '┴', '┘', '─'));
-        var total = model.ParamCount;
-        var bytes = total * model.DType.ElementSize();
+        var size = model.DType.ElementSize();
+        var optimizer = OptimizerVariables(model);
+        var total = model.ParamCount + (optimizer?.Count ?? 0);
+        var bytes = model.ParamCount * size + (optimizer?.Bytes ?? 0);
         sb.Append(CultureInfo.InvariantCulture, $" Total params: {total.ToString("N0", ci)} ({FormatBytes(bytes)})\n");
         var trainable = model.TrainableParamCount;
         var frozen = model.NonTrainableParamCount;
-        var size = model.DType.ElementSize();
         sb.Append(CultureInfo.InvariantCulture, $" Trainable params: {trainable.ToString("N0", ci)} ({FormatBytes(trainable * size)})\n");
         sb.Append(CultureInfo.InvariantCulture, $" Non-trainable params: {frozen.ToString("N0", ci)} ({FormatBytes(frozen * size)})\n");
+        if (optimizer is { } opt)
+            sb.Append(CultureInfo.InvariantCulture, $" Optimizer params: {opt.Count.ToString("N0", ci)} ({FormatBytes(opt.Bytes)})\n");
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The optimizer's variables as Keras 3 lists them (<c>optimizer.variables</c>, which summary_utils counts once the
+    /// optimizer is built, i.e. after training or loading a trained model): its step counter "iteration" (an int, 4
+    /// bytes on Keras's torch backend), its "learning_rate" (a float32 variable unless a schedule sets it), and per
+    /// trainable weight one slot of the weight's shape and dtype for each moment the optimizer keeps; Nadam adds its
+    /// scalar momentum-decay product. Null before the first step, and for the exact solvers (Newton, LBFGS), which
+    /// Keras does not have. Counted from Keras's definitions, not from Degenerate's engine state, which keeps a fixed
+    /// number of slots whatever the optimizer.
+    /// </summary>
+    internal static (long Count, long Bytes)? OptimizerVariables(Model model)
+    {
+        if (model.Optimizer is not { } optimizer || optimizer is Optimizers.FullBatchOptimizer || !optimizer.IsBuilt) return null;
+        if (optimizer.Iterations == 0) return null;
+        var config = optimizer.Config;
+        bool On(string key) => config.TryGetValue(key, out var v) && v != 0;
+        var slots = optimizer switch
+        {
+            Optimizers.SGD => On("momentum") ? 1 : 0,
+            Optimizers.Adam or Optimizers.AdamW => On("amsgrad") ? 3 : 2,
+            Optimizers.Adamax or Optimizers.Nadam => 2,
+            Optimizers.RMSprop => 1 + (On("momentum") ? 1 : 0) + (On("centered") ? 1 : 0),
+            Optimizers.Adagrad or Optimizers.Lion => 1,
+            _ => 0,
+        };
+        var size = model.DType.ElementSize();
+        var weights = model.TrainableParamCount;
+        long count = 1, bytes = 4; // iteration
+        if (optimizer.LearningRateSchedule is null)
+        {
+            count += 1;
+            bytes += 4;
+        }
+        count += slots * weights;
+        bytes += slots * weights * size;
+        if (optimizer is Optimizers.Nadam)
+        {
+            count += 1;
+            bytes += size;
+        }
+        return (count, bytes);
     }
 
     private static string Border(char left, char mid, char right, char fill) =>

@@ -15,8 +15,9 @@ namespace Degenerate.Models;
 /// runs a whole epoch (forward, closed-form backward, update) in one call instead of one call per operation: plan.cpp
 /// on the native engine, the managed kernels of <see cref="ManagedFusedKernels"/> on TorchSharp.
 /// The numbers are those of the op-by-op autograd path (tests compare the two on every combination). Anything else
-/// (metrics, regularizers, gradient clipping, dropout, other losses or activations, per-batch callbacks, a GPU, or
-/// <see cref="Model.RunEagerly"/>) takes the op-by-op path.
+/// (metrics, regularizers, gradient clipping, any layer but Dense (Dropout, the normalization layers, GaussianNoise,
+/// Flatten: their training-mode behaviour lives in their Forward), other losses or activations, per-batch callbacks, a
+/// GPU, or <see cref="Model.RunEagerly"/>) takes the op-by-op path.
 /// </summary>
 internal sealed class TrainingPlan
 {
@@ -51,7 +52,7 @@ internal sealed class TrainingPlan
             {
                 if (p.NeedsBatches) return null;
             }
-            else if (c.GetType().GetMethod(nameof(Callback.OnTrainBatchEnd))!.DeclaringType != typeof(Callback))
+            else if (c.NeedsTrainBatches)
             {
                 return null;
             }

@@ -18,12 +18,19 @@ public sealed partial class Tensor : IDisposable
     internal Tensor(EngineTensor handle)
     {
         if (handle.IsInvalid) throw new TorchException("the engine returned no tensor");
-        Handle = handle;
+        _handle = handle;
         EngineTensor.Counted();
         DisposeScope.Current?.Register(this);
     }
 
-    internal EngineTensor Handle { get; }
+    private readonly EngineTensor _handle;
+
+    // Every engine call goes through here: a released tensor is an ObjectDisposedException that names a Tensor, not
+    // an engine's internal handle type (and the same on both engines).
+    internal EngineTensor Handle => _handle.IsClosed ? throw Released() : _handle;
+
+    private static ObjectDisposedException Released() =>
+        new(nameof(Tensor), "the tensor was disposed (by Dispose or by its DisposeScope) and cannot be used again");
 
     private static ITensorEngine E => Engine.Current;
 
@@ -34,10 +41,10 @@ public sealed partial class Tensor : IDisposable
     public static long LiveCount => EngineTensor.Live;
 
     /// <summary>True once the native tensor has been released.</summary>
-    public bool IsDisposed => Handle.IsClosed;
+    public bool IsDisposed => _handle.IsClosed;
 
     /// <summary>Releases the native tensor now. Safe to call more than once.</summary>
-    public void Dispose() => Handle.Dispose();
+    public void Dispose() => _handle.Dispose();
 
     // ---------------------------------------------------------------- inspection
 
