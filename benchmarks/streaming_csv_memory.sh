@@ -4,7 +4,7 @@
 # large file is 100 times longer. Not a timed test: it reports memory, and the times only for information.
 #   benchmarks/streaming_csv_memory.sh                 # 10^5 and 10^7 rows
 #   benchmarks/streaming_csv_memory.sh 100000 2000000  # other sizes
-# Writes benchmarks/results/streaming-csv-memory.md. The CSV files go to a temporary folder, deleted afterwards.
+# Writes benchmarks/results/streaming-csv-memory-ENGINE.md (DEGENERATE_ENGINE, torchsharp by default). The CSV files go to a temporary folder, deleted afterwards.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -44,9 +44,9 @@ mkdir -p "$here/results"
   echo
   echo "| rows | file size | peak RSS (VmHWM) | wall time (process) |"
   echo "|---:|---:|---:|---:|"
-  printf '| %s | %s MiB | %s MiB | %s s |\n' "$small" "$((small_bytes / 1048576))" "$small_peak" "$small_time"
-  printf '| %s | %s MiB | %s MiB | %s s |\n' "$large" "$((large_bytes / 1048576))" "$large_peak" "$large_time"
+  printf '| %s | %s MiB | %s MiB | %.1f s |\n' "$small" "$((small_bytes / 1048576))" "$small_peak" "$small_time"
+  printf '| %s | %s MiB | %s MiB | %.1f s |\n' "$large" "$((large_bytes / 1048576))" "$large_peak" "$large_time"
   echo
   echo "Peak memory ratio (large / small): **$ratio** for $((large / small)) times the rows."
-} > "$here/results/streaming-csv-memory.md"
-cat "$here/results/streaming-csv-memory.md"
+} > "$here/results/streaming-csv-memory-$engine.md"
+cat "$here/results/streaming-csv-memory-$engine.md"

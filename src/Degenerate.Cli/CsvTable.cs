@@ -1,22 +1,25 @@
 using System.Globalization;
-using CsvHelper;
+using System.Runtime.CompilerServices;
 
 namespace Degenerate.Cli;
 
 /// <summary>
-/// A CSV file read whole: a header of column names and rows of raw cells. Every problem with the file becomes a
-/// <see cref="UsageException"/> that names the file, and the row, line and column where it applies.
+/// A CSV file read whole into numbers: a header of column names, then each column's cells parsed as they stream by
+/// (a few bytes of overhead per row beyond the numbers themselves; text cells are read again from the file when
+/// asked for). Every problem with the file becomes a <see cref="UsageException"/> that names the file, and the row,
+/// line and column where it applies.
 /// </summary>
 public sealed class CsvTable
 {
-    private readonly string[][] _rows;
-    private readonly int[] _lines;
+    private readonly CsvColumn[] _columns;
+    private readonly LineMap _lines;
 
-    private CsvTable(string path, string[] columns, string[][] rows, int[] lines)
+    private CsvTable(string path, string[] columns, CsvColumn[] values, int rows, LineMap lines)
     {
         Path = path;
         Columns = columns;
-        _rows = rows;
+        _columns = values;
+        RowCount = rows;
         _lines = lines;
     }
 
@@ -27,7 +30,7 @@ public sealed class CsvTable
     public IReadOnlyList<string> Columns { get; }
 
     /// <summary>Number of data rows (the header excluded).</summary>
-    public int RowCount => _rows.Length;
+    public int RowCount { get; }
 
     /// <summary>
     /// Reads <paramref name="path"/>: comma-separated, first line a header, blank lines skipped, cells trimmed.
@@ -39,42 +42,54 @@ public sealed class CsvTable
         ArgumentNullException.ThrowIfNull(path);
         if (Directory.Exists(path)) throw new UsageException($"'{path}' is a directory, not a CSV file");
         if (!File.Exists(path)) throw new UsageException($"file '{path}' not found");
-
-        var options = new CsvReaderOptions
-        {
-            HasHeader = true,
-            TrimWhitespace = true,
-            SkipEmptyLines = true,
-            TrackLineNumbers = true, // error messages name the file line as well as the data row
-            FieldCountMismatch = CsvFieldCountHandling.Allow, // checked below, with a message naming the line
-        };
-        try
+        return Guarded(path, () =>
         {
             if (new FileInfo(path).Length == 0) throw new UsageException($"'{path}' is empty: expected a header line of column names, then data rows");
-            using var csv = CsvReader.FromFile(path, options);
-            var header = csv.Headers.ToArray();
-            CheckHeader(path, header);
-
-            var rows = new List<string[]>();
-            var lines = new List<int>();
-            while (csv.Read())
-            {
-                var line = (int)csv.LineNumber;
-                if (csv.FieldCount != header.Length)
-                    throw new UsageException(
-                        $"'{path}' line {line} has {csv.FieldCount} field(s) but the header has {header.Length} column(s)");
-                var record = new string[header.Length];
-                for (var i = 0; i < record.Length; i++) record[i] = csv.GetString(i);
-                rows.Add(record);
-                lines.Add(line);
-            }
-            if (rows.Count == 0)
+            using var csv = CsvParser.Open(path);
+            var header = ReadHeader(path, csv);
+            var columns = header.Select(_ => new CsvColumn()).ToArray();
+            var lines = new LineMap(csv.Line + 1);
+            var rows = ReadRows(path, csv, header.Length, columns, lines);
+            if (rows == 0)
                 throw new UsageException($"'{path}' has a header ({string.Join(",", header)}) but no data rows");
-            return new CsvTable(path, header, rows.ToArray(), lines.ToArray());
-        }
-        catch (CsvFormatException e)
+            return new CsvTable(path, header, columns, rows, lines);
+        });
+    }
+
+    // The hot loop, compiled optimized from the first call: a process reads one file, so a read at tier-0 speed
+    // would be most of what it ever does.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int ReadRows(string path, CsvParser csv, int width, CsvColumn[] columns, LineMap lines)
+    {
+        var rows = 0;
+        while (csv.Read())
         {
-            throw new UsageException($"'{path}' is not valid CSV: {e.Message.ReplaceLineEndings(" ").Trim()}");
+            if (csv.FieldCount != width)
+                throw new UsageException($"'{path}' line {csv.Line} has {csv.FieldCount} field(s) but the header has {width} column(s)");
+            if (rows == int.MaxValue) throw new UsageException($"'{path}' has more than {int.MaxValue} rows");
+            lines.Add(rows, csv.Line);
+            var fields = csv.Fields;
+            var buffer = csv.Buffer;
+            for (var j = 0; j < fields.Length; j++)
+            {
+                var f = fields[j];
+                if (!f.Quoted && CsvNumber.TryParse(buffer.Slice(f.Start, f.Length), out var value) && double.IsFinite(value))
+                    columns[j].Add(value);
+                else if (f.Quoted && double.TryParse(csv.Text(f), NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value))
+                    columns[j].Add(value);
+                else
+                    columns[j].AddBad(columns[j].FirstBadRow < 0 ? csv.Text(f) : null);
+            }
+            rows++;
+        }
+        return rows;
+    }
+
+    private static T Guarded<T>(string path, Func<T> read)
+    {
+        try
+        {
+            return read();
         }
         catch (IOException e)
         {
@@ -86,9 +101,12 @@ public sealed class CsvTable
         }
     }
 
-    private static void CheckHeader(string path, string[] header)
+    private static string[] ReadHeader(string path, CsvParser csv)
     {
-        if (header.Length == 0 || header.All(string.IsNullOrEmpty))
+        if (!csv.Read()) throw new UsageException($"'{path}' is empty: expected a header line of column names, then data rows");
+        var header = new string[csv.FieldCount];
+        for (var i = 0; i < header.Length; i++) header[i] = csv.Text(csv.Fields[i]);
+        if (header.All(string.IsNullOrEmpty))
             throw new UsageException($"'{path}' is empty: expected a header line of column names, then data rows");
         for (var i = 0; i < header.Length; i++)
         {
@@ -100,6 +118,7 @@ public sealed class CsvTable
                     throw new UsageException($"'{path}' header: column name '{header[i]}' appears twice (columns {j + 1} and {i + 1})");
             }
         }
+        return header;
     }
 
     /// <summary>The position of column <paramref name="name"/>; an unknown name is a <see cref="UsageException"/> listing the available ones.</summary>
@@ -113,8 +132,46 @@ public sealed class CsvTable
             $"{option}: unknown column '{name}' in '{Path}'; available columns: {string.Join(", ", Columns)}");
     }
 
-    /// <summary>The raw (trimmed) cells of one column, row by row.</summary>
-    public string[] Cells(int column) => _rows.Select(r => r[column]).ToArray();
+    /// <summary>
+    /// The raw (trimmed) cells of one column, row by row, read again from the file (only text columns need them:
+    /// class labels, cluster ids). Repeated labels share one string.
+    /// </summary>
+    public string[] Cells(int column)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(column);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(column, Columns.Count);
+        var cells = new string[RowCount];
+        Rescan((row, text) => cells[row] = text, column, stopAfterRow: RowCount - 1);
+        return cells;
+    }
+
+    // Reads the file again, handing each data row's cell of one column to the callback, up to a row.
+    private void Rescan(Action<int, string> cell, int column, int stopAfterRow)
+    {
+        Guarded(Path, () =>
+        {
+            var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+            using var csv = CsvParser.Open(Path);
+            csv.Read(); // the header
+            var row = 0;
+            for (; row <= stopAfterRow && csv.Read(); row++)
+            {
+                if (csv.FieldCount != Columns.Count) break;
+                var text = csv.Text(csv.Fields[column]);
+                if (labels.Count < 100_000) text = labels.TryGetValue(text, out var same) ? same : labels[text] = text;
+                cell(row, text);
+            }
+            if (row <= stopAfterRow) throw new UsageException($"'{Path}' changed while it was being read: read it again");
+            return 0;
+        });
+    }
+
+    private string RawCell(int row, int column)
+    {
+        var text = "";
+        Rescan((r, t) => { if (r == row) text = t; }, column, row);
+        return text;
+    }
 
     /// <summary>
     /// One column as finite numbers (invariant culture: '.' decimal point, exponents allowed). An empty or
@@ -123,21 +180,39 @@ public sealed class CsvTable
     /// </summary>
     public double[] Numbers(int column, Func<double, string?>? domain = null)
     {
-        var values = new double[_rows.Length];
-        for (var i = 0; i < _rows.Length; i++)
+        Check(column, domain);
+        return _columns[column].ToArray();
+    }
+
+    /// <summary>
+    /// <see cref="Numbers"/> written straight into column <paramref name="j"/> of <paramref name="x"/> (no column-sized
+    /// copy in between: on a large file each would be another large-object allocation).
+    /// </summary>
+    internal void CopyNumbers(int column, double[,] x, int j)
+    {
+        Check(column, null);
+        var values = _columns[column];
+        for (var i = 0; i < RowCount; i++) x[i, j] = values[i];
+    }
+
+    private void Check(int column, Func<double, string?>? domain)
+    {
+        var values = _columns[column];
+        var bad = values.FirstBadRow < 0 ? RowCount : values.FirstBadRow;
+        if (domain is not null)
         {
-            var cell = _rows[i][column];
-            if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+            for (var i = 0; i < bad; i++)
             {
-                var what = cell.Length == 0 ? "an empty cell" : $"'{Show(cell)}', which is not a finite number";
-                throw new UsageException(
-                    $"'{Path}' row {i + 1} (line {_lines[i]}), column '{Columns[column]}': {what}");
+                if (domain(values[i]) is { } problem)
+                    throw new UsageException($"'{Path}' row {i + 1} (line {_lines[i]}), column '{Columns[column]}': {Show(RawCell(i, column))} {problem}");
             }
-            if (domain?.Invoke(value) is { } problem)
-                throw new UsageException($"'{Path}' row {i + 1} (line {_lines[i]}), column '{Columns[column]}': {Show(cell)} {problem}");
-            values[i] = value;
         }
-        return values;
+        if (bad < RowCount)
+        {
+            var cell = values.FirstBadText!;
+            var what = cell.Length == 0 ? "an empty cell" : $"'{Show(cell)}', which is not a finite number";
+            throw new UsageException($"'{Path}' row {bad + 1} (line {_lines[bad]}), column '{Columns[column]}': {what}");
+        }
     }
 
     // A cell as it goes into a one-line message: line breaks (from an unclosed quote) made visible, long cells cut.

@@ -68,11 +68,7 @@ public sealed class Dataset
         CheckNotConstant(table, target, y, classes);
 
         var x = new double[table.RowCount, featureIndices.Length];
-        for (var j = 0; j < featureIndices.Length; j++)
-        {
-            var column = table.Numbers(featureIndices[j]);
-            for (var i = 0; i < column.Length; i++) x[i, j] = column[i];
-        }
+        for (var j = 0; j < featureIndices.Length; j++) table.CopyNumbers(featureIndices[j], x, j);
         return new Dataset(target, featureIndices.Select(i => table.Columns[i]).ToArray(), x, y, classes);
     }
 

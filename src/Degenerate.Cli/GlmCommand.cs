@@ -6,7 +6,8 @@ using Degenerate.Statistics;
 namespace Degenerate.Cli;
 
 /// <summary>
-/// <c>degenerate glm DATA.csv --target COL --family F [--features A,B] [--link L] [--solver S] [--json]</c>: fits the
+/// <c>degenerate glm DATA.csv --target COL|S,F --family F [--features A,B] [--link L] [--solver S] [--offset COL]
+/// [--exposure COL] [--freq-weights COL] [--var-weights COL] [--json]</c>: fits the
 /// GLM by maximum likelihood and prints statsmodels' summary, or with <c>--json</c> every statistic keyed by
 /// statsmodels' attribute names.
 /// </summary>
@@ -25,6 +26,10 @@ internal static class GlmCommand
 
         var covType = new Option<string>("--cov-type") { Description = "nonrobust, HC0, HC1, HC2, HC3 or cluster (with --groups), as statsmodels' fit(cov_type=...)", DefaultValueFactory = _ => "nonrobust" };
         var groups = new Option<string?>("--groups") { Description = "the column of cluster labels for --cov-type cluster (not a feature)" };
+        var offset = new Option<string?>("--offset") { Description = "a column added to the linear predictor as is (statsmodels' offset; not a feature)" };
+        var exposure = new Option<string?>("--exposure") { Description = "a column of exposures > 0 whose log is added to the linear predictor (log link; not a feature)" };
+        var freqWeights = new Option<string?>("--freq-weights") { Description = "a column of frequency weights: each row stands for that many observations (not a feature)" };
+        var varWeights = new Option<string?>("--var-weights") { Description = "a column of variance (prior) weights (not a feature)" };
         var command = new Command("glm", "Fit a generalized linear model and print statsmodels' summary (or --json).");
         common.AddTo(command);
         command.Options.Add(solver);
@@ -36,6 +41,10 @@ internal static class GlmCommand
         command.Options.Add(repeat);
         command.Options.Add(covType);
         command.Options.Add(groups);
+        command.Options.Add(offset);
+        command.Options.Add(exposure);
+        command.Options.Add(freqWeights);
+        command.Options.Add(varWeights);
         command.SetAction(parse => CliApp.Guard(stderr, () =>
         {
             var fits = parse.GetValue(repeat);
@@ -51,7 +60,10 @@ internal static class GlmCommand
                 throw new UsageException("--cov-type cluster: give the column of cluster labels with --groups COL");
             if (chosenCov != CovType.Cluster && groupsColumn is not null)
                 throw new UsageException($"--groups: used only with --cov-type cluster, not {parse.GetValue(covType)}");
-            var spec = common.Read(parse, groupsColumn);
+            var extra = new Dictionary<string, string>();
+            foreach (var option in new[] { offset, exposure, freqWeights, varWeights })
+                if (parse.GetValue(option) is { } column) extra[option.Name] = column;
+            var spec = common.Read(parse, groupsColumn, extra);
             var defaults = new GlmOptions();
             var options = new GlmOptions
             {
@@ -63,18 +75,22 @@ internal static class GlmCommand
                 Tolerance = parse.GetValue(tolerance) ?? defaults.Tolerance,
                 CovType = chosenCov,
                 Groups = spec.Groups,
+                Offset = spec.Columns.GetValueOrDefault("--offset"),
+                Exposure = spec.Columns.GetValueOrDefault("--exposure"),
+                FreqWeights = spec.Columns.GetValueOrDefault("--freq-weights"),
+                VarWeights = spec.Columns.GetValueOrDefault("--var-weights"),
             };
             GlmResult? result = null;
             var seconds = new List<double>();
             for (var i = 0; i < fits; i++)
             {
                 var clock = Stopwatch.StartNew();
-                result = Glm.Fit(spec.Data.X, spec.Data.Y, spec.Family, spec.Link, options);
+                result = Glm.Fit(spec.Data.X, spec.Proportions ?? spec.Data.Y, spec.Family, spec.Link, options, spec.Trials);
                 seconds.Add(clock.Elapsed.TotalSeconds);
             }
             if (parse.GetValue(timing))
                 stderr.WriteLine("fit_seconds: " + string.Join(" ", seconds.Select(s => s.ToString("R", CultureInfo.InvariantCulture))));
-            var text = parse.GetValue(json) ? result!.ToJson() : result!.Summary(spec.Data.Target);
+            var text = parse.GetValue(json) ? result!.ToJson() : result!.Summary(spec.Trials is null ? spec.Data.Target : parse.GetValue(common.TargetOption)!);
             stdout.Write(text.EndsWith('\n') ? text : text + Environment.NewLine);
             return 0;
         }));

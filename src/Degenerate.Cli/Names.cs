@@ -21,7 +21,10 @@ internal static class Names
         "logit" => Link.Logit,
         "log" => Link.Log,
         "inverse" or "inverse_power" => Link.Inverse,
-        _ => throw new UsageException($"--link: unknown link '{name}'; expected identity, logit, log or inverse"),
+        "probit" => Link.Probit,
+        "cloglog" => Link.CLogLog,
+        "sqrt" => Link.Sqrt,
+        _ => throw new UsageException($"--link: unknown link '{name}'; expected identity, logit, probit, cloglog, log, inverse or sqrt"),
     };
 
     public static Solver ParseSolver(string name) => name.Trim().ToLowerInvariant() switch

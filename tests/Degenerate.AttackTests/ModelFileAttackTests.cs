@@ -39,6 +39,14 @@ public sealed class ModelFileAttackTests : IDisposable
             ["header is null"] = Frame(2, "null"u8.ToArray(), Split(valid).Payload),
         };
         var (version, header, payload) = Split(valid);
+        // Strings that are not text (found by the fuzzer: they threw InvalidOperationException when first read).
+        var text = System.Text.Encoding.UTF8.GetString(header);
+        var name = text.IndexOf("\"dense\"", StringComparison.Ordinal) + 1;
+        var badUtf8 = (byte[])header.Clone();
+        badUtf8[System.Text.Encoding.UTF8.GetByteCount(text[..name])] = 0xFF;
+        files["invalid UTF-8 in a layer name"] = Frame(version, badUtf8, payload);
+        files["lone surrogate escape in a layer name"] = Frame(version,
+            System.Text.Encoding.UTF8.GetBytes(text[..name] + "\\ud800" + text[(name + 5)..]), payload);
         files["payload length near ulong.MaxValue"] = Frame(version, header, payload, payloadLength: ulong.MaxValue - 7);
         files["payload length short"] = Frame(version, header, payload, payloadLength: (ulong)payload.Length - 4);
         foreach (var cut in new[] { 1, 15, 16, 23, 40, valid.Length / 2, valid.Length - 33, valid.Length - 1 })

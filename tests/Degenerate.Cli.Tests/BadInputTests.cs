@@ -126,7 +126,7 @@ public sealed class BadInputTests
 
     [Theory]
     [InlineData("--family", "banana", "unknown family 'banana'")]
-    [InlineData("--link", "probit", "unknown link 'probit'")]
+    [InlineData("--link", "cauchy", "unknown link 'cauchy'")]
     [InlineData("--solver", "sgd", "unknown solver 'sgd'")]
     public void UnknownOptionValueIsReported(string option, string value, string expected)
     {

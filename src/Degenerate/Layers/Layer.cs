@@ -141,8 +141,10 @@ public abstract class Layer : IDisposable
     /// <summary>Builds the layer from its first input when it is used on its own (as calling a Keras layer builds it).</summary>
     protected void EnsureBuilt(Tensor x)
     {
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(x);
-        if (x.Shape.Length < 2)
+        // Models feed [batch, features]; statistics over other ranks would need their own axes (Flatten first).
+        if (x.Shape.Length != 2)
             throw new ArgumentException($"layer '{Name ?? BaseName}' takes a batch of shape [batch, features], got {x.ShapeString}", nameof(x));
         if (!Built) Build(x.Shape[^1], x.DType, x.Device);
         else if (x.Shape[^1] != InputDim)
@@ -181,7 +183,20 @@ public abstract class Layer : IDisposable
     }
 
     /// <summary>Releases the layer's weights.</summary>
-    public virtual void Dispose() => GC.SuppressFinalize(this);
+    public virtual void Dispose()
+    {
+        IsDisposed = true;
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Whether <see cref="Dispose"/> was called (its weights are gone).</summary>
+    public bool IsDisposed { get; private set; }
+
+    /// <summary>Throws <see cref="ObjectDisposedException"/> once the layer is disposed.</summary>
+    protected void ThrowIfDisposed()
+    {
+        if (IsDisposed) throw new ObjectDisposedException($"layer '{Name ?? BaseName}'", $"layer '{Name ?? BaseName}' was disposed");
+    }
 
     /// <inheritdoc/>
     public override string ToString() => $"{Name ?? BaseName} ({ClassName})";

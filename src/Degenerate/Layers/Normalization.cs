@@ -176,8 +176,30 @@ public sealed class Normalization : Layer
         Store(total ?? throw new ArgumentException("Adapt received no batches; expected at least one", nameof(batches)));
     }
 
+    /// <summary>
+    /// Learns the statistics from the inputs of a sequence of batches, such as a <see cref="Models.CsvBatches"/> reader
+    /// or the batches given to Fit (Keras's <c>adapt(dataset)</c> of (x, y) pairs reads the x); memory holds one batch
+    /// at a time.
+    /// </summary>
+    public void Adapt(IEnumerable<Models.Batch> batches)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        Adapt(Inputs(batches));
+    }
+
+    private static IEnumerable<double[,]> Inputs(IEnumerable<Models.Batch> batches)
+    {
+        foreach (var batch in batches)
+        {
+            if (batch.X.IsEmpty) throw new ArgumentException("a batch has no inputs", nameof(batches));
+            using var x = batch.X.ToTensor(DType.Float64, Device.CPU, asMatrix: true);
+            yield return x.ToArray2D<double>();
+        }
+    }
+
     private void Store(NormalizationStatistics stats)
     {
+        ThrowIfDisposed();
         if (_givenMean is not null)
             throw new InvalidOperationException(
                 $"Normalization '{Name ?? BaseName}' was given its mean and variance; Adapt learns them only when they are not given");

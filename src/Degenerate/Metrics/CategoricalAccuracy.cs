@@ -3,10 +3,10 @@ using Degenerate.Tensors;
 namespace Degenerate.Metrics;
 
 /// <summary>1 where argmax(ŷ) equals argmax(y) (one-hot targets), else 0.</summary>
-public sealed class CategoricalAccuracy : Metric
+public sealed class CategoricalAccuracy(string name = "categorical_accuracy") : MeanMetricWrapper(name)
 {
     /// <inheritdoc/>
-    public override string Name => "categorical_accuracy";
+    public override bool HigherIsBetter => true;
 
     /// <inheritdoc/>
     public override Tensor PerSample(Tensor yTrue, Tensor yPred)

@@ -3,11 +3,8 @@ using Degenerate.Tensors;
 namespace Degenerate.Metrics;
 
 /// <summary>mean(|y − ŷ|) as a metric ("mae").</summary>
-public sealed class MeanAbsoluteError(string name = "mean_absolute_error") : Metric
+public sealed class MeanAbsoluteError(string name = "mean_absolute_error") : MeanMetricWrapper(name)
 {
-    /// <inheritdoc/>
-    public override string Name => name;
-
     /// <inheritdoc/>
     public override Tensor PerSample(Tensor yTrue, Tensor yPred)
     {

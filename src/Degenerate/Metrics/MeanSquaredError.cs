@@ -3,11 +3,8 @@ using Degenerate.Tensors;
 namespace Degenerate.Metrics;
 
 /// <summary>mean((y − ŷ)²) as a metric ("mse").</summary>
-public sealed class MeanSquaredError(string name = "mean_squared_error") : Metric
+public sealed class MeanSquaredError(string name = "mean_squared_error") : MeanMetricWrapper(name)
 {
-    /// <inheritdoc/>
-    public override string Name => name;
-
     /// <inheritdoc/>
     public override Tensor PerSample(Tensor yTrue, Tensor yPred)
     {

@@ -3,10 +3,10 @@ using Degenerate.Tensors;
 namespace Degenerate.Metrics;
 
 /// <summary>1 where argmax(ŷ) equals the integer class label, else 0.</summary>
-public sealed class SparseCategoricalAccuracy : Metric
+public sealed class SparseCategoricalAccuracy(string name = "sparse_categorical_accuracy") : MeanMetricWrapper(name)
 {
     /// <inheritdoc/>
-    public override string Name => "sparse_categorical_accuracy";
+    public override bool HigherIsBetter => true;
 
     /// <inheritdoc/>
     public override Tensor PerSample(Tensor yTrue, Tensor yPred)

@@ -1,18 +1,19 @@
+using Degenerate.Metrics;
 using Degenerate.Tensors;
 
 namespace Degenerate.Models;
 
-// The running loss and metric sums of one epoch (or one evaluation).
+// The running loss and metric state of one epoch (or one evaluation).
 public abstract partial class Model
 {
-    // Running sums of the loss (weighted by batch size, as Keras's loss tracker) and metrics, kept on the device.
+    // The loss's running sum (weighted by batch size, as Keras's loss tracker) on the device, and the compiled metrics,
+    // which keep their own state: plain metrics see no sample weights, weighted metrics see them, as in Keras.
     internal sealed class EpochTracker : IDisposable
     {
         private readonly Model _model;
         private readonly Device _device;
         private Tensor? _loss;
         private double _hostLoss;
-        private Tensor[] _metrics = [];
         private long _seen;
 
         public EpochTracker(Model model, Device device)
@@ -21,17 +22,15 @@ public abstract partial class Model
             _device = device;
         }
 
-        public void Dispose()
-        {
-            _loss?.Dispose();
-            foreach (var m in _metrics) m.Dispose();
-        }
+        // The metrics keep their state after the tracker goes: Fit reads the training figures before validation
+        // resets them, and the next epoch resets them again.
+        public void Dispose() => _loss?.Dispose();
 
         public void Reset()
         {
-            Dispose();
+            _loss?.Dispose();
             _loss = Detached(Tensor.Zeros([], DType.Float64, _device));
-            _metrics = _model._metrics.Select(_ => Detached(Tensor.Zeros([], DType.Float64, _device))).ToArray();
+            foreach (var entry in _model._compiledMetrics) entry.Metric.ResetState();
             _seen = 0;
             _hostLoss = 0;
         }
@@ -42,19 +41,15 @@ public abstract partial class Model
             return t;
         }
 
-        public void Add(Tensor batchLoss, long rows, Tensor y, Tensor? predictions)
+        public void Add(Tensor batchLoss, long rows, Tensor y, Tensor? predictions, Tensor? sampleWeight = null)
         {
             if (_loss is null) Reset();
             _loss!.AddInPlace(batchLoss, rows);
-            if (predictions is not null && _model._metrics.Count > 0)
+            if (predictions is not null)
             {
                 using var noGrad = Autograd.NoGrad();
-                for (var i = 0; i < _model._metrics.Count; i++)
-                {
-                    using var values = _model._metrics[i].PerSample(y, predictions);
-                    using var sum = values.Sum();
-                    _metrics[i].AddInPlace(sum);
-                }
+                foreach (var entry in _model._compiledMetrics)
+                    entry.Metric.UpdateState(y, predictions, entry.Weighted ? sampleWeight : null);
             }
             _seen += rows;
         }
@@ -69,13 +64,24 @@ public abstract partial class Model
 
         public long Seen => _seen;
 
+        /// <summary>
+        /// The epoch's mean loss so far as a device scalar (no read-back until someone reads it): what Keras passes to
+        /// on_train_batch_end, the running mean rather than the batch's own loss.
+        /// </summary>
+        public Tensor RunningLoss()
+        {
+            if (_loss is null) Reset();
+            using var shifted = _loss! + _hostLoss;
+            return shifted / Math.Max(1, _seen);
+        }
+
         /// <summary>Means so far (reads the device).</summary>
         public Dictionary<string, double> Results(string prefix)
         {
             var results = new Dictionary<string, double>();
             if (_loss is null || _seen == 0) return results;
             results[prefix + "loss"] = (_loss.Item() + _hostLoss) / _seen;
-            for (var i = 0; i < _metrics.Length; i++) results[prefix + _model._metrics[i].Name] = _metrics[i].Item() / _seen;
+            foreach (var entry in _model._compiledMetrics) entry.Metric.WriteResults(results, prefix + entry.Key);
             return results;
         }
     }

@@ -54,8 +54,8 @@ public abstract partial class Model
                     using var scope = new DisposeScope();
                     var (perSample, predictions) = ForwardLoss(batch.X, batch.Y, training: false, needPredictions: _metrics.Count > 0);
                     var loss = Losses.Loss.Reduce(perSample, batch.W);
-                    tracker.Add(loss, batch.Rows, batch.Y, predictions);
-                    var logs = new BatchLogs(loss, batch.Rows);
+                    tracker.Add(loss, batch.Rows, batch.Y, predictions, batch.W);
+                    var logs = new BatchLogs(tracker.RunningLoss(), batch.Rows); // the running mean, as Keras's test logs
                     foreach (var c in callbacks) c.OnTestBatchEnd(step, logs);
                 }
                 finally

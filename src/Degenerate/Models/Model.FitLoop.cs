@@ -95,7 +95,8 @@ public abstract partial class Model
                 else
                 {
                     var loss = TrainStep(batch, tracker);
-                    var batchLogs = new BatchLogs(loss, batch.Rows);
+                    // Keras passes the epoch's running mean to on_train_batch_end, not the batch's own loss.
+                    var batchLogs = new BatchLogs(tracker.RunningLoss(), batch.Rows);
                     foreach (var c in callbacks) c.OnTrainBatchEnd(step, batchLogs);
                 }
             }
@@ -125,7 +126,7 @@ public abstract partial class Model
         }
         loss.Backward();
         Optimizer!.Step();
-        tracker.Add(loss, batch.Rows, batch.Y, predictions);
+        tracker.Add(loss, batch.Rows, batch.Y, predictions, batch.W);
         return loss;
     }
 
@@ -157,7 +158,7 @@ public abstract partial class Model
         });
         DisposeScope.Current?.Register(first!);
         if (firstPredictions is not null) DisposeScope.Current?.Register(firstPredictions);
-        tracker.Add(first!, batch.Rows, batch.Y, firstPredictions);
+        tracker.Add(first!, batch.Rows, batch.Y, firstPredictions, batch.W);
         if (converged)
         {
             StopTraining = true;

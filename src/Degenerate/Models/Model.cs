@@ -19,6 +19,7 @@ public abstract partial class Model : IDisposable
     private Device? _device;
     private readonly List<Metric> _metrics = new();
     private List<string> _metricNames = new();
+    private List<string> _weightedMetricNames = new();
 
     /// <summary>Sets the model's name.</summary>
     protected Model(string name) => Name = name;
@@ -66,7 +67,7 @@ public abstract partial class Model : IDisposable
     /// <summary>The loss given to <c>Compile</c>.</summary>
     public Loss? Loss { get; private set; }
 
-    /// <summary>The resolved metrics.</summary>
+    /// <summary>The resolved metrics: those of <c>metrics</c>, then those of <c>weightedMetrics</c>.</summary>
     public IReadOnlyList<Metric> Metrics => _metrics;
 
     /// <summary>
@@ -177,9 +178,13 @@ public abstract partial class Model : IDisposable
 
     /// <summary>
     /// Configures training, as Keras's <c>compile</c>. The optimizer and loss may be given by Keras name.
-    /// Default optimizer: "rmsprop", as in Keras. <paramref name="metrics"/> are Keras metric names ("accuracy", "mse", "mae").
+    /// Default optimizer: "rmsprop", as in Keras. <paramref name="metrics"/> are Keras metric names ("accuracy", "auc",
+    /// "precision", "mse", ...: see docs/metrics.md), reported without sample weights; <paramref name="weightedMetrics"/>
+    /// are reported with the sample weights (and Fit's classWeight), as Keras's <c>weighted_metrics</c>. A weighted metric
+    /// whose name is already taken is logged as "weighted_" + name, as Keras does.
     /// </summary>
-    public void Compile(Optimizer? optimizer = null, Loss? loss = null, IEnumerable<string>? metrics = null)
+    public void Compile(Optimizer? optimizer = null, Loss? loss = null, IEnumerable<string>? metrics = null,
+        IEnumerable<string>? weightedMetrics = null)
     {
         ArgumentNullException.ThrowIfNull(loss, nameof(loss));
         // An optimizer keeps per-weight state and updates the weights it was built for, so it belongs to one model
@@ -204,19 +209,26 @@ public abstract partial class Model : IDisposable
             DType = DType.Float64;
         }
         _metricNames = metrics?.ToList() ?? new List<string>();
-        _metrics.Clear();
-        foreach (var name in _metricNames) _metrics.Add(Metric.Get(name, loss, SafeOutputDim()));
+        _weightedMetricNames = weightedMetrics?.ToList() ?? new List<string>();
+        var units = SafeOutputDim();
+        SetMetrics(_metricNames.Select(n => Metric.Get(n, loss, units)), _weightedMetricNames.Select(n => Metric.Get(n, loss, units)));
         if (Built) BuildOptimizer();
     }
 
-    /// <summary>Configures training with metric objects.</summary>
-    public void Compile(Optimizer optimizer, Loss loss, IEnumerable<Metric> metrics)
+    /// <summary>
+    /// Configures training with metric objects (e.g. <c>new AUC(curve: "PR")</c>); <paramref name="weightedMetrics"/>
+    /// see sample weights. Metric objects are not written to saved files (names given as strings are).
+    /// </summary>
+    public void Compile(Optimizer optimizer, Loss loss, IEnumerable<Metric> metrics, IEnumerable<Metric>? weightedMetrics = null)
     {
+        ArgumentNullException.ThrowIfNull(metrics);
         Compile(optimizer, loss, (IEnumerable<string>?)null);
-        _metrics.AddRange(metrics);
+        SetMetrics(metrics, weightedMetrics ?? []);
     }
 
     internal IReadOnlyList<string> MetricNames => _metricNames;
+
+    internal IReadOnlyList<string> WeightedMetricNames => _weightedMetricNames;
 
     private long SafeOutputDim()
     {
@@ -383,6 +395,7 @@ public abstract partial class Model : IDisposable
     {
         MarkDisposed();
         foreach (var layer in Layers) layer.Dispose();
+        foreach (var metric in _metrics) metric.ReleaseState(); // frees the metrics' state tensors
         Optimizer?.Dispose();
         GC.SuppressFinalize(this);
     }

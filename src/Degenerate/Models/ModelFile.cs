@@ -224,7 +224,7 @@ internal static class ModelFile
             opt.Remove("learning_rate");
             opt["learning_rate_schedule"] = Optimizers.Schedules.ScheduleConfig.Write(schedule);
         }
-        return new JsonObject
+        var config = new JsonObject
         {
             ["optimizer"] = opt,
             ["loss"] = new JsonObject
@@ -252,6 +252,9 @@ internal static class ModelFile
             },
             ["metrics"] = new JsonArray(model.MetricNames.Select(m => (JsonNode)m).ToArray()),
         };
+        if (model.WeightedMetricNames.Count > 0)
+            config["weighted_metrics"] = new JsonArray(model.WeightedMetricNames.Select(m => (JsonNode)m).ToArray());
+        return config;
     }
 
     /// <summary>Reads and verifies a model file; throws <see cref="InvalidDataException"/> naming the path and the problem.</summary>

@@ -285,6 +285,8 @@ internal static class ModelFileLoader
         var smoothing = f.OptionalNumber(l["label_smoothing"], "compile.loss.label_smoothing") ?? 0;
         var metricNodes = f.OptionalArray(c["metrics"], "compile.metrics");
         var metrics = metricNodes?.Select((m, i) => f.Text(m, $"compile.metrics[{i}]")).ToList();
+        var weightedNodes = f.OptionalArray(c["weighted_metrics"], "compile.weighted_metrics");
+        var weightedMetrics = weightedNodes?.Select((m, i) => f.Text(m, $"compile.weighted_metrics[{i}]")).ToList();
         Loss loss;
         try
         {
@@ -308,7 +310,7 @@ internal static class ModelFileLoader
         }
         try
         {
-            model.Compile(optimizer, loss, metrics);
+            model.Compile(optimizer, loss, metrics, weightedMetrics);
         }
         catch (Exception e) when (ModelFileFields.IsConfigError(e))
         {

@@ -127,12 +127,32 @@ internal sealed partial class ModelFileReader : IDisposable
         }
     }
 
+    // JsonNode transcodes strings lazily: invalid UTF-8 or a lone escaped surrogate in any name or string would
+    // surface later, wherever it is first read, as InvalidOperationException (the fuzzer found this). Read them all
+    // here, inside the parse's error handling. Depth is bounded by the parser's limit (64).
+    private static void ReadEveryString(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (_, value) in o) ReadEveryString(value);
+                break;
+            case JsonArray a:
+                foreach (var value in a) ReadEveryString(value);
+                break;
+            case JsonValue v when v.GetValueKind() == JsonValueKind.String:
+                _ = v.GetValue<string>();
+                break;
+        }
+    }
+
     private static JsonObject ParseHeader(byte[] bytes, uint version, ModelFileFields f)
     {
         JsonNode? node;
         try
         {
             node = JsonNode.Parse(bytes);
+            ReadEveryString(node);
         }
         catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
         {

@@ -48,9 +48,9 @@ public sealed class Sequential : Model
             throw new ArgumentException(
                 $"layer '{layer.Name ?? layer.BaseName}' expects inputs of width {own} but the model's Input declares {width}", nameof(layer));
         if (_layers.Contains(layer)) throw new ArgumentException($"layer '{layer.Name}' is already in the model", nameof(layer));
-        if (_layers.Count > 0 && layer.InputDim is { } declared && _layers[^1] is Dense previous && previous.Units != declared)
+        if (_layers.Count > 0 && layer.InputDim is { } declared && OutputWidth() is { } previous && previous != declared)
             throw new ArgumentException(
-                $"layer declares inputDim {declared} but the previous layer '{previous.Name}' outputs {previous.Units}", nameof(layer));
+                $"layer declares inputDim {declared} but the previous layer '{_layers[^1].Name}' outputs {previous}", nameof(layer));
         if (layer.Name is null)
         {
             var count = _layers.Count(l => l.BaseName == layer.BaseName);
@@ -64,6 +64,14 @@ public sealed class Sequential : Model
         // A declared input width on the first layer builds the model at once (as keras.Input does).
         if (_layers.Count == 1 && (layer.InputDim ?? _declaredInput) is { } dim) Build(dim);
         else if (_layers.Count > 1 && _layers[0].Built) Build(_layers[0].InputDim!.Value);
+    }
+
+    // The width the last layer outputs, where it is known before the model is built (null otherwise).
+    private long? OutputWidth()
+    {
+        long? width = _declaredInput ?? (_layers.Count > 0 ? _layers[0].InputDim : null);
+        foreach (var l in _layers) width = l is Dense d ? d.Units : width is { } w ? l.OutputDim(w) : null;
+        return width;
     }
 
     /// <summary>

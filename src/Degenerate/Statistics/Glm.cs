@@ -37,7 +37,7 @@ public static class Glm
         options ??= new GlmOptions();
         GlmInput.CheckOptions(options);
         var resolved = GlmInput.ResolveLink(family, link);
-        using var problem = GlmInput.Build(x, y, weights, family, resolved, options);
+        using var problem = GlmInput.Build(x, y, weights, family, resolved, options, skipConstant: true);
         GlmInput.CheckRank(problem, x);
         return options.Solver switch
         {
@@ -150,17 +150,23 @@ public static class Glm
     {
         var n = (double)problem.Rows;
         var device = problem.X.Device;
-        (double F, double[] G) Evaluate(double[] b)
+        // L-BFGS is not invariant to the columns' scales (Longley's run from 1 to 1e5): it works on γ = β·‖xⱼ‖, the
+        // coefficients of unit-norm columns, and maps back (issue 14).
+        var unit = ColumnScales(problem);
+        (double F, double[] G) Evaluate(double[] gamma)
         {
             using var scope = new DisposeScope();
+            var b = new double[gamma.Length];
+            for (var i = 0; i < b.Length; i++) b[i] = gamma[i] * unit[i];
             var bt = Tensor.FromArray(b, problem.BetaShape, device);
             var (score, _, kernel) = problem.Information(bt, false);
             var g = score.To(DType.Float64, Device.CPU).ToArray<double>();
-            for (var i = 0; i < g.Length; i++) g[i] = -g[i] / n;
+            for (var i = 0; i < g.Length; i++) g[i] = -g[i] / n * unit[i];
             return (-kernel / n, g);
         }
         double[] x;
         using (var start = StartingValues(problem)) x = start.To(DType.Float64, Device.CPU).Reshape(-1).ToArray<double>();
+        for (var i = 0; i < x.Length; i++) x[i] /= unit[i];
         var (f, grad) = Evaluate(x);
         var core = new Optimizers.LbfgsCore(10);
         var gradientTolerance = options.Tolerance / 100;
@@ -188,8 +194,28 @@ public static class Glm
         if (!converged)
             warnings.Add(string.Create(CultureInfo.InvariantCulture,
                 $"L-BFGS did not converge in {iterations} iterations (max |gradient| of the mean log-likelihood = {grad.Max(Math.Abs):G3}, tolerance {gradientTolerance:G3})."));
+        for (var i = 0; i < x.Length; i++) x[i] *= unit[i];
         using var beta = Tensor.FromArray(x, problem.BetaShape, device);
         return GlmStatistics.Compute(problem, beta, "LBFGS", iterations, converged, warnings, options);
+    }
+
+    /// <summary>1/‖xⱼ‖ for every coefficient (the ones column's norm is √n; an all-zero column keeps 1).</summary>
+    private static double[] ColumnScales(GlmProblem problem)
+    {
+        double[] norms;
+        using (var scope = new DisposeScope())
+            norms = problem.X.Square().Sum(0).Sqrt().To(DType.Float64, Device.CPU).ToArray<double>();
+        var columns = problem.Columns;
+        var scales = new double[problem.ParamCount];
+        for (var e = 0; e < problem.Equations; e++)
+        {
+            for (var j = 0; j < columns; j++)
+            {
+                var norm = problem.Intercept ? (j == 0 ? Math.Sqrt(problem.Rows) : norms[j - 1]) : norms[j];
+                scales[e * columns + j] = norm > 0 && double.IsFinite(norm) ? 1 / norm : 1;
+            }
+        }
+        return scales;
     }
 
     // ------------------------------------------------------------------ Adam (a network, then FromModel)

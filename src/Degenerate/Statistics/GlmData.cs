@@ -10,6 +10,12 @@ internal sealed class GlmData
     public required double[] X { get; init; }
     public required int Columns { get; init; }
     public required bool Intercept { get; init; }
+
+    /// <summary>The design column that is constant (the intercept, or a constant column of x), −1 for none.</summary>
+    public int ConstantColumn { get; init; } = -1;
+
+    /// <summary>Whether the design has a constant (statsmodels' k_constant = 1).</summary>
+    public bool HasConstant => ConstantColumn >= 0;
     public required double[] Y { get; init; }
     public double[]? W { get; init; }
     public required double[] Eta { get; init; }

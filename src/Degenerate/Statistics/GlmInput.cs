@@ -94,7 +94,10 @@ internal static class GlmInput
         }
     }
 
-    public static GlmProblem Build(double[,] x, double[] y, double[]? weights, Family family, Link link, GlmOptions o)
+    // skipConstant: as sm.add_constant's has_constant='skip', no ones column is added when x already has a constant
+    // column (Glm.Fit); false where the intercept is a parameter of its own (a network's bias, FromModel).
+    public static GlmProblem Build(double[,] x, double[] y, double[]? weights, Family family, Link link, GlmOptions o,
+        bool skipConstant = false)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
@@ -118,8 +121,12 @@ internal static class GlmInput
         }
         CheckResponse(family, y, weights, classes, nameof(y));
 
+        // statsmodels' k_constant: a column with no spread that is not all zeros is the constant.
+        var constantData = ConstantColumn(x);
+        var intercept = o.FitIntercept && !(skipConstant && constantData >= 0);
+        var constantColumn = intercept ? 0 : constantData;
         var columns = new List<string>();
-        if (o.FitIntercept) columns.Add("const");
+        if (intercept) columns.Add("const");
         for (var j = 0; j < p; j++) columns.Add(o.FeatureNames?[j] ?? $"x{j + 1}");
 
         var (offset, freq, varWeights, trials, product) = Weights(family, link, n, weights, o);
@@ -133,7 +140,7 @@ internal static class GlmInput
             return new GlmProblem
             {
                 X = data, Pin = pin, Y = yt, W = wt, YHost = y, WHost = product, Family = family, Link = link,
-                Intercept = o.FitIntercept, ColumnNames = columns, Classes = classes, ClassNames = o.ClassNames,
+                Intercept = intercept, ConstantColumn = constantColumn, ColumnNames = columns, Classes = classes, ClassNames = o.ClassNames,
                 Offset = offset, FreqWeights = freq, VarWeights = varWeights, Trials = trials,
                 GlmNull = offset is not null || freq is not null || o.VarWeights is not null,
             };
@@ -146,6 +153,19 @@ internal static class GlmInput
             wt?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The first column of x whose values are all equal and not zero, or −1.</summary>
+    private static int ConstantColumn(double[,] x)
+    {
+        long n = x.GetLength(0), p = x.GetLength(1);
+        if (n == 0) return -1;
+        var candidate = new bool[p];
+        for (var j = 0; j < p; j++) candidate[j] = x[0, j] != 0;
+        for (long i = 1; i < n; i++)
+            for (var j = 0; j < p; j++)
+                if (candidate[j] && x[i, j] != x[0, j]) candidate[j] = false;
+        return Array.IndexOf(candidate, true);
     }
 
     /// <summary>

@@ -8,7 +8,11 @@ public sealed class GlmOptions
     /// <summary>The solver (default Newton).</summary>
     public Solver Solver { get; init; } = Solver.Newton;
 
-    /// <summary>Whether a constant column ("const") is prepended to x, as <c>sm.add_constant</c> (default true).</summary>
+    /// <summary>
+    /// Whether a constant column ("const") is prepended to x, as <c>sm.add_constant</c> (default true). As there
+    /// (has_constant='skip'), none is added when x already has a constant column: that column is the intercept. A
+    /// constant column of x counts as the constant either way (statsmodels' k_constant: df_model, centered R², F).
+    /// </summary>
     public bool FitIntercept { get; init; } = true;
 
     /// <summary>Names of x's columns (default "x1", "x2", ...).</summary>

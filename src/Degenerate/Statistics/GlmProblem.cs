@@ -47,6 +47,15 @@ internal sealed class GlmProblem : IDisposable
     public required Family Family { get; init; }
     public required Link Link { get; init; }
     public required bool Intercept { get; init; }
+
+    /// <summary>
+    /// The design column (counting the implicit ones column) that is constant, as statsmodels' <c>const_idx</c>: 0 for
+    /// the added intercept, a data column's position for a constant column of x, −1 for none.
+    /// </summary>
+    public int ConstantColumn { get; init; } = -1;
+
+    /// <summary>Whether the design has a constant (statsmodels' k_constant = 1): it decides df_model and the centered R².</summary>
+    public bool HasConstant => ConstantColumn >= 0;
     public required IReadOnlyList<string> ColumnNames { get; init; }
 
     /// <summary>Number of classes (multinomial), else 1.</summary>

@@ -11,7 +11,7 @@ public sealed partial class GlmResult
     public bool IsLeastSquares => Family == Family.Gaussian && Link == Link.Identity;
 
     /// <summary>1 − (1 − R²)·(n − c)/df_resid, c = 1 with an intercept, else 0 (statsmodels' <c>rsquared_adj</c>); NaN except for least squares.</summary>
-    public double RSquaredAdj => IsLeastSquares && Data is { } d ? 1 - (1 - RSquared) * (Nobs - (d.Intercept ? 1 : 0)) / DfResid : double.NaN;
+    public double RSquaredAdj => IsLeastSquares && Data is { } d ? 1 - (1 - RSquared) * (Nobs - (d.HasConstant ? 1 : 0)) / DfResid : double.NaN;
 
     /// <summary>D'Agostino–Pearson K² of the (weighted) residuals (statsmodels' summary "Omnibus", scipy's normaltest); NaN except for least squares.</summary>
     public double Omnibus => Ols?.Omnibus ?? double.NaN;

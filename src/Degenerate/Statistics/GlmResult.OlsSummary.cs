@@ -47,7 +47,7 @@ public sealed partial class GlmResult
         var now = DateTime.UtcNow;
         var data = Data!;
         var model = data.W is null ? "OLS" : "WLS";
-        var uncentered = data.Intercept ? "" : " (uncentered)";
+        var uncentered = data.HasConstant ? "" : " (uncentered)";
         var header = new StringBuilder();
         var headerWidth = AppendTwoColumns(header,
         [
@@ -91,7 +91,7 @@ public sealed partial class GlmResult
         ]);
         sb.AppendLine(new string('=', width));
         var notes = new List<string>();
-        if (!data.Intercept)
+        if (!data.HasConstant)
             notes.Add("R² is computed without centering (uncentered) since the model does not contain a constant.");
         notes.Add(CovDescription);
         if (SmallestEigenvalue < 1e-10)

@@ -139,9 +139,9 @@ public sealed partial class GlmResult
         if (IsLeastSquares && !double.IsNaN(FValue))
         {
             // statsmodels' OLS fvalue with a robust covariance: the F test that every slope is zero under it.
-            var slopes = Params.Count - (data.Intercept ? 1 : 0);
-            var r = new double[slopes, Params.Count];
-            for (var i = 0; i < slopes; i++) r[i, i + (data.Intercept ? 1 : 0)] = 1;
+            var slopes = Enumerable.Range(0, Params.Count).Where(j => j != data.ConstantColumn).ToArray();
+            var r = new double[slopes.Length, Params.Count];
+            for (var i = 0; i < slopes.Length; i++) r[i, slopes[i]] = 1;
             var f = copy.FTest(r);
             (copy.FValue, copy.FPValue) = (f.Statistic, f.PValue);
         }

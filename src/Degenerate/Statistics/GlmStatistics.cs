@@ -52,7 +52,7 @@ internal static class GlmStatistics
             data = new GlmData
             {
                 X = problem.X.To(DType.Float64, Device.CPU).Reshape(-1).ToArray<double>(), Columns = (int)problem.X.Size(1),
-                Intercept = problem.Intercept, Y = y, W = w, Eta = eta,
+                Intercept = problem.Intercept, ConstantColumn = problem.ConstantColumn, Y = y, W = w, Eta = eta,
             };
         }
         var fit = family == Family.Multinomial
@@ -102,7 +102,7 @@ internal static class GlmStatistics
         // statsmodels: OLS subtracts the constant only when there is one; GLM and the discrete models always subtract
         // one coefficient per equation (as if a constant were present).
         var leastSquares = family == Family.Gaussian && problem.Link == Link.Identity;
-        var dfModel = k - (problem.Intercept || !leastSquares ? problem.Equations : 0);
+        var dfModel = k - (problem.HasConstant || !leastSquares ? problem.Equations : 0);
         if (options.Logger is { } logger)
             foreach (var warning in warnings) logger.LogWarning("GLM ({Family}, {Link}): {Warning}", family, problem.Link, warning);
         // Upper tails through the regularized incomplete gamma and beta functions, accurate far below 1e-16.
@@ -208,7 +208,7 @@ internal static class GlmStatistics
                 llnull = !problem.GlmNull
                     ? GaussianLl(problem, nullMu, ssrNull / wnobs)
                     : GaussianLl(problem, nullMu, scale);
-                rsquared = 1 - deviance / (problem.Intercept ? ssr0 : tss);
+                rsquared = 1 - deviance / (problem.HasConstant ? ssr0 : tss);
             }
             else
             {

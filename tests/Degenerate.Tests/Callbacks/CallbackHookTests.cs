@@ -53,13 +53,14 @@ public class CallbackHookTests
         using var model = Linear(0.5);
         var recorder = new Recorder();
         var results = model.Evaluate(X, X, batchSize: 2, callbacks: [recorder]);
-        // y = 0.5x against y = x: squared error 0.25 x²; batches {1,2}, {3,4}, {5}.
+        // y = 0.5x against y = x: squared error 0.25 x²; batches {1,2}, {3,4}, {5}. Each batch's logs carry the running
+        // mean over the rows so far, as Keras's test_step returns its loss tracker's value to on_test_batch_end.
         Assert.Equal(
         [
             "test begin",
             "test batch 0 begin", $"test batch 0 end 2 {0.25 * (1 + 4) / 2.0:R}",
-            "test batch 1 begin", $"test batch 1 end 2 {0.25 * (9 + 16) / 2.0:R}",
-            "test batch 2 begin", $"test batch 2 end 1 {0.25 * 25:R}",
+            "test batch 1 begin", $"test batch 1 end 2 {0.25 * (1 + 4 + 9 + 16) / 4.0:R}",
+            "test batch 2 begin", $"test batch 2 end 1 {0.25 * 55 / 5.0:R}",
             "test end loss",
         ], recorder.Events);
         Assert.Equal(0.25 * 55 / 5, results["loss"], 12);
@@ -105,5 +106,21 @@ public class CallbackHookTests
         Assert.False(new CSVLogger("x.csv").NeedsTrainBatches);
         Assert.False(new BackupAndRestore("b").NeedsTrainBatches);
         Assert.True(new BackupAndRestore("b", saveFreq: 3).NeedsTrainBatches);
+    }
+
+    private sealed class BatchBeginOnly : Callback
+    {
+        public override void OnTrainBatchBegin(int batch) { }
+    }
+
+    [Fact]
+    public void EpochCallbacksKeepTheFusedPlanAndBatchHooksLeaveIt()
+    {
+        using var model = Linear(0.5);
+        Assert.NotNull(Degenerate.Models.TrainingPlan.ForTraining(model,
+            [new CSVLogger("unused.csv"), new LearningRateScheduler(_ => 0.1), new BackupAndRestore("unused")]));
+        Assert.Null(Degenerate.Models.TrainingPlan.ForTraining(model, [new BackupAndRestore("unused", saveFreq: 2)]));
+        Assert.Null(Degenerate.Models.TrainingPlan.ForTraining(model, [new BatchBeginOnly()]));
+        Assert.Null(Degenerate.Models.TrainingPlan.ForTraining(model, [new LambdaCallback(onBatchBegin: _ => { })]));
     }
 }

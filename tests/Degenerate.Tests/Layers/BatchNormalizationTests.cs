@@ -161,5 +161,7 @@ public class BatchNormalizationTests
         var e = Assert.Throws<ArgumentException>(() => bn.Forward(wrong));
         Assert.Contains("width 3", e.Message);
         Assert.Contains("[4, 5]", e.Message);
+        using var cube = Tensor.Zeros([2, 2, 3], DType.Float64, Device.CPU);
+        Assert.Contains("[batch, features]", Assert.Throws<ArgumentException>(() => bn.Forward(cube)).Message);
     }
 }

@@ -76,5 +76,8 @@ public class NoiseFlattenInputTests
         Assert.Equal("shape", Assert.Throws<ArgumentOutOfRangeException>(() => new Input(0)).ParamName);
         Assert.Throws<ArgumentException>(() => new Sequential(new Dense(2, inputDim: 3), new Input(2)));
         Assert.Throws<ArgumentException>(() => new Sequential(new Input(3), new Dense(2, inputDim: 4)));
+        // A declared width is checked through shape-keeping layers too.
+        var through = Assert.Throws<ArgumentException>(() => new Sequential(new Input(3), new Dense(4), new BatchNormalization(), new Dense(1, inputDim: 5)));
+        Assert.Contains("outputs 4", through.Message);
     }
 }

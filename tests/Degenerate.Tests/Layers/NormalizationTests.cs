@@ -79,6 +79,22 @@ public class NormalizationTests
     }
 
     [Fact]
+    public void NormalizedLinearRegressionReachesLeastSquares()
+    {
+        // The usual first layer of a regression network: with the exact solver, Normalization + Dense(1) on features
+        // of scales 5000, 0.002 and 1 predicts what NumPy's lstsq (with an intercept) predicts: the solver trains the
+        // Dense weights only (Normalization's are non-trainable), and Compile("newton") makes the adapted model float64.
+        var f = LayerFixture.Get("regression");
+        var norm = new Normalization();
+        norm.Adapt(f.Matrix("x"));
+        using var model = new Sequential(norm, new Dense(1)) { Device = Device.CPU };
+        model.Compile("newton", "mse");
+        model.Fit(f.Matrix("x"), f.Vector("y"), epochs: 20, verbose: 0);
+        using var predicted = model.Predict(f.Matrix("x"));
+        Assert.Equal(f.Vector("ols_predictions"), LayerFixture.Values(predicted), new Tolerance(1e-8));
+    }
+
+    [Fact]
     public void AdaptOnBatchesEqualsAdaptOnAllRows()
     {
         // Keras's adapt merges batch statistics exactly; uneven batches included.
@@ -102,6 +118,32 @@ public class NormalizationTests
         Assert.Equal(f.Vector("mean"), LayerFixture.Values(streamed.Mean!), new Tolerance(1e-9));
         Assert.Equal(f.Vector("variance"), LayerFixture.Values(streamed.Variance!), new Tolerance(1e-9));
         Assert.Equal([50.0], LayerFixture.Values(streamed.Weights[2]));
+    }
+
+    [Fact]
+    public void AdaptReadsTheInputsOfAStreamedCsvFile()
+    {
+        // Adapt over a CsvBatches reader (data larger than memory) equals adapting on the whole array.
+        var f = LayerFixture.Get("normalization");
+        var x = f.Matrix("x");
+        var path = Path.Combine(Path.GetTempPath(), $"dg-adapt-{Guid.NewGuid():N}.csv");
+        try
+        {
+            var lines = new List<string> { "a,b,c,y" };
+            for (var i = 0; i < 50; i++)
+                lines.Add(string.Join(',', Enumerable.Range(0, 3).Select(j => x[i, j].ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + ",0");
+            File.WriteAllLines(path, lines);
+            using var streamed = new Normalization();
+            streamed.Adapt(new CsvBatches(path, batchSize: 16, targetColumns: [-1]));
+            using var input = Tensor.FromArray(x);
+            streamed.Forward(input).Dispose();
+            Assert.Equal(f.Vector("mean"), LayerFixture.Values(streamed.Mean!), new Tolerance(1e-9));
+            Assert.Equal(f.Vector("variance"), LayerFixture.Values(streamed.Variance!), new Tolerance(1e-9));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [SkippableTheory]
@@ -144,5 +186,9 @@ public class NormalizationTests
         using var perFeature = new Normalization(mean: [1.0, 2], variance: [1.0, 4]);
         using var threeWide = Tensor.Zeros([1, 3], DType.Float64, Device.CPU);
         Assert.Throws<ArgumentException>(() => perFeature.Forward(threeWide));
+        layer.Dispose();
+        using var two = Tensor.Zeros([1, 2], DType.Float64, Device.CPU);
+        Assert.Throws<ObjectDisposedException>(() => layer.Forward(two));
+        Assert.Throws<ObjectDisposedException>(() => layer.Adapt(new double[,] { { 1, 2 } }));
     }
 }

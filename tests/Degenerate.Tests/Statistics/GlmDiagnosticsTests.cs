@@ -78,7 +78,13 @@ public class GlmDiagnosticsTests
             x[i, 1] = 5;
             y[i] = i % 2;
         }
-        var e = Assert.Throws<ArgumentException>(() => Glm.Fit(x, y, Family.Binomial));
+        // Glm.Fit takes the constant column as the intercept (sm.add_constant skips adding one); a network's bias is
+        // a parameter of its own, so next to a constant column the design is rank deficient.
+        Assert.Equal(["x1", "x2"], Glm.Fit(x, y, Family.Binomial).ParamNames);
+        using var model = new Degenerate.Models.Sequential(new Degenerate.Layers.Dense(1, "sigmoid", inputDim: 2));
+        model.Compile("sgd", "binary_crossentropy");
+        model.Build(2);
+        var e = Assert.Throws<ArgumentException>(() => Glm.FromModel(model, x, y));
         Assert.Contains("'x2' is a linear combination of 'const'", e.Message);
         Assert.Contains("constant column next to the intercept", e.Message);
     }

@@ -1,0 +1,49 @@
+namespace Degenerate.Cli;
+
+/// <summary>
+/// One column's cells as numbers, parsed while the file is read and kept in fixed-size blocks (no copy to grow them).
+/// A cell that is not a finite number is kept as NaN, and the first such cell's text is remembered for the message.
+/// </summary>
+internal sealed class CsvColumn
+{
+    private const int BlockShift = 16;
+    private const int BlockSize = 1 << BlockShift;
+    private readonly List<double[]> _blocks = new();
+    private double[] _current = [];
+    private int _count;
+
+    /// <summary>The first row (0-based) whose cell is not a finite number, or -1.</summary>
+    public int FirstBadRow { get; private set; } = -1;
+
+    /// <summary>That cell's text.</summary>
+    public string? FirstBadText { get; private set; }
+
+    public void Add(double value)
+    {
+        var slot = _count & (BlockSize - 1);
+        if (slot == 0) _blocks.Add(_current = new double[BlockSize]);
+        _current[slot] = value;
+        _count++;
+    }
+
+    /// <summary>Adds a cell that is not a finite number; its text is needed only while <see cref="FirstBadRow"/> is -1.</summary>
+    public void AddBad(string? text)
+    {
+        if (FirstBadRow < 0)
+        {
+            FirstBadRow = _count;
+            FirstBadText = text ?? "";
+        }
+        Add(double.NaN);
+    }
+
+    public double this[int row] => _blocks[row >> BlockShift][row & (BlockSize - 1)];
+
+    public double[] ToArray()
+    {
+        var values = new double[_count];
+        for (int b = 0, at = 0; at < _count; b++, at += BlockSize)
+            _blocks[b].AsSpan(0, Math.Min(BlockSize, _count - at)).CopyTo(values.AsSpan(at));
+        return values;
+    }
+}
