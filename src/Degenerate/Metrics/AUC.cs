@@ -12,6 +12,9 @@ namespace Degenerate.Metrics;
 /// </summary>
 public sealed class AUC : Metric
 {
+    /// <inheritdoc/>
+    public override bool HigherIsBetter => true;
+
     private readonly ConfusionState _state;
     private readonly double[] _thresholds;
 
@@ -77,7 +80,7 @@ public sealed class AUC : Metric
     public bool FromLogits { get; }
 
     /// <inheritdoc/>
-    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null)
+    protected override void Update(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
         ArgumentNullException.ThrowIfNull(yPred);
         if (!FromLogits)
@@ -91,7 +94,7 @@ public sealed class AUC : Metric
     }
 
     /// <inheritdoc/>
-    public override double[] ResultVector()
+    protected override double[] Compute()
     {
         var (tp, fp, tn, fn) = _state.Read();
         var labels = tp[0].Length;
@@ -153,5 +156,5 @@ public sealed class AUC : Metric
     }
 
     /// <inheritdoc/>
-    public override void ResetState() => _state.Dispose();
+    protected override void Reset() => _state.Dispose();
 }

@@ -6,6 +6,9 @@ namespace Degenerate.Metrics;
 public sealed class CategoricalAccuracy(string name = "categorical_accuracy") : MeanMetricWrapper(name)
 {
     /// <inheritdoc/>
+    public override bool HigherIsBetter => true;
+
+    /// <inheritdoc/>
     public override Tensor PerSample(Tensor yTrue, Tensor yPred)
     {
         using var a = yTrue.ArgMax(-1);

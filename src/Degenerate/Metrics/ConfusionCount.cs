@@ -42,15 +42,18 @@ public sealed class ConfusionCount : Metric
     /// <summary>The cell counted.</summary>
     public Cell CellCounted { get; }
 
+    /// <inheritdoc/>
+    public override bool HigherIsBetter => CellCounted is Cell.TruePositives or Cell.TrueNegatives;
+
     /// <summary>The thresholds, one count each.</summary>
     public IReadOnlyList<double> Thresholds { get; }
 
     /// <inheritdoc/>
-    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null) =>
+    protected override void Update(Tensor yTrue, Tensor yPred, Tensor? sampleWeight) =>
         _state.Update(yTrue, yPred, sampleWeight, Name);
 
     /// <inheritdoc/>
-    public override double[] ResultVector()
+    protected override double[] Compute()
     {
         var (tp, fp, tn, fn) = _state.Read();
         var cell = CellCounted switch
@@ -64,5 +67,5 @@ public sealed class ConfusionCount : Metric
     }
 
     /// <inheritdoc/>
-    public override void ResetState() => _state.Dispose();
+    protected override void Reset() => _state.Dispose();
 }

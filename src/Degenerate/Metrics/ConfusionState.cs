@@ -12,6 +12,7 @@ internal sealed class ConfusionState : IDisposable
     private readonly bool _perLabel;
     private readonly int? _classId;
     private Tensor? _tp, _fp, _tn, _fn;
+    private Tensor? _thresholdTensor; // [T, 1, 1] on the device of the last batch, kept so a batch copies nothing up
 
     public ConfusionState(double[] thresholds, bool perLabel = false, int? classId = null)
     {
@@ -50,8 +51,12 @@ internal sealed class ConfusionState : IDisposable
             positive = positive * w;
             negative = negative * w;
         }
-        var thresholds = Tensor.FromArray(_thresholds, [_thresholds.Length, 1, 1], p.Device);
-        var above = p.Unsqueeze(0).Gt(thresholds).To(DType.Float64);         // [T, N, L]
+        if (_thresholdTensor is null || _thresholdTensor.Device != p.Device)
+        {
+            _thresholdTensor?.Dispose();
+            _thresholdTensor = scope.Detach(Tensor.FromArray(_thresholds, [_thresholds.Length, 1, 1], p.Device));
+        }
+        var above = p.Unsqueeze(0).Gt(_thresholdTensor).To(DType.Float64);  // [T, N, L]
         var tp = (above * positive.Unsqueeze(0)).Sum(1);                    // [T, L]
         var fp = (above * negative.Unsqueeze(0)).Sum(1);
         var allPositive = positive.Sum(0, keepDim: true);                   // [1, L]
@@ -100,7 +105,8 @@ internal sealed class ConfusionState : IDisposable
         _fp?.Dispose();
         _tn?.Dispose();
         _fn?.Dispose();
-        _tp = _fp = _tn = _fn = null;
+        _thresholdTensor?.Dispose();
+        _tp = _fp = _tn = _fn = _thresholdTensor = null;
     }
 
     public static double DivideNoNan(double a, double b) => b == 0 ? 0 : a / b;

@@ -10,6 +10,9 @@ namespace Degenerate.Metrics;
 /// </summary>
 public class FBetaScore : Metric
 {
+    /// <inheritdoc/>
+    public override bool HigherIsBetter => true;
+
     private Tensor? _tp, _fp, _fn, _support;
 
     /// <summary>Creates the metric.</summary>
@@ -40,7 +43,7 @@ public class FBetaScore : Metric
     public double? Threshold { get; }
 
     /// <inheritdoc/>
-    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null)
+    protected override void Update(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
         ArgumentNullException.ThrowIfNull(yTrue);
         ArgumentNullException.ThrowIfNull(yPred);
@@ -82,7 +85,7 @@ public class FBetaScore : Metric
     }
 
     /// <inheritdoc/>
-    public override double[] ResultVector()
+    protected override double[] Compute()
     {
         if (_tp is null) return Average is null ? [] : [0.0];
         double[] tp = _tp.ToArray<double>(), fp = _fp!.ToArray<double>(), fn = _fn!.ToArray<double>(), support = _support!.ToArray<double>();
@@ -104,7 +107,7 @@ public class FBetaScore : Metric
     }
 
     /// <inheritdoc/>
-    public override void ResetState()
+    protected override void Reset()
     {
         _tp?.Dispose();
         _fp?.Dispose();

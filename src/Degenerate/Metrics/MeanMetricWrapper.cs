@@ -20,7 +20,7 @@ public abstract class MeanMetricWrapper : Metric
     public abstract Tensor PerSample(Tensor yTrue, Tensor yPred);
 
     /// <inheritdoc/>
-    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null)
+    protected override void Update(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
         ArgumentNullException.ThrowIfNull(yTrue);
         ArgumentNullException.ThrowIfNull(yPred);
@@ -42,7 +42,7 @@ public abstract class MeanMetricWrapper : Metric
     }
 
     /// <inheritdoc/>
-    public override double[] ResultVector()
+    protected override double[] Compute()
     {
         if (_total is null) return [0.0];
         var count = _rows + (_count?.Item() ?? 0);
@@ -50,7 +50,7 @@ public abstract class MeanMetricWrapper : Metric
     }
 
     /// <inheritdoc/>
-    public override void ResetState()
+    protected override void Reset()
     {
         _total?.Dispose();
         _count?.Dispose();

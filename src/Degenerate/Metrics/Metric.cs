@@ -27,13 +27,31 @@ public abstract class Metric : IDisposable
     /// Adds one batch: targets, predictions (probabilities, not logits, unless the metric says otherwise) and optional
     /// per-sample weights of shape [batch] (weight 0 masks a sample).
     /// </summary>
-    public abstract void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null);
+    /// <exception cref="ObjectDisposedException">The metric was disposed.</exception>
+    public void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(yTrue);
+        ArgumentNullException.ThrowIfNull(yPred);
+        Update(yTrue, yPred, sampleWeight);
+    }
+
+    /// <summary>Adds one batch to the state (arguments checked for null and disposal).</summary>
+    protected abstract void Update(Tensor yTrue, Tensor yPred, Tensor? sampleWeight);
 
     /// <summary>
     /// The figure's values since the last reset: one value for most metrics, one per class or threshold for a metric
     /// configured to give several (e.g. <see cref="F1Score"/> with no averaging). Reads the device.
     /// </summary>
-    public abstract double[] ResultVector();
+    /// <exception cref="ObjectDisposedException">The metric was disposed.</exception>
+    public double[] ResultVector()
+    {
+        ThrowIfDisposed();
+        return Compute();
+    }
+
+    /// <summary>Computes the values from the state.</summary>
+    protected abstract double[] Compute();
 
     /// <summary>The figure since the last reset (reads the device).</summary>
     /// <exception cref="InvalidOperationException">The metric gives several values; use <see cref="ResultVector"/>.</exception>
@@ -47,12 +65,41 @@ public abstract class Metric : IDisposable
     }
 
     /// <summary>Forgets every batch seen.</summary>
-    public abstract void ResetState();
+    /// <exception cref="ObjectDisposedException">The metric was disposed.</exception>
+    public void ResetState()
+    {
+        ThrowIfDisposed();
+        Reset();
+    }
 
-    /// <summary>Releases the state tensors; the metric starts from zero if used again.</summary>
+    /// <summary>Releases the state (its tensors); the metric then holds no batches.</summary>
+    protected abstract void Reset();
+
+    /// <summary>
+    /// Whether a higher value is better (Keras's metric <c>_direction</c> "up": accuracies, AUC, precision, recall, F
+    /// scores, R², true positives/negatives) or lower (errors, losses, false positives/negatives).
+    /// </summary>
+    public virtual bool HigherIsBetter => false;
+
+    private bool _disposed;
+
+    /// <summary>Whether <see cref="Dispose"/> was called.</summary>
+    public bool IsDisposed => _disposed;
+
+    private void ThrowIfDisposed()
+    {
+        if (_disposed) throw new ObjectDisposedException($"metric '{Name}'", $"metric '{Name}' was disposed");
+    }
+
+    // Frees the state without the disposal check: the model calls it for its metrics when it is disposed itself.
+    internal void ReleaseState() => Reset();
+
+    /// <summary>Releases the state tensors; the metric cannot be used afterwards.</summary>
     public void Dispose()
     {
-        ResetState();
+        if (_disposed) return;
+        Reset();
+        _disposed = true;
         GC.SuppressFinalize(this);
     }
 

@@ -9,6 +9,9 @@ namespace Degenerate.Metrics;
 /// </summary>
 public sealed class Precision : Metric
 {
+    /// <inheritdoc/>
+    public override bool HigherIsBetter => true;
+
     private readonly ConfusionState _state;
 
     /// <summary>Creates the metric.</summary>
@@ -30,16 +33,16 @@ public sealed class Precision : Metric
     public int? ClassId { get; }
 
     /// <inheritdoc/>
-    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null) =>
+    protected override void Update(Tensor yTrue, Tensor yPred, Tensor? sampleWeight) =>
         _state.Update(yTrue, yPred, sampleWeight, Name);
 
     /// <inheritdoc/>
-    public override double[] ResultVector()
+    protected override double[] Compute()
     {
         var (tp, fp, _, _) = _state.Read();
         return tp.Select((t, i) => ConfusionState.DivideNoNan(t[0], t[0] + fp[i][0])).ToArray();
     }
 
     /// <inheritdoc/>
-    public override void ResetState() => _state.Dispose();
+    protected override void Reset() => _state.Dispose();
 }

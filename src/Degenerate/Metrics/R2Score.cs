@@ -11,6 +11,9 @@ namespace Degenerate.Metrics;
 /// </summary>
 public sealed class R2Score : Metric
 {
+    /// <inheritdoc/>
+    public override bool HigherIsBetter => true;
+
     private Tensor? _sum, _squaredSum, _residual, _count, _samples;
 
     /// <summary>Creates the metric.</summary>
@@ -32,7 +35,7 @@ public sealed class R2Score : Metric
     public int NumRegressors { get; }
 
     /// <inheritdoc/>
-    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null)
+    protected override void Update(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
         ArgumentNullException.ThrowIfNull(yTrue);
         ArgumentNullException.ThrowIfNull(yPred);
@@ -70,7 +73,7 @@ public sealed class R2Score : Metric
     }
 
     /// <inheritdoc/>
-    public override double[] ResultVector()
+    protected override double[] Compute()
     {
         if (_sum is null) return [0.0];
         double[] sum = _sum.ToArray<double>(), sq = _squaredSum!.ToArray<double>(), res = _residual!.ToArray<double>(), count = _count!.ToArray<double>();
@@ -90,7 +93,7 @@ public sealed class R2Score : Metric
     }
 
     /// <inheritdoc/>
-    public override void ResetState()
+    protected override void Reset()
     {
         foreach (var t in new[] { _sum, _squaredSum, _residual, _count, _samples }) t?.Dispose();
         _sum = _squaredSum = _residual = _count = _samples = null;

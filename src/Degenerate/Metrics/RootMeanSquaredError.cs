@@ -16,5 +16,5 @@ public sealed class RootMeanSquaredError(string name = "root_mean_squared_error"
     }
 
     /// <inheritdoc/>
-    public override double[] ResultVector() => [Math.Sqrt(base.ResultVector()[0])];
+    protected override double[] Compute() => [Math.Sqrt(base.Compute()[0])];
 }

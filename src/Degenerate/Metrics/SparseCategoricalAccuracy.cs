@@ -6,6 +6,9 @@ namespace Degenerate.Metrics;
 public sealed class SparseCategoricalAccuracy(string name = "sparse_categorical_accuracy") : MeanMetricWrapper(name)
 {
     /// <inheritdoc/>
+    public override bool HigherIsBetter => true;
+
+    /// <inheritdoc/>
     public override Tensor PerSample(Tensor yTrue, Tensor yPred)
     {
         using var labels = yTrue.Reshape(-1);

@@ -8,6 +8,9 @@ namespace Degenerate.Metrics;
 /// </summary>
 public sealed class SparseTopKCategoricalAccuracy : MeanMetricWrapper
 {
+    /// <inheritdoc/>
+    public override bool HigherIsBetter => true;
+
     /// <summary>Creates the metric.</summary>
     public SparseTopKCategoricalAccuracy(int k = 5, string name = "sparse_top_k_categorical_accuracy") : base(name)
     {

@@ -8,6 +8,9 @@ namespace Degenerate.Metrics;
 /// </summary>
 public sealed class TopKCategoricalAccuracy : MeanMetricWrapper
 {
+    /// <inheritdoc/>
+    public override bool HigherIsBetter => true;
+
     /// <summary>Creates the metric.</summary>
     public TopKCategoricalAccuracy(int k = 5, string name = "top_k_categorical_accuracy") : base(name)
     {

@@ -20,10 +20,6 @@ public abstract partial class Model : IDisposable
     private readonly List<Metric> _metrics = new();
     private List<string> _metricNames = new();
     private List<string> _weightedMetricNames = new();
-    private List<CompiledMetric> _compiledMetrics = new();
-
-    // A compiled metric with the key it is logged under and whether it sees sample weights.
-    private sealed record CompiledMetric(Metric Metric, string Key, bool Weighted);
 
     /// <summary>Sets the model's name.</summary>
     protected Model(string name) => Name = name;
@@ -73,9 +69,6 @@ public abstract partial class Model : IDisposable
 
     /// <summary>The resolved metrics: those of <c>metrics</c>, then those of <c>weightedMetrics</c>.</summary>
     public IReadOnlyList<Metric> Metrics => _metrics;
-
-    /// <summary>The metrics given as <c>weightedMetrics</c> (they see sample and class weights).</summary>
-    public IReadOnlyList<Metric> WeightedMetrics => _compiledMetrics.Where(m => m.Weighted).Select(m => m.Metric).ToList();
 
     /// <summary>
     /// Forces the op-by-op path (one native call per tensor operation, autograd for gradients) even where a compiled
@@ -233,33 +226,6 @@ public abstract partial class Model : IDisposable
         SetMetrics(metrics, weightedMetrics ?? []);
     }
 
-    // Keras's CompileMetrics.result naming: a repeated plain name gets _1, _2, ...; a weighted metric whose name is
-    // taken becomes weighted_<name> (then numbered if that is taken too).
-    private void SetMetrics(IEnumerable<Metric> plain, IEnumerable<Metric> weighted)
-    {
-        foreach (var old in _compiledMetrics) old.Metric.ResetState();
-        _metrics.Clear();
-        _compiledMetrics = new List<CompiledMetric>();
-        var counters = new Dictionary<string, int>();
-        string Unique(string key)
-        {
-            if (counters.TryAdd(key, 1)) return key;
-            return $"{key}_{counters[key]++}";
-        }
-        foreach (var m in plain)
-        {
-            ArgumentNullException.ThrowIfNull(m, "metrics");
-            _compiledMetrics.Add(new CompiledMetric(m, Unique(m.Name), false));
-        }
-        foreach (var m in weighted)
-        {
-            ArgumentNullException.ThrowIfNull(m, "weightedMetrics");
-            var key = counters.ContainsKey(m.Name) ? Unique("weighted_" + m.Name) : Unique(m.Name);
-            _compiledMetrics.Add(new CompiledMetric(m, key, true));
-        }
-        _metrics.AddRange(_compiledMetrics.Select(c => c.Metric));
-    }
-
     internal IReadOnlyList<string> MetricNames => _metricNames;
 
     internal IReadOnlyList<string> WeightedMetricNames => _weightedMetricNames;
@@ -357,7 +323,16 @@ public abstract partial class Model : IDisposable
     /// Saves architecture, weights and compile settings to <paramref name="path"/> in Degenerate's versioned model
     /// format (docs/model-format.md). The write is atomic: a failed save leaves an existing file intact.
     /// </summary>
-    public void Save(string path) => ModelFile.Save(this, path, includeCompile: true);
+    /// <exception cref="ArgumentException">The path ends in <c>.weights.h5</c>, the suffix of Keras weights files, which
+    /// <see cref="SaveWeights"/> writes (Keras's <c>model.save</c> refuses it too).</exception>
+    public void Save(string path)
+    {
+        if (Saving.KerasWeightsFile.IsKerasPath(path))
+            throw new ArgumentException(
+                $"'{path}' ends in {Saving.KerasWeightsFile.Suffix}, Keras's suffix for weights-only files: call SaveWeights for a Keras " +
+                "weights file, or give Save another name (e.g. .dgm) for Degenerate's full model file", nameof(path));
+        if (!SkipsSaving) ModelFile.Save(this, path, includeCompile: true);
+    }
 
     /// <summary>
     /// Saves architecture and weights only (same format, no compile settings); atomic like <see cref="Save"/>. A path
@@ -366,6 +341,7 @@ public abstract partial class Model : IDisposable
     /// </summary>
     public void SaveWeights(string path)
     {
+        if (SkipsSaving) return;
         if (Saving.KerasWeightsFile.IsKerasPath(path)) Saving.KerasWeightsWriter.Save(this, path);
         else ModelFile.Save(this, path, includeCompile: false);
     }
@@ -420,7 +396,7 @@ public abstract partial class Model : IDisposable
     {
         MarkDisposed();
         foreach (var layer in Layers) layer.Dispose();
-        foreach (var metric in _metrics) metric.ResetState(); // frees the metrics' state tensors
+        foreach (var metric in _metrics) metric.ReleaseState(); // frees the metrics' state tensors
         Optimizer?.Dispose();
         GC.SuppressFinalize(this);
     }

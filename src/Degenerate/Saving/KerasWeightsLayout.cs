@@ -35,13 +35,17 @@ internal static class KerasWeightsLayout
         return sb.ToString();
     }
 
-    /// <summary>The group name of each layer, in order (what <c>_save_container_state</c> computes).</summary>
-    public static IReadOnlyList<string> LayerGroupNames(Model model)
+    /// <summary>
+    /// The layers the file holds with their group names, in order (what <c>_save_container_state</c> computes over
+    /// <c>Sequential.layers</c>, which leaves out the InputLayer: an <see cref="Input"/> has no group).
+    /// </summary>
+    public static IReadOnlyList<(Layer Layer, string Group)> SavedLayers(Model model)
     {
         var used = new Dictionary<string, int>();
-        var names = new List<string>(model.Layers.Count);
+        var result = new List<(Layer, string)>(model.Layers.Count);
         foreach (var layer in model.Layers)
         {
+            if (layer is Input) continue;
             var name = SnakeCase(layer.ClassName);
             if (used.TryGetValue(name, out var n))
             {
@@ -49,15 +53,23 @@ internal static class KerasWeightsLayout
                 name = $"{name}_{n + 1}";
             }
             else used[name] = 0;
-            names.Add(name);
+            result.Add((layer, name));
         }
-        return names;
+        return result;
     }
 
     /// <summary>
     /// The layer's variables in Keras's <c>save_own_variables</c> order. Degenerate keeps every layer's
-    /// <see cref="Layer.Weights"/> in Keras order already (trainable ones first), so this is that list.
+    /// <see cref="Layer.Weights"/> in Keras order already (trainable ones first: Dense kernel, bias; BatchNormalization
+    /// gamma, beta, moving_mean, moving_variance; LayerNormalization gamma, beta; an adapted Normalization mean,
+    /// variance, count), so this is that list.
     /// </summary>
     public static IReadOnlyList<(string Name, Tensors.Tensor Value)> Variables(Layer layer) =>
         layer.Weights.Select((w, i) => (i < layer.WeightNames.Count ? layer.WeightNames[i] : $"#{i}", w)).ToList();
+}
+
+internal static class KerasVariableTypes
+{
+    /// <summary>Keras keeps Normalization's <c>count</c> as an int64 scalar; every other variable is a float.</summary>
+    public static bool IsInteger(Layer layer, string name) => layer is Normalization && name == "count";
 }

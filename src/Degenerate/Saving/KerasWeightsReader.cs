@@ -48,7 +48,8 @@ internal static class KerasWeightsReader
                 $"(top-level entries: {Describe(file.Children().Select(c => c.Name))})");
         var layersGroup = file.Group(KerasWeightsLayout.LayersGroup);
         var inFile = layersGroup.Children().Select(c => c.Name).ToList();
-        var expected = KerasWeightsLayout.LayerGroupNames(model);
+        var saved = KerasWeightsLayout.SavedLayers(model);
+        var expected = saved.Select(s => s.Group).ToList();
         if (inFile.Count != expected.Count)
             throw new InvalidDataException(
                 $"'{path}' holds {inFile.Count} layer(s) ({Describe(inFile)}), but model '{model.Name}' has {expected.Count} " +
@@ -62,12 +63,12 @@ internal static class KerasWeightsReader
         var stored = new List<(string Where, Dataset Data)>[expected.Count];
         for (var i = 0; i < expected.Count; i++) stored[i] = Vars(layersGroup.Group(expected[i]), $"layers/{expected[i]}", path);
 
-        if (!model.Built) BuildFromFile(model, stored, path);
+        if (!model.Built) BuildFromFile(model, saved, stored, path);
         using var scope = new DisposeScope();
         var tensors = new List<Tensor>();
         for (var i = 0; i < expected.Count; i++)
         {
-            var layer = model.Layers[i];
+            var layer = saved[i].Layer;
             var variables = KerasWeightsLayout.Variables(layer);
             if (stored[i].Count != variables.Count)
                 throw new InvalidDataException(
@@ -101,17 +102,21 @@ internal static class KerasWeightsReader
         return result;
     }
 
-    // An unbuilt model learns its input width from the first kernel, when the layers before it keep the width.
-    private static void BuildFromFile(Model model, List<(string Where, Dataset Data)>[] stored, string path)
+    // An unbuilt model learns its input width from the first stored variable: a Dense kernel [in, units], or the
+    // per-feature vector of a normalization layer, when the layers before it keep the width.
+    private static void BuildFromFile(Model model, IReadOnlyList<(Layer Layer, string Group)> saved,
+        List<(string Where, Dataset Data)>[] stored, string path)
     {
-        for (var i = 0; i < model.Layers.Count; i++)
+        for (var i = 0; i < saved.Count; i++)
         {
-            if (model.Layers[i] is Dense && stored[i].Count > 0 && stored[i][0].Data.Shape.Length == 2)
+            var shape = stored[i].Count > 0 ? stored[i][0].Data.Shape : null;
+            if (saved[i].Layer is Dense && shape is { Length: 2 }
+                || saved[i].Layer is BatchNormalization or LayerNormalization or Normalization && shape is { Length: 1 })
             {
-                model.Build(stored[i][0].Data.Shape[0]);
+                model.Build(shape![0]);
                 return;
             }
-            if (model.Layers[i] is not (Dropout or Activation)) break;
+            if (saved[i].Layer is not (Dropout or Activation or GaussianNoise or Flatten)) break;
         }
         throw new InvalidOperationException(
             $"model '{model.Name}' is not built and its input width cannot be read from '{path}': give the first layer an inputDim, or Build it first");
@@ -124,12 +129,16 @@ internal static class KerasWeightsReader
             throw new InvalidDataException(
                 $"'{path}': {where} has shape {Tensor.FormatShape(data.Shape)}, but {what} of model '{model.Name}' has shape {target.ShapeString}");
         var type = data.Value.Type;
-        if (type.Class != H5DataTypeClass.FloatingPoint || type.Size is not (4 or 8))
-            throw new InvalidDataException(
-                $"'{path}': {where} holds {type.Class} values of {type.Size} bytes; a weight must be float32 or float64");
-        return type.Size == 4
-            ? Tensor.FromArray(data.Value.Read<float[]>(), data.Shape, model.Device, model.DType)
-            : Tensor.FromArray(data.Value.Read<double[]>(), data.Shape, model.Device, model.DType);
+        // Floats for weights; integers where Keras keeps a count (Normalization's int64 `count`).
+        return (type.Class, type.Size) switch
+        {
+            (H5DataTypeClass.FloatingPoint, 4) => Tensor.FromArray(data.Value.Read<float[]>(), data.Shape, model.Device, model.DType),
+            (H5DataTypeClass.FloatingPoint, 8) => Tensor.FromArray(data.Value.Read<double[]>(), data.Shape, model.Device, model.DType),
+            (H5DataTypeClass.FixedPoint, 8) => Tensor.FromArray(data.Value.Read<long[]>().Select(v => (double)v).ToArray(), data.Shape, model.Device, model.DType),
+            (H5DataTypeClass.FixedPoint, 4) => Tensor.FromArray(data.Value.Read<int[]>().Select(v => (double)v).ToArray(), data.Shape, model.Device, model.DType),
+            _ => throw new InvalidDataException(
+                $"'{path}': {where} holds {type.Class} values of {type.Size} bytes; a weight must be float32 or float64"),
+        };
     }
 
     // Keras restores the optimizer's variables only when their number matches, and otherwise warns and skips them;

@@ -20,13 +20,15 @@ internal static class KerasWeightsWriter
 
         var file = new H5File { [KerasWeightsLayout.VarsGroup] = new H5Group() };  // the model's own, empty, variables
         var layers = new H5Group();
-        var names = KerasWeightsLayout.LayerGroupNames(model);
-        for (var i = 0; i < model.Layers.Count; i++)
+        foreach (var (layer, group) in KerasWeightsLayout.SavedLayers(model))
         {
             var vars = new H5Group();
-            var variables = KerasWeightsLayout.Variables(model.Layers[i]);
-            for (var k = 0; k < variables.Count; k++) vars[k.ToString()] = Dataset(variables[k].Value);
-            layers[names[i]] = new H5Group { [KerasWeightsLayout.VarsGroup] = vars };
+            var variables = KerasWeightsLayout.Variables(layer);
+            for (var k = 0; k < variables.Count; k++)
+                vars[k.ToString()] = KerasVariableTypes.IsInteger(layer, variables[k].Name)
+                    ? new H5Dataset((long)Math.Round(variables[k].Value.ToArray<double>()[0]))
+                    : Dataset(variables[k].Value);
+            layers[group] = new H5Group { [KerasWeightsLayout.VarsGroup] = vars };
         }
         file[KerasWeightsLayout.LayersGroup] = layers;
         if (OptimizerVars(model) is { } optimizer)

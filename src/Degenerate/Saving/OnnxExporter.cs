@@ -49,45 +49,52 @@ internal static class OnnxExporter
                 var y = graph.Node("MatMul", name, [x, kernel]);
                 if (dense.Bias is { } bias)
                     y = graph.Node("Add", name, [y, graph.Initializer($"{name}/bias", Floats(bias), bias.Shape)]);
-                return dense.Activation is null ? y : AddActivation(graph, dense.Activation, name, y);
+                return dense.Activation is null ? y : OnnxActivations.Add(graph, dense.Activation, name, y);
             case Activation activation:
-                return AddActivation(graph, activation.Function, name, x);
-            case Dropout:
-                return x;  // inference: the identity
-            default:
-                throw new NotSupportedException(
-                    $"layer '{name}' ({layer.ClassName}) has no ONNX export yet; exportable layers: Dense, Activation, Dropout");
-        }
-    }
-
-    /// <summary>Adds the nodes of one activation; the formulas are Keras's (docs/keras-interop.md lists them).</summary>
-    internal static string AddActivation(OnnxGraph graph, ActivationFunction activation, string layer, string x)
-    {
-        switch (activation)
-        {
-            case Linear: return x;
-            case Sigmoid: return graph.Node("Sigmoid", layer, [x]);
-            case Softmax: return graph.Node("Softmax", layer, [x], [("axis", -1, null)]);
-            case Relu: return graph.Node("Relu", layer, [x]);
-            case Tanh: return graph.Node("Tanh", layer, [x]);
-            case Exponential: return graph.Node("Exp", layer, [x]);
-            case Softplus: return graph.Node("Softplus", layer, [x]);
-            case Elu e: return graph.Node("Elu", layer, [x], [("alpha", null, (float)e.Alpha)]);
-            case Inverse: return graph.Node("Reciprocal", layer, [x]);
-            case Gelu:
+                return OnnxActivations.Add(graph, activation.Function, name, x);
+            case Dropout or GaussianNoise or Input or Flatten:
+                return x;  // inference: the identity (Flatten of a [batch, features] input changes nothing)
+            case BatchNormalization bn:
             {
-                // Exact GELU, x·Φ(x) = 0.5·x·(1 + erf(x/√2)); opset 17 has Erf but not yet Gelu.
-                var scaled = graph.Node("Mul", layer, [x, graph.Constant($"{layer}/inv_sqrt2", (float)(1 / Math.Sqrt(2)))]);
-                var erf = graph.Node("Erf", layer, [scaled]);
-                var onePlus = graph.Node("Add", layer, [erf, graph.Constant($"{layer}/one", 1f)]);
-                var half = graph.Node("Mul", layer, [x, graph.Constant($"{layer}/half", 0.5f)]);
-                return graph.Node("Mul", layer, [half, onePlus]);
+                // Inference form, ONNX's BatchNormalization: (x − moving_mean)/√(moving_variance + ε)·γ + β.
+                var width = bn.Weights[^1].Shape;
+                var gamma = bn.Scale ? Floats(bn.Weights[0]) : Ones(width[0], 1f);
+                var beta = bn.Center ? Floats(bn.Weights[bn.Scale ? 1 : 0]) : Ones(width[0], 0f);
+                return graph.Node("BatchNormalization", name,
+                [
+                    x, graph.Initializer($"{name}/gamma", gamma, width), graph.Initializer($"{name}/beta", beta, width),
+                    graph.Initializer($"{name}/moving_mean", Floats(bn.Weights[^2]), width),
+                    graph.Initializer($"{name}/moving_variance", Floats(bn.Weights[^1]), width),
+                ], [("epsilon", null, (float)bn.Epsilon)]);
+            }
+            case LayerNormalization ln:
+            {
+                var features = ln.InputDim!.Value;
+                var gamma = ln.Scale ? Floats(ln.Weights[0]) : Ones(features, 1f);
+                var beta = ln.Center ? Floats(ln.Weights[ln.Scale ? 1 : 0]) : Ones(features, 0f);
+                return graph.Node("LayerNormalization", name,
+                [
+                    x, graph.Initializer($"{name}/gamma", gamma, [features]), graph.Initializer($"{name}/beta", beta, [features]),
+                ], [("axis", -1, null), ("epsilon", null, (float)ln.Epsilon)]);
+            }
+            case Normalization norm:
+            {
+                // (x − mean)/max(√variance, 1e-7), or its inverse mean + x·max(√variance, 1e-7), as Forward computes.
+                var mean = graph.Initializer($"{name}/mean", Floats(norm.Mean!), norm.Mean!.Shape);
+                var std = norm.Variance!.ToArray<double>().Select(v => (float)Math.Max(Math.Sqrt(v), 1e-7)).ToArray();
+                var stdName = graph.Initializer($"{name}/std", std, norm.Variance.Shape);
+                return norm.Invert
+                    ? graph.Node("Add", name, [graph.Node("Mul", name, [x, stdName]), mean])
+                    : graph.Node("Div", name, [graph.Node("Sub", name, [x, mean]), stdName]);
             }
             default:
                 throw new NotSupportedException(
-                    $"activation '{activation.Name}' of layer '{layer}' has no ONNX export yet");
+                    $"layer '{name}' ({layer.ClassName}) has no ONNX export yet; exportable layers: Dense, Activation, Dropout, " +
+                    "GaussianNoise, Flatten, Input, BatchNormalization, LayerNormalization, Normalization");
         }
     }
 
     private static float[] Floats(Tensor t) => t.ToArray<float>();
+
+    private static float[] Ones(long n, float value) => Enumerable.Repeat(value, (int)n).ToArray();
 }

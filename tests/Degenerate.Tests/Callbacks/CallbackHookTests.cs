@@ -107,4 +107,20 @@ public class CallbackHookTests
         Assert.False(new BackupAndRestore("b").NeedsTrainBatches);
         Assert.True(new BackupAndRestore("b", saveFreq: 3).NeedsTrainBatches);
     }
+
+    private sealed class BatchBeginOnly : Callback
+    {
+        public override void OnTrainBatchBegin(int batch) { }
+    }
+
+    [Fact]
+    public void EpochCallbacksKeepTheFusedPlanAndBatchHooksLeaveIt()
+    {
+        using var model = Linear(0.5);
+        Assert.NotNull(Degenerate.Models.TrainingPlan.ForTraining(model,
+            [new CSVLogger("unused.csv"), new LearningRateScheduler(_ => 0.1), new BackupAndRestore("unused")]));
+        Assert.Null(Degenerate.Models.TrainingPlan.ForTraining(model, [new BackupAndRestore("unused", saveFreq: 2)]));
+        Assert.Null(Degenerate.Models.TrainingPlan.ForTraining(model, [new BatchBeginOnly()]));
+        Assert.Null(Degenerate.Models.TrainingPlan.ForTraining(model, [new LambdaCallback(onBatchBegin: _ => { })]));
+    }
 }

@@ -79,6 +79,22 @@ public class NormalizationTests
     }
 
     [Fact]
+    public void NormalizedLinearRegressionReachesLeastSquares()
+    {
+        // The usual first layer of a regression network: with the exact solver, Normalization + Dense(1) on features
+        // of scales 5000, 0.002 and 1 predicts what NumPy's lstsq (with an intercept) predicts: the solver trains the
+        // Dense weights only (Normalization's are non-trainable), and Compile("newton") makes the adapted model float64.
+        var f = LayerFixture.Get("regression");
+        var norm = new Normalization();
+        norm.Adapt(f.Matrix("x"));
+        using var model = new Sequential(norm, new Dense(1)) { Device = Device.CPU };
+        model.Compile("newton", "mse");
+        model.Fit(f.Matrix("x"), f.Vector("y"), epochs: 20, verbose: 0);
+        using var predicted = model.Predict(f.Matrix("x"));
+        Assert.Equal(f.Vector("ols_predictions"), LayerFixture.Values(predicted), new Tolerance(1e-8));
+    }
+
+    [Fact]
     public void AdaptOnBatchesEqualsAdaptOnAllRows()
     {
         // Keras's adapt merges batch statistics exactly; uneven batches included.

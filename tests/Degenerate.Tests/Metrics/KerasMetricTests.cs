@@ -300,6 +300,40 @@ public class KerasMetricTests
     }
 }
 
+public class MetricLifetimeTests
+{
+    [Fact]
+    public void ADisposedMetricThrowsAndDirectionsFollowKeras()
+    {
+        using var scope = new DisposeScope();
+        var auc = new AUC();
+        auc.UpdateState(Tensor.FromArray(new double[,] { { 1 }, { 0 } }), Tensor.FromArray(new double[,] { { 0.8 }, { 0.3 } }));
+        Assert.Equal(1.0, auc.Result(), 1e-12);
+        auc.Dispose();
+        Assert.True(auc.IsDisposed);
+        Assert.Throws<ObjectDisposedException>(() => auc.Result());
+        Assert.Throws<ObjectDisposedException>(() => auc.ResetState());
+        Assert.Throws<ObjectDisposedException>(() => auc.UpdateState(Tensor.FromArray(new double[,] { { 1 } }), Tensor.FromArray(new double[,] { { 0.5 } })));
+        auc.Dispose(); // twice is fine
+
+        // Keras's _direction: "up" for these, "down" for errors and losses (EarlyStopping's mode "auto" reads it).
+        foreach (var name in new[] { "accuracy", "auc", "precision", "recall", "f1_score", "r2_score", "top_k_categorical_accuracy", "true_positives" })
+            Assert.True(Metric.Get(name).HigherIsBetter, name);
+        foreach (var name in new[] { "mse", "mae", "root_mean_squared_error", "binary_crossentropy", "false_negatives", "mape" })
+            Assert.False(Metric.Get(name).HigherIsBetter, name);
+    }
+
+    [Fact]
+    public void ADisposedMetricGivenToCompileStopsFit()
+    {
+        var precision = new Precision();
+        using var model = new Degenerate.Models.Sequential(new Degenerate.Layers.Dense(1, "sigmoid", inputDim: 1));
+        model.Compile(new Degenerate.Optimizers.SGD(), new Degenerate.Losses.BinaryCrossentropy(), [precision]);
+        precision.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => model.Fit(new double[] { 0, 1 }, new double[] { 0, 1 }, verbose: 0));
+    }
+}
+
 internal static class MatrixExtensions
 {
     public static Tensor ToTensor(this double[,] m) => Tensor.FromArray(m);

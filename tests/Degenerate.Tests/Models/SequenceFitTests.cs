@@ -208,4 +208,19 @@ public class SequenceFitTests
         solver.Compile(new LBFGS(), "mse");
         Assert.Throws<NotSupportedException>(() => solver.Fit(Bad(), verbose: 0));
     }
+
+    [Fact]
+    public void SequenceValidationHonoursValidationStepsAndFreq()
+    {
+        var (x, y) = Rows(30);
+        using var model = Net(eager: false);
+        var validation = new Counted(Take(x, 20, 30), Take(y, 20, 30), 4); // 3 batches: 4, 4, 2 rows
+        var history = model.Fit(new Counted(Take(x, 0, 20), Take(y, 0, 20), 5), epochs: 4, validationData: validation,
+            validationSteps: 2, validationFreq: 2, verbose: 0);
+        Assert.Equal(2, validation.Starts); // epochs 2 and 4 (1-based)
+        Assert.Equal(4, validation.Read);   // two batches each, the third never read
+        Assert.Equal(2, history["val_loss"].Count);
+        var firstTwo = model.Evaluate(Take(x, 20, 28), Take(y, 20, 28), batchSize: 4);
+        Assert.Equal(firstTwo["loss"], history["val_loss"][1], 14);
+    }
 }

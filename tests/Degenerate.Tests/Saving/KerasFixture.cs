@@ -41,6 +41,11 @@ internal sealed class KerasFixture
     {
         var layers = new List<Layer>();
         var first = true;
+        if (declareInput && Json["input_layer"] is { } input && (bool)input!)
+        {
+            layers.Add(new Input((int)Json["input_dim"]!));  // keras.Input: no group in the file
+            first = false;
+        }
         foreach (var node in Json["layers"]!.AsArray())
         {
             var cfg = node!.AsObject();
@@ -51,6 +56,10 @@ internal sealed class KerasFixture
                     useBias: cfg["use_bias"] is null || (bool)cfg["use_bias"]!, inputDim: inputDim),
                 "Dropout" => new Dropout((double)cfg["rate"]!),
                 "Activation" => new Activation((string)cfg["activation"]!),
+                "Normalization" => new Normalization(),
+                "BatchNormalization" => new BatchNormalization(),
+                "LayerNormalization" => new LayerNormalization(),
+                "GaussianNoise" => new GaussianNoise((double)cfg["stddev"]!),
                 var c => throw new InvalidOperationException(c),
             });
             first = false;

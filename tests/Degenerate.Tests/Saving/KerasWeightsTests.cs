@@ -4,6 +4,7 @@ using Degenerate.Layers;
 using Degenerate.Models;
 using Degenerate.Optimizers;
 using Degenerate.Tensors;
+using PureHDF;
 
 namespace Degenerate.Tests.Saving;
 
@@ -26,6 +27,8 @@ public sealed class KerasWeightsTests : IDisposable
     [InlineData("classifier", DType.Float64, 1e-12)]
     [InlineData("regressor", DType.Float32, 2e-6)]
     [InlineData("regressor", DType.Float64, 1e-12)]
+    [InlineData("normalized", DType.Float32, 5e-6)]
+    [InlineData("normalized", DType.Float64, 1e-12)]
     public void A_model_trained_in_Keras_predicts_as_NumPy_does(string name, DType dtype, double tolerance)
     {
         var fixture = KerasFixture.Load(name);
@@ -45,6 +48,33 @@ public sealed class KerasWeightsTests : IDisposable
         Assert.Equal(3, model.InputDim);
         using var y = model.Predict(fixture.X);
         Assert.Equal(Flat(fixture.Y), y.ToArray<double>(), new Tolerance(2e-6));
+    }
+
+    [Fact]
+    public void Normalization_layers_read_Keras_variables_and_an_unbuilt_one_learns_its_width_from_the_mean()
+    {
+        var fixture = KerasFixture.Load("normalized");
+        using var model = fixture.NewModel(declareInput: false);
+        model.LoadWeights(fixture.WeightsPath);
+        Assert.Equal(4, model.InputDim);
+        var normalization = Assert.IsType<Normalization>(model.Layers[0]);
+        Assert.Equal(1000.0, normalization.Weights[2].ToArray<double>().Single());  // Keras's int64 count
+        using var y = model.Predict(fixture.X);
+        Assert.Equal(Flat(fixture.Y), y.ToArray<double>(), new Tolerance(5e-6));
+
+        // Written back, the count is Keras's int64 scalar again, and the file reads back into an Input-led model.
+        var path = Path.Combine(_dir, "normalized.weights.h5");
+        model.SaveWeights(path);
+        using var again = fixture.NewModel();  // led by Input(4), which Sequential keeps out of its layers, as Keras
+        Assert.True(again.Built);
+        Assert.IsType<Normalization>(again.Layers[0]);
+        again.LoadWeights(path);
+        using var y2 = again.Predict(fixture.X);
+        Assert.Equal(y.ToArray<double>(), y2.ToArray<double>());
+        using var file = PureHDF.H5File.OpenRead(path);
+        var count = file.Group("layers").Group("normalization").Group("vars").Dataset("2");
+        Assert.Equal(PureHDF.H5DataTypeClass.FixedPoint, count.Type.Class);
+        Assert.Equal(1000L, count.Read<long>());
     }
 
     [Fact]

@@ -80,6 +80,29 @@ public sealed class OnnxExportTests : IDisposable
         AssertSameAsPredict(model, 3);
     }
 
+    [Fact]
+    public void Normalization_layers_and_the_other_Keras_activations_export_too()
+    {
+        Degenerate.Random.Seed(6);
+        var normalization = new Normalization();
+        normalization.Adapt(Inputs(40, 5, 0.3));
+        using var model = new Sequential(new Input(5), normalization, new Dense(8, "leaky_relu"), new BatchNormalization(),
+            new Dense(8, "relu6"), new LayerNormalization(), new Dense(8, "selu"), new GaussianNoise(0.2), new Dense(8, "silu"),
+            new Dense(8, "softsign"), new Dense(8, "hard_sigmoid"), new Dense(8, new LeakyRelu(0.05)), new Dense(8, "hard_silu"),
+            new Dense(8, "mish"), new Flatten(), new Dense(4, "log_softmax")) { Name = "keras3" };
+        model.Compile("adam", "mse");
+        Train(model, 5, 4);  // moves BatchNormalization's moving statistics away from 0 and 1
+        var bn = model.Layers.OfType<BatchNormalization>().Single();
+        Assert.NotEqual(0.0, bn.Weights[2].ToArray<double>()[0]);
+        AssertSameAsPredict(model, 5);
+
+        // An inverted Normalization with given statistics, and the GLM links probit and cloglog.
+        using var glm = new Sequential(new Normalization(mean: [0.5, -1.0, 2.0], variance: [4.0, 0.25, 1.0], invert: true),
+            new Dense(3, "probit"), new Dense(2, "cloglog")) { Name = "links" };
+        glm.Build(3);
+        AssertSameAsPredict(glm, 3);
+    }
+
     private sealed class Cube : ActivationFunction
     {
         public override string Name => "cube";
