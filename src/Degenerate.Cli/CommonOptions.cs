@@ -20,7 +20,7 @@ internal sealed class CommonOptions
     {
         FamilyOption = new Option<string>("--family")
         {
-            Description = "gaussian, binomial, poisson, gamma or multinomial",
+            Description = "gaussian, binomial, poisson, gamma, multinomial or negativebinomial",
             Required = familyRequired,
             DefaultValueFactory = familyRequired ? null! : _ => "gaussian",
         };
@@ -97,6 +97,7 @@ internal sealed class CommonOptions
     {
         Family.Binomial => v => v is >= 0 and <= 1 ? null : "is outside [0, 1]; the binomial family takes 0/1 outcomes or proportions",
         Family.Poisson => v => v >= 0 ? null : "is negative; the poisson family takes counts >= 0",
+        Family.NegativeBinomial => v => v >= 0 ? null : "is negative; the negative binomial family takes counts >= 0",
         Family.Gamma => v => v > 0 ? null : "is not positive; the gamma family takes values > 0",
         _ => null,
     };

@@ -29,6 +29,7 @@ internal static class GlmCommand
         var offset = new Option<string?>("--offset") { Description = "a column added to the linear predictor as is (statsmodels' offset; not a feature)" };
         var exposure = new Option<string?>("--exposure") { Description = "a column of exposures > 0 whose log is added to the linear predictor (log link; not a feature)" };
         var freqWeights = new Option<string?>("--freq-weights") { Description = "a column of frequency weights: each row stands for that many observations (not a feature)" };
+        var alpha = new Option<double?>("--alpha") { Description = "the negative binomial family's alpha in V(mu) = mu + alpha*mu^2 (default 1, as statsmodels)" };
         var varWeights = new Option<string?>("--var-weights") { Description = "a column of variance (prior) weights (not a feature)" };
         var command = new Command("glm", "Fit a generalized linear model and print statsmodels' summary (or --json).");
         common.AddTo(command);
@@ -45,6 +46,7 @@ internal static class GlmCommand
         command.Options.Add(exposure);
         command.Options.Add(freqWeights);
         command.Options.Add(varWeights);
+        command.Options.Add(alpha);
         command.SetAction(parse => CliApp.Guard(stderr, () =>
         {
             var fits = parse.GetValue(repeat);
@@ -63,7 +65,11 @@ internal static class GlmCommand
             var extra = new Dictionary<string, string>();
             foreach (var option in new[] { offset, exposure, freqWeights, varWeights })
                 if (parse.GetValue(option) is { } column) extra[option.Name] = column;
+            if (parse.GetValue(alpha) is { } a && !(a > 0 && double.IsFinite(a)))
+                throw new UsageException($"--alpha: must be a positive number, got {a.ToString(CultureInfo.InvariantCulture)}");
             var spec = common.Read(parse, groupsColumn, extra);
+            if (parse.GetValue(alpha) is not null && spec.Family != Family.NegativeBinomial)
+                throw new UsageException($"--alpha: used only with --family negativebinomial, not {Names.Lower(spec.Family)}");
             var defaults = new GlmOptions();
             var options = new GlmOptions
             {
@@ -79,6 +85,7 @@ internal static class GlmCommand
                 Exposure = spec.Columns.GetValueOrDefault("--exposure"),
                 FreqWeights = spec.Columns.GetValueOrDefault("--freq-weights"),
                 VarWeights = spec.Columns.GetValueOrDefault("--var-weights"),
+                Alpha = parse.GetValue(alpha) ?? defaults.Alpha,
             };
             GlmResult? result = null;
             var seconds = new List<double>();

@@ -12,7 +12,8 @@ internal static class Names
         "poisson" => Family.Poisson,
         "gamma" => Family.Gamma,
         "multinomial" or "mnlogit" => Family.Multinomial,
-        _ => throw new UsageException($"--family: unknown family '{name}'; expected gaussian, binomial, poisson, gamma or multinomial"),
+        "negativebinomial" or "negative_binomial" or "negbin" => Family.NegativeBinomial,
+        _ => throw new UsageException($"--family: unknown family '{name}'; expected gaussian, binomial, poisson, gamma, multinomial or negativebinomial"),
     };
 
     public static Link ParseLink(string name) => name.Trim().ToLowerInvariant() switch

@@ -54,7 +54,14 @@ public class GlmOffsetWeightsTests
     public void The_probit_link_on_a_two_column_target() =>
         Matches("binomial_probit_counts", Run("--target", "s,f", "--family", "binomial", "--link", "probit", "--features", "x1,x2"));
 
+    [Fact]
+    public void The_negative_binomial_family_with_a_given_alpha() =>
+        Matches("negbin_exposure", Run("--target", "y", "--family", "negativebinomial", "--alpha", "0.7", "--features", "x1,x2",
+            "--exposure", "t"));
+
     [Theory]
+    [InlineData("--target", "y", "--family", "poisson", "--alpha", "0.5")]
+    [InlineData("--target", "y", "--family", "negativebinomial", "--alpha", "-1")]
     [InlineData("--target", "s,f", "--family", "poisson")]
     [InlineData("--target", "s,f,y", "--family", "binomial")]
     [InlineData("--target", "y", "--family", "poisson", "--exposure", "nosuch")]

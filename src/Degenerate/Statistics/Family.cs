@@ -17,4 +17,10 @@ public enum Family
 
     /// <summary>One of k classes (multinomial logit, the first class the reference, as statsmodels' MNLogit).</summary>
     Multinomial,
+
+    /// <summary>
+    /// Overdispersed counts, V(μ) = μ + αμ² with a given α (<see cref="GlmOptions.Alpha"/>, default 1): statsmodels'
+    /// <c>families.NegativeBinomial(alpha)</c> GLM (the discrete NB2 model that estimates α is not available yet).
+    /// </summary>
+    NegativeBinomial,
 }

@@ -265,6 +265,7 @@ public static class Glm
             throw new NotSupportedException($"Solver.Adam has no activation for the Gaussian {problem.Link} link; use Newton or LBFGS"),
         Family.Gamma => throw new NotSupportedException($"Solver.Adam has no activation for the Gamma {problem.Link} link; use Newton or LBFGS"),
         Family.Multinomial => (problem.Classes, new Softmax(), new SparseCategoricalCrossentropy()),
+        Family.NegativeBinomial => throw new NotSupportedException("Solver.Adam has no negative binomial loss yet; use Newton or LBFGS"),
         _ => throw new ArgumentOutOfRangeException(nameof(problem), problem.Family, "unknown family"),
     };
 
@@ -314,7 +315,7 @@ public static class Glm
             UseTDistribution = options.UseTDistribution, Epochs = options.Epochs, LearningRate = options.LearningRate,
             BatchSize = options.BatchSize, CovType = options.CovType, Groups = options.Groups,
             ClusterUseCorrection = options.ClusterUseCorrection, ClusterDfCorrection = options.ClusterDfCorrection,
-            Offset = options.Offset, Exposure = options.Exposure, FreqWeights = options.FreqWeights, VarWeights = options.VarWeights,
+            Alpha = options.Alpha, Offset = options.Offset, Exposure = options.Exposure, FreqWeights = options.FreqWeights, VarWeights = options.VarWeights,
         };
         using var problem = GlmInput.Build(xs, ys, ws, family, link, effective);
         GlmInput.CheckRank(problem, xs);

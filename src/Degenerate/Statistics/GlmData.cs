@@ -20,6 +20,9 @@ internal sealed class GlmData
     public double[]? W { get; init; }
     public required double[] Eta { get; init; }
 
+    /// <summary>The negative binomial family's α (1 otherwise).</summary>
+    public double Alpha { get; init; } = 1;
+
     public int Rows => Y.Length;
 
     /// <summary>Coefficients: the data columns plus one for the intercept.</summary>

@@ -17,8 +17,13 @@ internal sealed class GlmGeneralKernels : IGlmKernels
 
     // η = Xβ + Offset; null for no offset.
     private readonly double[]? _offset;
+    private readonly double _alpha;
 
-    public GlmGeneralKernels(double[]? offset) => _offset = offset;
+    public GlmGeneralKernels(double[]? offset, double alpha = 1)
+    {
+        _offset = offset;
+        _alpha = alpha;
+    }
 
     private static ITensorEngine E => Engine.Current;
 
@@ -106,7 +111,7 @@ internal sealed class GlmGeneralKernels : IGlmKernels
             {
                 var row = start + i;
                 var e = eta[i] + (_offset?[row] ?? 0);
-                var t = LinkFunctions.Terms(family, link, yHost[row], e, wHost?[row] ?? 1, observed);
+                var t = LinkFunctions.Terms(family, link, yHost[row], e, wHost?[row] ?? 1, observed, _alpha);
                 s[i] = t.S;
                 h[i] = t.H;
                 ll += t.L;

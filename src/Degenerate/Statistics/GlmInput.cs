@@ -18,6 +18,8 @@ internal static class GlmInput
             throw new ArgumentOutOfRangeException(nameof(GlmOptions.MaxIterations), o.MaxIterations, "MaxIterations must be > 0");
         if (o.Epochs <= 0) throw new ArgumentOutOfRangeException(nameof(GlmOptions.Epochs), o.Epochs, "Epochs must be > 0");
         if (o.BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(GlmOptions.BatchSize), o.BatchSize, "BatchSize must be > 0");
+        if (!(o.Alpha > 0) || !double.IsFinite(o.Alpha))
+            throw new ArgumentOutOfRangeException(nameof(GlmOptions.Alpha), o.Alpha, "Alpha (the negative binomial's) must be a finite value > 0");
         if (!(o.LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(GlmOptions.LearningRate), o.LearningRate, "LearningRate must be > 0");
     }
 
@@ -27,7 +29,7 @@ internal static class GlmInput
         {
             Family.Gaussian => Link.Identity,
             Family.Binomial or Family.Multinomial => Link.Logit,
-            Family.Poisson => Link.Log,
+            Family.Poisson or Family.NegativeBinomial => Link.Log,
             Family.Gamma => Link.Inverse,
             _ => throw new ArgumentOutOfRangeException(nameof(family), family, "unknown family"),
         };
@@ -39,13 +41,14 @@ internal static class GlmInput
             (Family.Poisson, Link.Log or Link.Identity or Link.Sqrt) => true,
             (Family.Gamma, Link.Inverse or Link.Log or Link.Identity) => true,
             (Family.Multinomial, Link.Logit) => true,
+            (Family.NegativeBinomial, Link.Log or Link.Identity) => true,
             _ => false,
         };
         if (!ok)
             throw new ArgumentException(
                 $"link {resolved} is not supported with family {family}; supported: Gaussian (Identity, Log, Inverse), " +
                 "Binomial (Logit, Probit, CLogLog, Log), Poisson (Log, Identity, Sqrt), Gamma (Inverse, Log, Identity), " +
-                "Multinomial (Logit)", nameof(link));
+                "Multinomial (Logit), NegativeBinomial (Log, Identity)", nameof(link));
         return resolved;
     }
 
@@ -79,7 +82,7 @@ internal static class GlmInput
             var bad = family switch
             {
                 Family.Binomial => v < 0 || v > 1 ? "must lie in [0, 1] (a 0/1 outcome or a proportion of successes)" : null,
-                Family.Poisson => v < 0 ? "must be a count >= 0" : null,
+                Family.Poisson or Family.NegativeBinomial => v < 0 ? "must be a count >= 0" : null,
                 Family.Gamma => v <= 0 ? "must be > 0" : null,
                 Family.Multinomial => v < 0 || v >= classes || v != Math.Floor(v)
                     ? $"must be a class index 0..{classes - 1}" : null,
@@ -142,6 +145,7 @@ internal static class GlmInput
                 X = data, Pin = pin, Y = yt, W = wt, YHost = y, WHost = product, Family = family, Link = link,
                 Intercept = intercept, ConstantColumn = constantColumn, ColumnNames = columns, Classes = classes, ClassNames = o.ClassNames,
                 Offset = offset, FreqWeights = freq, VarWeights = varWeights, Trials = trials,
+                Alpha = o.Alpha,
                 GlmNull = offset is not null || freq is not null || o.VarWeights is not null,
             };
         }

@@ -99,4 +99,7 @@ public sealed class GlmOptions
     /// For the non-Binomial families this is what Fit's <c>weights</c> argument means; give one or the other.
     /// </summary>
     public IReadOnlyList<double>? VarWeights { get; init; }
+
+    /// <summary>The negative binomial family's α in V(μ) = μ + αμ² (statsmodels' default 1; must be &gt; 0).</summary>
+    public double Alpha { get; init; } = 1.0;
 }

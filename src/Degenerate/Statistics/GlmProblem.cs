@@ -108,7 +108,10 @@ internal sealed class GlmProblem : IDisposable
     /// The passes this problem runs on: the engine's fused ones (or the portable equivalent) for the canonical links
     /// and Gamma/log without an offset, the general ones otherwise.
     /// </summary>
-    public IGlmKernels ProblemKernels => Offset is null && FusedSupported(Family, Link) ? Kernels : new GlmGeneralKernels(Offset);
+    public IGlmKernels ProblemKernels => Offset is null && FusedSupported(Family, Link) ? Kernels : new GlmGeneralKernels(Offset, Alpha);
+
+    /// <summary>The negative binomial family's α (1 otherwise, unused).</summary>
+    public double Alpha { get; init; } = 1;
 
     internal static bool FusedSupported(Family family, Link link) => (family, link) is (Family.Gaussian, Link.Identity)
         or (Family.Binomial, Link.Logit) or (Family.Poisson, Link.Log) or (Family.Gamma, Link.Inverse) or (Family.Gamma, Link.Log)

@@ -52,7 +52,7 @@ internal static class GlmStatistics
             data = new GlmData
             {
                 X = problem.X.To(DType.Float64, Device.CPU).Reshape(-1).ToArray<double>(), Columns = (int)problem.X.Size(1),
-                Intercept = problem.Intercept, ConstantColumn = problem.ConstantColumn, Y = y, W = w, Eta = eta,
+                Intercept = problem.Intercept, ConstantColumn = problem.ConstantColumn, Y = y, W = w, Eta = eta, Alpha = problem.Alpha,
             };
         }
         var fit = family == Family.Multinomial
@@ -179,9 +179,10 @@ internal static class GlmStatistics
                 Family.Binomial => 2 * (XLogXOverM(y[i], m) + XLogXOverM(1 - y[i], 1 - m)),
                 Family.Poisson => 2 * (XLogXOverM(y[i], m) - r),
                 Family.Gamma => 2 * (-Math.Log(y[i] / m) + r / m),
+                Family.NegativeBinomial => 2 * (XLogXOverM(y[i], m) - (y[i] + 1 / problem.Alpha) * Math.Log((y[i] + 1 / problem.Alpha) / (m + 1 / problem.Alpha))),
                 _ => throw new ArgumentOutOfRangeException(nameof(family), family, "not a univariate family"),
             };
-            pearson += wi * r * r / LinkFunctions.Variance(family, m);
+            pearson += wi * r * r / LinkFunctions.Variance(family, m, problem.Alpha);
         }
         var scale = family is Family.Gaussian or Family.Gamma ? pearson / dfResid : 1.0;
         var nullMu = NullMeans(problem);
@@ -266,6 +267,13 @@ internal static class GlmStatistics
                 case Family.Poisson:
                     li = v * ((y[i] == 0 ? 0 : y[i] * Math.Log(mu[i])) - mu[i] - SpecialFunctions.GammaLn(y[i] + 1));
                     break;
+                case Family.NegativeBinomial:
+                {
+                    var a = problem.Alpha;
+                    li = v * ((y[i] == 0 ? 0 : y[i] * Math.Log(a * mu[i])) - (y[i] + 1 / a) * Math.Log(1 + a * mu[i])
+                              + SpecialFunctions.GammaLn(y[i] + 1 / a) - SpecialFunctions.GammaLn(1 / a) - SpecialFunctions.GammaLn(y[i] + 1));
+                    break;
+                }
                 case Family.Gamma:
                 {
                     var ws = v / scale;
@@ -306,7 +314,7 @@ internal static class GlmStatistics
             double score = 0, info = 0;
             for (var i = 0; i < n; i++)
             {
-                var t = LinkFunctions.Terms(problem.Family, problem.Link, y[i], alpha + offset[i], w?[i] ?? 1, false);
+                var t = LinkFunctions.Terms(problem.Family, problem.Link, y[i], alpha + offset[i], w?[i] ?? 1, false, problem.Alpha);
                 score += t.S;
                 info += t.H;
             }

@@ -73,8 +73,9 @@ internal static class LinkFunctions
     }
 
     /// <summary>V(μ).</summary>
-    public static double Variance(Family family, double mu) => family switch
+    public static double Variance(Family family, double mu, double alpha = 1) => family switch
     {
+        Family.NegativeBinomial => mu + alpha * mu * mu,
         Family.Gaussian => 1,
         Family.Binomial => mu * (1 - mu),
         Family.Poisson => mu,
@@ -83,8 +84,9 @@ internal static class LinkFunctions
     };
 
     /// <summary>V′(μ).</summary>
-    public static double VarianceDerivative(Family family, double mu) => family switch
+    public static double VarianceDerivative(Family family, double mu, double alpha = 1) => family switch
     {
+        Family.NegativeBinomial => 1 + 2 * alpha * mu,
         Family.Gaussian => 0,
         Family.Binomial => 1 - 2 * mu,
         Family.Poisson => 1,
@@ -97,11 +99,11 @@ internal static class LinkFunctions
     /// ℓ (up to terms free of β), each times the weight w: what a Newton pass sums against the design rows.
     /// </summary>
     public static (double S, double H, double L, double Residual) Terms(Family family, Link link, double y, double eta, double w,
-        bool observed)
+        bool observed, double alpha = 1)
     {
         var mu = Mean(link, eta);
         var dmu = MeanDerivative(link, mu, eta);
-        var v = Variance(family, mu);
+        var v = Variance(family, mu, alpha);
         var r = y - mu;
         var s = w * r * dmu / v;
         var h = w * dmu * dmu / v;
@@ -109,7 +111,7 @@ internal static class LinkFunctions
         {
             // The expected factor times 1 + (y − μ)·(V·g″ + V′·g′)/(g′·V); 1 for canonical links.
             var gPrime = 1 / dmu;
-            h *= 1 + r / (gPrime * v) * (v * SecondDerivative(link, mu, eta) + VarianceDerivative(family, mu) * gPrime);
+            h *= 1 + r / (gPrime * v) * (v * SecondDerivative(link, mu, eta) + VarianceDerivative(family, mu, alpha) * gPrime);
         }
         double l = family switch
         {
@@ -122,6 +124,7 @@ internal static class LinkFunctions
             },
             Family.Poisson => (y == 0 ? 0 : y * Math.Log(mu)) - mu,
             Family.Gamma => -y / mu - Math.Log(mu),
+            Family.NegativeBinomial => (y == 0 ? 0 : y * Math.Log(alpha * mu / (1 + alpha * mu))) - Math.Log(1 + alpha * mu) / alpha,
             _ => throw new ArgumentOutOfRangeException(nameof(family), family, "not a univariate family"),
         };
         return (s, h, w * l, r);

@@ -26,14 +26,14 @@ internal static class RobustCovariance
             var w = data.W?[i] ?? 1;
             var mu = LinkFunctions.Mean(result.Link, data.Eta[i]);
             var dmu = LinkFunctions.MeanDerivative(result.Link, mu, data.Eta[i]);
-            var v = LinkFunctions.Variance(result.Family, mu);
+            var v = LinkFunctions.Variance(result.Family, mu, data.Alpha);
             var r = data.Y[i] - mu;
             score[i] = w * r * dmu / v;
             // Observed information factor: the expected one, w·(dμ/dη)²/V, times 1 + (y − μ)·(V·g″ + V′·g′)/(g′·V),
             // which is 1 for canonical links.
             var gPrime = 1 / dmu;
             var extra = r / (gPrime * v) * (v * LinkFunctions.SecondDerivative(result.Link, mu, data.Eta[i])
-                                            + LinkFunctions.VarianceDerivative(result.Family, mu) * gPrime);
+                                            + LinkFunctions.VarianceDerivative(result.Family, mu, data.Alpha) * gPrime);
             hessian[i] = w * dmu * dmu / v * (1 + extra);
         }
 

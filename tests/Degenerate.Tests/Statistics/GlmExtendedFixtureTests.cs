@@ -14,7 +14,7 @@ public class GlmExtendedFixtureTests
         "poisson_freq_weights", "poisson_freq_var_weights", "gaussian_freq_weights", "gaussian_var_weights",
         "gamma_freq_var_weights", "binomial_freq_weights", "binomial_trials_freq_weights",
         "binomial_probit", "binomial_cloglog", "binomial_log", "poisson_identity", "poisson_sqrt", "gamma_identity",
-        "gaussian_log", "gaussian_inverse",
+        "gaussian_log", "gaussian_inverse", "negbin_exposure", "negbin_identity",
     ];
 
     internal static GlmOptions Options(GlmFixture f, Solver solver = Solver.Newton) => new()
@@ -25,6 +25,7 @@ public class GlmExtendedFixtureTests
         FreqWeights = f.OptionalArray("freq_weights"),
         VarWeights = f.OptionalArray("var_weights"),
         UseTDistribution = false,
+        Alpha = f.Has("alpha") ? f.Number("alpha") : 1.0,
     };
 
     internal static GlmResult FitFixture(GlmFixture f, Solver solver = Solver.Newton) =>
@@ -86,6 +87,8 @@ public class GlmExtendedFixtureTests
     [InlineData("gamma_identity")]
     [InlineData("gaussian_log")]
     [InlineData("gaussian_inverse")]
+    [InlineData("negbin_exposure")]
+    [InlineData("negbin_identity")]
     public void Predictions_match_statsmodels_summary_frame(string name)
     {
         var f = GlmFixture.Load(name);
