@@ -166,6 +166,12 @@ public abstract partial class Model
             StopTraining = true;
             Logger?.LogInformation("{Solver} converged after {Iterations} iteration(s)", solver.Name, solver.Iterations);
         }
+        else if (solver.Stalled is { } stalled)
+        {
+            StopTraining = true;
+            Console.Error.WriteLine(stalled);
+            Logger?.LogWarning(stalled);
+        }
         return first!;
     }
 

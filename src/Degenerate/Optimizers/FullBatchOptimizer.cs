@@ -63,9 +63,16 @@ public abstract class FullBatchOptimizer : Optimizer
                 throw new InvalidOperationException($"{Name} works in float64, but a parameter is {p.DType.Name()}: set model.DType = DType.Float64");
         }
         _iterations++;
+        Stalled = null;
         Converged = IterateCore(loss);
         return Converged;
     }
+
+    /// <summary>
+    /// Why the last iteration could not lower the loss (it then left the parameters as they were), or null. Fit stops
+    /// training and warns when it is set.
+    /// </summary>
+    public string? Stalled { get; protected set; }
 
     /// <summary>The solver's iteration.</summary>
     protected abstract bool IterateCore(Func<Tensor> loss);

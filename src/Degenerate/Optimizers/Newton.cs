@@ -53,14 +53,25 @@ public sealed class Newton : FullBatchOptimizer
         var before = value.Item();
         var alpha = 1.0;
         AddToParameters(step, -alpha);
-        for (var halvings = 0; halvings < 30; halvings++)
+        var after = double.NaN;
+        for (var halvings = 0; halvings <= 30; halvings++)
         {
-            double after;
             using (Autograd.NoGrad())
             using (var inner = new DisposeScope()) after = loss().Item();
             if (after <= before + 1e-12 * Math.Abs(before)) break;
+            if (halvings == 30) break;
             AddToParameters(step, alpha / 2);  // back to the half step
             alpha /= 2;
+        }
+        if (!(after <= before + 1e-12 * Math.Abs(before)))
+        {
+            // Even a 2^-30 step raises the loss (rounding dominates, or the Hessian is far from the loss's curvature,
+            // e.g. features scaled by 1e12): undo the step rather than make the fit worse, and say so.
+            AddToParameters(step, alpha);
+            LastStep = 0;
+            Stalled = $"{Name}: the loss rose from {before:R} to {after:R} even after 30 step halvings; the step was undone " +
+                "and training stopped (features on very different scales make the Hessian ill-conditioned: standardize them)";
+            return false;
         }
         LastStep = alpha * full;
         return full <= Tolerance;
