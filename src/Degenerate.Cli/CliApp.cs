@@ -37,6 +37,7 @@ public static class CliApp
                 new VersionOption(),
                 GlmCommand.Create(stdout, stderr),
                 LadderCommand.Create(stdout, stderr),
+                LaunchCommand.Create(stdout, stderr),
             };
             var parsed = root.Parse(args);
             if (parsed.Errors.Count > 0)

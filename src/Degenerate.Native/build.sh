@@ -15,7 +15,7 @@ set -euo pipefail
 out_dir=${1:?usage: build.sh OUTPUT_DIR}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build_dir=${DEGENERATE_NATIVE_BUILD_DIR:-$here/build}
-packages="libtorch-dev libopenblas0-pthread cmake g++"
+packages="libtorch-dev libgloo-dev libopenblas0-pthread cmake g++"
 multiarch=$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
 
 say() { echo "degenerate native: $*" >&2; }
@@ -80,6 +80,10 @@ PY
       install_packages "no LIBTORCH, no DEGENERATE_LIBTORCH_USE_PYTORCH=1, no system libtorch-dev"
     elif ! system_openblas; then
       install_packages "the system libtorch needs OpenBLAS; Debian's default reference BLAS is ~35x slower"
+    elif [ ! -f /usr/include/gloo/algorithm.h ]; then
+      # c10d's Gloo headers (distributed training); without them, and without root, the shim builds without it.
+      ( install_packages "the Gloo headers (libgloo-dev) are needed for distributed training" ) ||
+        say "building without c10d Gloo: distributed training will be unavailable (install libgloo-dev)"
     fi
     command -v cmake >/dev/null && command -v g++ >/dev/null || install_packages "cmake and g++ are needed"
     include_dirs="/usr/include;/usr/include/torch/csrc/api/include"
@@ -95,7 +99,8 @@ mkdir -p "$out_dir" "$build_dir"
 exec 9>"$build_dir/.lock"
 flock 9  # concurrent builds (Debug and Release, several test projects) take turns
 
-stamp=$( (cat "$here"/*.cpp "$here"/*.h "$here/CMakeLists.txt" "$here/build.sh"; echo "$include_dirs|$lib_dir|$abi") | sha256sum | cut -c1-16)
+gloo=$(ls /usr/include/gloo/algorithm.h 2>/dev/null || true)  # installing libgloo-dev later must rebuild the shim
+stamp=$( (cat "$here"/*.cpp "$here"/*.h "$here/CMakeLists.txt" "$here/build.sh"; echo "$include_dirs|$lib_dir|$abi|$gloo") | sha256sum | cut -c1-16)
 if [ -f "$out_dir/libdegenerate_native.so" ] && [ "$(cat "$out_dir/.stamp" 2>/dev/null)" = "$stamp" ]; then
   exit 0  # up to date: no cmake run
 fi

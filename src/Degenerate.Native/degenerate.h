@@ -202,6 +202,37 @@ DG_API dg_status dg_glm_newton(dg_tensor x, int32_t intercept, dg_tensor y, dg_t
                                int32_t* perfect_prediction, int32_t* fallbacks, double* max_step,
                                dg_tensor* information);
 
+/* ---- distributed.cpp: c10d (libtorch's distributed engine) stores and the Gloo process group ----
+   Built with -DUSE_C10D_GLOO when the Gloo headers were found; otherwise dg_distributed_available() is 0 and every
+   other function fails with a message saying so. Collectives work in place on the tensors given and fail after
+   timeout_ms with a message naming the rank, the world size and the collective. */
+typedef void* dg_store;
+typedef void* dg_process_group;
+enum { DG_REDUCE_SUM = 0, DG_REDUCE_MAX = 1, DG_REDUCE_MIN = 2, DG_REDUCE_PRODUCT = 3 };
+DG_API int32_t dg_distributed_available(void);
+DG_API dg_status dg_store_file(const char* path, int32_t world_size, dg_store* out);
+DG_API dg_status dg_store_tcp(const char* host, int32_t port, int32_t is_server, int32_t world_size, int64_t timeout_ms,
+                              int32_t wait_workers, dg_store* out);
+DG_API dg_status dg_store_prefix(dg_store base, const char* prefix, dg_store* out);
+DG_API void dg_store_free(dg_store s);
+DG_API dg_status dg_store_set(dg_store s, const char* key, const void* data, int64_t nbytes);
+/* Waits for key; *nbytes receives the value's size, copied into buffer only when it fits in capacity. */
+DG_API dg_status dg_store_get(dg_store s, const char* key, int64_t timeout_ms, void* buffer, int64_t capacity,
+                              int64_t* nbytes);
+DG_API dg_status dg_store_add(dg_store s, const char* key, int64_t value, int64_t* result);
+/* interface_name (GLOO_SOCKET_IFNAME) wins over hostname; both NULL or empty: Gloo's default device. */
+DG_API dg_status dg_pg_gloo(dg_store store, int32_t rank, int32_t world_size, int64_t timeout_ms,
+                            const char* interface_name, const char* hostname, dg_process_group* out);
+DG_API void dg_pg_free(dg_process_group g);
+/* Reduces n tensors in place, flattened into buckets of at most bucket_bytes (DDP's gradient buckets). */
+DG_API dg_status dg_pg_allreduce(dg_process_group g, const dg_tensor* tensors, int32_t n, int32_t op,
+                                 int64_t bucket_bytes, int64_t timeout_ms);
+DG_API dg_status dg_pg_broadcast(dg_process_group g, const dg_tensor* tensors, int32_t n, int32_t root,
+                                 int64_t timeout_ms);
+/* *out: [world_size, ...t's shape], rank r's tensor at index r (every rank's t must have the same shape). */
+DG_API dg_status dg_pg_allgather(dg_process_group g, dg_tensor t, int64_t timeout_ms, dg_tensor* out);
+DG_API dg_status dg_pg_barrier(dg_process_group g, int64_t timeout_ms);
+
 #ifdef __cplusplus
 }
 #endif

@@ -56,25 +56,33 @@ public static class HistoryPlot
                 canvas.Restore();
             }
         }
+        // Written beside the target and renamed over it: a failed plot leaves an existing picture intact.
         var temp = full + ".tmp";
-        using (var stream = File.Create(temp))
+        try
         {
-            if (extension == ".png")
+            using (var stream = File.Create(temp))
             {
-                using var surface = SKSurface.Create(new SKImageInfo(width, height)) ??
-                    throw new InvalidOperationException($"Skia could not create a {width}×{height} picture");
-                Draw(surface.Canvas);
-                using var image = surface.Snapshot();
-                using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-                png.SaveTo(stream);
+                if (extension == ".png")
+                {
+                    using var surface = SKSurface.Create(new SKImageInfo(width, height)) ??
+                        throw new InvalidOperationException($"Skia could not create a {width}×{height} picture");
+                    Draw(surface.Canvas);
+                    using var image = surface.Snapshot();
+                    using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+                    png.SaveTo(stream);
+                }
+                else
+                {
+                    using var canvas = SKSvgCanvas.Create(SKRect.Create(width, height), stream);
+                    Draw(canvas);
+                }
             }
-            else
-            {
-                using var canvas = SKSvgCanvas.Create(SKRect.Create(width, height), stream);
-                Draw(canvas);
-            }
+            File.Move(temp, full, overwrite: true);
         }
-        File.Move(temp, full, overwrite: true);
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
         return full;
     }
 

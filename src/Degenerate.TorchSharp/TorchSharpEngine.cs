@@ -314,4 +314,9 @@ internal sealed partial class TorchSharpEngine : ITensorEngine
     public IFusedKernels? FusedKernels => _fused ??= new ManagedFusedKernels(this);
 
     public IGlmKernels? GlmKernels => null;
+
+    // TorchSharp binds no part of torch.distributed (no c10d import among its native functions).
+    public IDistributedEngine Distributed => throw new NotSupportedException(
+        "distributed training needs libtorch's c10d, which TorchSharp does not expose: use the native engine " +
+        "(DEGENERATE_ENGINE=native, package Degenerate.Native)");
 }

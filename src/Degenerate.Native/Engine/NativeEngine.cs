@@ -174,6 +174,8 @@ internal sealed partial class NativeEngine : ITensorEngine
 
     public IGlmKernels? GlmKernels { get; } = new NativeGlmKernels();
 
+    public IDistributedEngine Distributed { get; } = new NativeDistributed();
+
     public EngineOptimizer? CreateOptimizer(int kind, ReadOnlySpan<double> hyperparameters, IReadOnlyList<EngineTensor> parameters)
     {
         // Kinds past the shim's four (Adamax, Nadam, Lion) have no native optimizer: the portable one runs them.

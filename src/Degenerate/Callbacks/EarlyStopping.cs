@@ -25,6 +25,7 @@ public sealed class EarlyStopping : Callback
         MinDelta = Math.Abs(minDelta);
         Patience = patience;
         Verbose = verbose;
+        Mode = mode;
         Maximize = MonitorModes.Maximizes(mode, monitor);
         Baseline = baseline;
         RestoreBestWeights = restoreBestWeights;
@@ -43,8 +44,15 @@ public sealed class EarlyStopping : Callback
     /// <summary>Whether to print when stopping and restoring.</summary>
     public bool Verbose { get; }
 
-    /// <summary>True when higher is better.</summary>
-    public bool Maximize { get; }
+    /// <summary>The mode given: <see cref="MonitorMode.Auto"/> is resolved when training begins.</summary>
+    public MonitorMode Mode { get; }
+
+    /// <summary>
+    /// True when higher is better. In <see cref="MonitorMode.Auto"/> mode, once training begins, it follows the direction
+    /// of the compiled metric that <see cref="Monitor"/> names (Keras 3: precision, recall, AUC, F1 and R² go up; errors
+    /// and losses go down); a figure that is no compiled metric falls back to the name ("acc"/"auc" maximized).
+    /// </summary>
+    public bool Maximize { get; private set; }
 
     /// <summary>
     /// A value the figure must beat for the patience count to restart. Epochs that beat the best so far but not the
@@ -72,6 +80,7 @@ public sealed class EarlyStopping : Callback
     public override void OnTrainBegin()
     {
         _wait = 0;
+        if (Mode == MonitorMode.Auto && Model?.MetricHigherIsBetter(Monitor) is { } higher) Maximize = higher;
         StoppedEpoch = 0;
         BestEpoch = 0;
         // The best figure is tracked apart from the baseline (Keras 3): an epoch that beats the best so far becomes the

@@ -3,7 +3,10 @@ namespace Degenerate.Callbacks;
 /// <summary>Whether a monitored figure should go down or up, as Keras's <c>mode</c> argument.</summary>
 public enum MonitorMode
 {
-    /// <summary>Inferred from the name: figures containing "acc" or "auc" are maximized, everything else minimized.</summary>
+    /// <summary>
+    /// Inferred: figures containing "acc" or "auc" are maximized, everything else minimized; EarlyStopping, as Keras 3's,
+    /// first asks the compiled metric that the monitor names for its direction (precision, recall, F1, R² go up).
+    /// </summary>
     Auto,
     /// <summary>Lower is better.</summary>
     Min,

@@ -8,7 +8,7 @@ public abstract partial class Model
 {
     // The loss's running sum (weighted by batch size, as Keras's loss tracker) on the device, and the compiled metrics,
     // which keep their own state: plain metrics see no sample weights, weighted metrics see them, as in Keras.
-    internal sealed class EpochTracker : IDisposable
+    internal sealed partial class EpochTracker : IDisposable
     {
         private readonly Model _model;
         private readonly Device _device;

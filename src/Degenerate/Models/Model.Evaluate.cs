@@ -22,6 +22,7 @@ public abstract partial class Model
         var data = PrepareData(x, y, sampleWeight, "x", "y", "sampleWeight");
         try
         {
+            if (_distribution is { } dp && steps is null) return EvaluateDistributed(dp, data, batchSize);
             return RunEvaluation(ArrayBatches(data, batchSize, steps), Attach(callbacks), "x");
         }
         finally
@@ -90,6 +91,7 @@ public abstract partial class Model
         var hooks = Attach(callbacks);
         using var input = PrepareInputs(x, "x");
         using var noGrad = Autograd.NoGrad();
+        if (_distribution is { } dp) return PredictDistributed(dp, input, batchSize);
         foreach (var c in hooks) c.OnPredictBegin();
         var n = input.Size(0);
         var perBatch = hooks.Any(c => c.Overrides(nameof(Callback.OnPredictBatchBegin)) || c.Overrides(nameof(Callback.OnPredictBatchEnd)));

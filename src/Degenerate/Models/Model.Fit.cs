@@ -73,6 +73,10 @@ public abstract partial class Model
                 batchSize = (int)Math.Min(int.MaxValue, train.Rows);
                 shuffle = false;
             }
+            if (_distribution is { } dp)
+                return RunDistributedFit(dp, train, validation, epochs, batchSize, shuffle, callbacks, verbose, initialEpoch,
+                    stepsPerEpoch is null && validationSteps is null ? validationFreq : throw new NotSupportedException(
+                        "data-parallel Fit runs whole epochs: stepsPerEpoch and validationSteps are not supported with a Distribution"));
             using var source = new ArrayEpochs(train, batchSize, shuffle, stepsPerEpoch, Device);
             Func<IEnumerable<Batches>>? validate = validation is { } v ? () => ArrayBatches(v, batchSize, validationSteps) : null;
             return RunFit(source, validate, new FitSettings(epochs, verbose, initialEpoch, validationFreq), callbacks);

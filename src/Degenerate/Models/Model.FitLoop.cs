@@ -11,6 +11,8 @@ public abstract partial class Model
     private History RunFit(EpochSource source, Func<IEnumerable<Batches>>? validate, FitSettings settings,
         IEnumerable<Callback>? userCallbacks)
     {
+        if (_distribution is not null)
+            throw new NotSupportedException("data-parallel Fit takes arrays (x, y): Fit on a sequence of batches does not shard them");
         if (!Optimizer!.IsBuilt) BuildOptimizer();
         else if (OptimizerWeightsAreStale)
             throw new InvalidOperationException(

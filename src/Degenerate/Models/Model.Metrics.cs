@@ -10,6 +10,16 @@ public abstract partial class Model
     // A compiled metric with the key it is logged under and whether it sees sample weights.
     private sealed record CompiledMetric(Metric Metric, string Key, bool Weighted);
 
+    // Keras 3's _direction of the compiled metric logged under key (a "val_" prefix dropped), or null when no compiled
+    // metric has that key: EarlyStopping's auto mode then falls back to the name.
+    internal bool? MetricHigherIsBetter(string key)
+    {
+        var name = key.StartsWith("val_", StringComparison.Ordinal) ? key[4..] : key;
+        foreach (var m in _compiledMetrics)
+            if (m.Key == name) return m.Metric.HigherIsBetter;
+        return null;
+    }
+
     /// <summary>The metrics given as <c>weightedMetrics</c> (they see sample and class weights).</summary>
     public IReadOnlyList<Metric> WeightedMetrics => _compiledMetrics.Where(m => m.Weighted).Select(m => m.Metric).ToList();
 

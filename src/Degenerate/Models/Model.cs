@@ -331,7 +331,7 @@ public abstract partial class Model : IDisposable
             throw new ArgumentException(
                 $"'{path}' ends in {Saving.KerasWeightsFile.Suffix}, Keras's suffix for weights-only files: call SaveWeights for a Keras " +
                 "weights file, or give Save another name (e.g. .dgm) for Degenerate's full model file", nameof(path));
-        ModelFile.Save(this, path, includeCompile: true);
+        if (!SkipsSaving) ModelFile.Save(this, path, includeCompile: true);
     }
 
     /// <summary>
@@ -341,6 +341,7 @@ public abstract partial class Model : IDisposable
     /// </summary>
     public void SaveWeights(string path)
     {
+        if (SkipsSaving) return;
         if (Saving.KerasWeightsFile.IsKerasPath(path)) Saving.KerasWeightsWriter.Save(this, path);
         else ModelFile.Save(this, path, includeCompile: false);
     }

@@ -117,4 +117,10 @@ internal interface ITensorEngine
 
     /// <summary>Fused GLM passes (information matrix, Newton iterations), or null.</summary>
     IGlmKernels? GlmKernels { get; }
+
+    /// <summary>
+    /// The distributed runtime (libtorch's c10d). Throws <see cref="NotSupportedException"/>, naming the engine that
+    /// has one, on an engine without it.
+    /// </summary>
+    IDistributedEngine Distributed { get; }
 }

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# All-reduce on 2 ranks (loopback): Degenerate's ProcessGroup (c10d Gloo through the native shim, started by
+# 'degenerate launch') against PyTorch's torch.distributed Gloo all_reduce (the same libtorch 1.13.1 on Debian,
+# started with the same environment by hand), the same sizes and protocol, in one run. Prints a table of median
+# milliseconds and the ratio. Needs python3-torch for PyTorch's side (/usr/bin/python3).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+ranks=${RANKS:-2}
+py=${PYTHON:-/usr/bin/python3}
+config=${CONFIG:-Release}  # the timed work is native (Gloo); Debug C# changes little
+dotnet build -c "$config" "$here/AllReduce" -v q -nologo >/dev/null
+dotnet build -c "$config" "$root/src/Degenerate.Cli" -v q -nologo >/dev/null
+bench=$(ls "$here"/AllReduce/bin/$config/net*/AllReduce.dll)
+cli=$(ls "$root"/src/Degenerate.Cli/bin/$config/net*/Degenerate.Cli.dll)
+out=$(mktemp)
+DEGENERATE_ENGINE=native dotnet "$cli" launch --nproc-per-node "$ranks" --master-port 29611 -- dotnet "$bench" >>"$out"
+pids=()
+for r in $(seq 0 $((ranks - 1))); do
+  RANK=$r WORLD_SIZE=$ranks MASTER_ADDR=127.0.0.1 MASTER_PORT=29612 GLOO_SOCKET_IFNAME=lo OMP_NUM_THREADS=1 \
+    "$py" "$here/torch_allreduce.py" >>"$out" &
+  pids+=($!)
+done
+for p in "${pids[@]}"; do wait "$p"; done
+echo "all-reduce of float32 on $ranks ranks, loopback, $(nproc) cores; median (min) ms over 30"
+printf "%12s %16s %16s %8s\n" elements degenerate pytorch ratio
+for n in 1000 100000 1000000 10000000; do
+  d=$(awk -v n=$n '$1=="degenerate" && $2==n {print $3, $4}' "$out")
+  p=$(awk -v n=$n '$1=="pytorch" && $2==n {print $3, $4}' "$out")
+  printf "%12s %16s %16s %8s\n" "$n" "${d% *} (${d#* })" "${p% *} (${p#* })" \
+    "$(awk -v a="${d% *}" -v b="${p% *}" 'BEGIN {printf "%.2f", a / b}')"
+done
+rm -f "$out"

@@ -1,0 +1,37 @@
+using Degenerate.Tensors.Engines;
+
+namespace Degenerate.Engines.Native;
+
+/// <summary>The native engine's c10d runtime: FileStore/TCPStore/PrefixStore and ProcessGroupGloo (distributed.cpp).</summary>
+internal sealed class NativeDistributed : IDistributedEngine
+{
+    public bool Available => Native.dg_distributed_available() != 0;
+
+    internal static long Milliseconds(TimeSpan timeout) => Math.Max(1, (long)Math.Ceiling(timeout.TotalMilliseconds));
+
+    public ICollectiveStore OpenFileStore(string path, int worldSize)
+    {
+        Native.Check(Native.dg_store_file(path, worldSize, out var h));
+        return new NativeStore(h);
+    }
+
+    public ICollectiveStore OpenTcpStore(string host, int port, bool isServer, int worldSize, TimeSpan timeout, bool waitWorkers)
+    {
+        Native.Check(Native.dg_store_tcp(host, port, isServer ? 1 : 0, worldSize, Milliseconds(timeout), waitWorkers ? 1 : 0, out var h));
+        return new NativeStore(h);
+    }
+
+    public ICollectiveStore Prefix(ICollectiveStore store, string prefix)
+    {
+        Native.Check(Native.dg_store_prefix(((NativeStore)store).Pointer, prefix, out var h));
+        return new NativeStore(h);
+    }
+
+    public ICollectiveGroup OpenGloo(ICollectiveStore store, int rank, int worldSize, TimeSpan timeout, string? interfaceName,
+        string? hostname)
+    {
+        Native.Check(Native.dg_pg_gloo(((NativeStore)store).Pointer, rank, worldSize, Milliseconds(timeout), interfaceName,
+            hostname, out var h));
+        return new NativeProcessGroup(h);
+    }
+}
