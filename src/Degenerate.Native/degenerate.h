@@ -162,10 +162,13 @@ enum { DG_LOSS_MSE = 0, DG_LOSS_BCE_LOGITS };
    when has_bias[i], layer by layer): rows taken in `perm` order (NULL: in order), batches of batch_size, forward,
    closed-form backward, one optimizer update per batch with learning rate lr. CPU, float32 or float64.
    DG_LOSS_BCE_LOGITS: the last layer's activation is sigmoid, applied inside the loss (logits form).
-   sample_weight may be NULL. *loss_sum receives Σ over rows of sample_weight·loss (the epoch's loss times rows). */
+   sample_weight may be NULL. *loss_sum receives Σ over rows of sample_weight·loss (the epoch's loss times rows).
+   predictions (NULL: none) is a contiguous CPU [rows, output units] tensor of the weights' dtype: its row k receives
+   the output (after the last activation) for the k-th row visited, computed before that batch's update. */
 DG_API dg_status dg_plan_fit_epoch(dg_optimizer opt, const int32_t* activations, const int32_t* has_bias,
                                    int32_t nlayers, int32_t loss, dg_tensor x, dg_tensor y, dg_tensor sample_weight,
-                                   dg_tensor perm, int64_t batch_size, double lr, double* loss_sum);
+                                   dg_tensor perm, dg_tensor predictions, int64_t batch_size, double lr,
+                                   double* loss_sum);
 /* The Dense stack's output for every row of x, computed in chunks of `chunk` rows (in parallel, each chunk's
    intermediates kept in cache). params as above. */
 DG_API dg_status dg_plan_predict(const dg_tensor* params, int32_t nparams, const int32_t* activations,

@@ -195,7 +195,7 @@ Layout layout(const std::vector<at::Tensor>& params, const int32_t* activations,
 
 template <class S>
 double fit_epoch(dg::Optimizer& opt, const Layout& net, int32_t loss, const at::Tensor& x_in, const at::Tensor& y_in,
-                 const at::Tensor* w_in, const at::Tensor* perm_in, int64_t batch, double lr) {
+                 const at::Tensor* w_in, const at::Tensor* perm_in, int64_t batch, double lr, at::Tensor* pred_out) {
   const auto x = x_in.contiguous();
   const auto y = y_in.contiguous();
   at::Tensor w = w_in != nullptr ? w_in->contiguous() : at::Tensor();
@@ -213,6 +213,12 @@ double fit_epoch(dg::Optimizer& opt, const Layout& net, int32_t loss, const at::
   const S* Y = y.data_ptr<S>();
   const S* W = w.defined() ? w.data_ptr<S>() : nullptr;
   const int64_t* P = perm.defined() ? perm.data_ptr<int64_t>() : nullptr;
+  // Written in place: the caller's own memory, never a converted copy.
+  if (pred_out != nullptr && (!pred_out->is_contiguous() || pred_out->device().type() != at::kCPU ||
+                              pred_out->scalar_type() != x.scalar_type() || pred_out->dim() != 2 ||
+                              pred_out->size(0) != rows || pred_out->size(1) != classes))
+    throw std::invalid_argument("training plan: predictions must be a contiguous CPU [rows, output units] tensor of the weights' dtype");
+  S* O = pred_out != nullptr ? pred_out->data_ptr<S>() : nullptr;
 
   // Buffers for one batch, allocated once per epoch.
   const int64_t B = std::min(batch, rows);
@@ -263,6 +269,11 @@ double fit_epoch(dg::Optimizer& opt, const Layout& net, int32_t loss, const at::
           for (int64_t j = 0; j < o; ++j) z[l][r * o + j] += b[j];
       }
       if (l + 1 < L || loss == DG_LOSS_MSE) activate(net.act[l], z[l].data(), a[l].data(), n * o);
+    }
+    // The batch's output before its update, for compiled metrics (binary cross-entropy keeps only logits).
+    if (O != nullptr) {
+      if (loss == DG_LOSS_MSE) std::memcpy(O + start * classes, a[L - 1].data(), sizeof(S) * n * classes);
+      else activate(net.act[L - 1], z[L - 1].data(), O + start * classes, n * classes);
     }
 
     // Loss and its gradient with respect to the last pre-activation, scaled by w_r / n (sum_over_batch_size).
@@ -358,7 +369,7 @@ extern "C" {
 
 dg_status dg_plan_fit_epoch(dg_optimizer opt, const int32_t* activations, const int32_t* has_bias, int32_t nlayers,
                             int32_t loss, dg_tensor x, dg_tensor y, dg_tensor sample_weight, dg_tensor perm,
-                            int64_t batch_size, double lr, double* loss_sum) {
+                            dg_tensor predictions, int64_t batch_size, double lr, double* loss_sum) {
   return dg::guard([&] {
     if (opt == nullptr) throw std::invalid_argument("null optimizer handle");
     if (batch_size <= 0) throw std::invalid_argument("batch size must be positive");
@@ -373,10 +384,11 @@ dg_status dg_plan_fit_epoch(dg_optimizer opt, const int32_t* activations, const 
     at::NoGradGuard no_grad;
     const at::Tensor* w = sample_weight ? &T(sample_weight) : nullptr;
     const at::Tensor* pm = perm ? &T(perm) : nullptr;
+    at::Tensor* out = predictions ? &T(predictions) : nullptr;
     if (X.scalar_type() == at::kDouble) {
-      *loss_sum = fit_epoch<double>(o, net, loss, X, T(y), w, pm, batch_size, lr);
+      *loss_sum = fit_epoch<double>(o, net, loss, X, T(y), w, pm, batch_size, lr, out);
     } else if (X.scalar_type() == at::kFloat) {
-      *loss_sum = fit_epoch<float>(o, net, loss, X, T(y), w, pm, batch_size, lr);
+      *loss_sum = fit_epoch<float>(o, net, loss, X, T(y), w, pm, batch_size, lr, out);
     } else {
       throw std::invalid_argument("training plan: float32 or float64 only");
     }

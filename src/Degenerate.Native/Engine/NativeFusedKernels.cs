@@ -5,15 +5,18 @@ namespace Degenerate.Engines.Native;
 /// <summary>plan.cpp: a whole epoch of a Dense stack, or its prediction, in one native call.</summary>
 internal sealed class NativeFusedKernels : IFusedKernels
 {
+    public bool RecordsPredictions => true;
+
     public unsafe double FitEpoch(EngineOptimizer optimizer, int[] activations, int[] hasBias, int loss, EngineTensor x, EngineTensor y,
-        EngineTensor? sampleWeight, EngineTensor? permutation, long batchSize, double learningRate)
+        EngineTensor? sampleWeight, EngineTensor? permutation, long batchSize, double learningRate, EngineTensor? predictions = null)
     {
         if (optimizer is not NativeOptimizer native)
             throw new ArgumentException("the native training plan needs an optimizer built by the native engine", nameof(optimizer));
         // The optional tensors travel as raw pointers (IntPtr.Zero for none), so their references are held here.
-        var optional = new List<EngineTensor>(2);
+        var optional = new List<EngineTensor>(3);
         if (sampleWeight is not null) optional.Add(sampleWeight);
         if (permutation is not null) optional.Add(permutation);
+        if (predictions is not null) optional.Add(predictions);
         var added = false;
         using var held = new HandleArray(optional);
         try
@@ -25,7 +28,8 @@ internal sealed class NativeFusedKernels : IFusedKernels
             {
                 Native.Check(Native.dg_plan_fit_epoch(native.Handle.DangerousGetHandle(), act, bias, activations.Length, loss,
                     NativeEngine.H(x), NativeEngine.H(y), sampleWeight?.DangerousGetHandle() ?? IntPtr.Zero,
-                    permutation?.DangerousGetHandle() ?? IntPtr.Zero, batchSize, learningRate, out sum));
+                    permutation?.DangerousGetHandle() ?? IntPtr.Zero, predictions?.DangerousGetHandle() ?? IntPtr.Zero,
+                    batchSize, learningRate, out sum));
             }
             return sum;
         }

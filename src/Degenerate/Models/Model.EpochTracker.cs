@@ -54,11 +54,20 @@ public abstract partial class Model
             _seen += rows;
         }
 
-        /// <summary>Adds a whole epoch's loss computed by a training plan: Σ weight × per-sample loss over its rows.</summary>
-        public void AddEpoch(double lossSum, long rows)
+        /// <summary>
+        /// Adds a whole epoch's loss computed by a training plan: Σ weight × per-sample loss over its rows; and, given
+        /// the rows' predictions, updates the metrics once with all of them.
+        /// </summary>
+        public void AddEpoch(double lossSum, long rows, Tensor? y = null, Tensor? predictions = null, Tensor? sampleWeight = null)
         {
             if (_loss is null) Reset();
             _hostLoss += lossSum;
+            if (predictions is not null)
+            {
+                using var noGrad = Autograd.NoGrad();
+                foreach (var entry in _model._compiledMetrics)
+                    entry.Metric.UpdateState(y!, predictions, entry.Weighted ? sampleWeight : null);
+            }
             _seen += rows;
         }
 

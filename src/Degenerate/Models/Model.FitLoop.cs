@@ -69,7 +69,7 @@ public abstract partial class Model
         var (rows, order, steps) = arrays.NextEpochRows();
         try
         {
-            tracker.AddEpoch(plan.FitEpoch(Optimizer!, rows.X, rows.Y, rows.W, order, arrays.BatchSize), rows.Rows);
+            plan.TrainEpoch(this, rows.X, rows.Y, rows.W, order, arrays.BatchSize, tracker);
             progbar?.StepsCompleted(steps);
         }
         finally
@@ -91,7 +91,7 @@ public abstract partial class Model
                 using var scope = new DisposeScope();
                 if (plan is not null)
                 {
-                    tracker.AddEpoch(plan.FitEpoch(Optimizer!, batch.X, batch.Y, batch.W, null, (int)batch.Rows), batch.Rows);
+                    plan.TrainEpoch(this, batch.X, batch.Y, batch.W, null, (int)batch.Rows, tracker);
                     progbar?.StepsCompleted(step + 1);
                 }
                 else

@@ -14,8 +14,9 @@ namespace Degenerate.Models;
 /// those final activations) or binary cross-entropy after a sigmoid (or from logits), by any of the four optimizers,
 /// runs a whole epoch (forward, closed-form backward, update) in one call instead of one call per operation: plan.cpp
 /// on the native engine, the managed kernels of <see cref="ManagedFusedKernels"/> on TorchSharp.
-/// The numbers are those of the op-by-op autograd path (tests compare the two on every combination). Anything else
-/// (metrics, regularizers, gradient clipping, any layer but Dense (Dropout, the normalization layers, GaussianNoise,
+/// The numbers are those of the op-by-op autograd path (tests compare the two on every combination). Compiled metrics
+/// are updated once per epoch from each row's prediction made in its training step, which the kernels record (both
+/// plan.cpp and the managed ones). Anything else (regularizers, gradient clipping, any layer but Dense (Dropout, the normalization layers, GaussianNoise,
 /// Flatten: their training-mode behaviour lives in their Forward), other losses or activations, per-batch callbacks, a
 /// GPU, or <see cref="Model.RunEagerly"/>) takes the op-by-op path.
 /// </summary>
@@ -38,8 +39,12 @@ internal sealed class TrainingPlan
     /// <summary>The plan for training <paramref name="model"/> with these callbacks, or null when one does not apply.</summary>
     public static TrainingPlan? ForTraining(Model model, IEnumerable<Callback> callbacks)
     {
-        if (model.RunEagerly || model.Metrics.Count > 0 || Engine.Current.FusedKernels is null) return null;
+        if (model.RunEagerly || Engine.Current.FusedKernels is null) return null;
         if (model.Optimizer is not { } optimizer || optimizer.ClipNorm is not null || optimizer.ClipValue is not null) return null;
+        // Metrics need each row's prediction, which only some kernels record (an unbuilt optimizer: the engine's).
+        if (model.Metrics.Count > 0
+            && (optimizer.State is { } built ? KernelsFor(built) : Engine.Current.FusedKernels) is not { RecordsPredictions: true })
+            return null;
         // The fused epoch has no global clipping or weight decay (Optimizer.Step applies those).
         if (optimizer.GlobalClipnorm is not null || optimizer.WeightDecay is not null) return null;
         // It takes one learning rate per epoch; a schedule changes the rate every step.
@@ -113,12 +118,35 @@ internal sealed class TrainingPlan
     /// Runs one epoch natively: batches of <paramref name="batchSize"/> rows in <paramref name="perm"/> order (null: in
     /// order). Returns Σ sample weight × per-sample loss over the rows (the epoch's mean loss times the rows).
     /// </summary>
-    public double FitEpoch(Optimizer optimizer, Tensor x, Tensor y, Tensor? sampleWeight, Tensor? perm, int batchSize)
+    public double FitEpoch(Optimizer optimizer, Tensor x, Tensor y, Tensor? sampleWeight, Tensor? perm, int batchSize,
+        Tensor? predictions = null)
     {
         var state = optimizer.State ?? throw new InvalidOperationException("optimizer used before it was built by Compile/Fit");
         var kernels = KernelsFor(state) ?? throw new InvalidOperationException($"the {Engine.Name} engine has no fused training plan");
         return kernels.FitEpoch(state, _activations, _hasBias, _loss, x.Handle, y.Handle, sampleWeight?.Handle, perm?.Handle,
-            batchSize, optimizer.LearningRate);
+            batchSize, optimizer.LearningRate, predictions?.Handle);
+    }
+
+    /// <summary>
+    /// Trains one epoch (or one batch of a sequence) and adds its loss to <paramref name="tracker"/>; with compiled
+    /// metrics, also updates them once with every row's prediction made in its training step, against the targets and
+    /// weights in the order the rows were visited. The metrics accumulate sums, so one update with all the rows gives
+    /// the figures of one update a batch (the op-by-op path).
+    /// </summary>
+    internal void TrainEpoch(Model model, Tensor x, Tensor y, Tensor? sampleWeight, Tensor? perm, int batchSize, Model.EpochTracker tracker)
+    {
+        var rows = x.Size(0);
+        if (model.Metrics.Count == 0)
+        {
+            tracker.AddEpoch(FitEpoch(model.Optimizer!, x, y, sampleWeight, perm, batchSize), rows);
+            return;
+        }
+        using var scope = new DisposeScope();
+        var predictions = Tensor.Zeros([rows, y.Size(1)], model.DType, Device.CPU);
+        var sum = FitEpoch(model.Optimizer!, x, y, sampleWeight, perm, batchSize, predictions);
+        var targets = perm is null ? y : y.IndexSelect(0, perm);
+        var weights = sampleWeight is null || perm is null ? sampleWeight : sampleWeight.IndexSelect(0, perm);
+        tracker.AddEpoch(sum, rows, targets, predictions, weights);
     }
 
     private static ManagedFusedKernels? _managed;

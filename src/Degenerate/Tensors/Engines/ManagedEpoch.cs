@@ -22,6 +22,7 @@ internal static unsafe class ManagedEpoch<T> where T : unmanaged, IFloatingPoint
         public required T* Y { get; init; }
         public required T* SampleWeight { get; init; }  // null: weight 1
         public required long* Permutation { get; init; }  // null: rows in order
+        public T* Predictions { get; init; }  // null: not recorded; else [rows, units], row k the k-th row visited
         public required long Rows { get; init; }
     }
 
@@ -97,6 +98,11 @@ internal static unsafe class ManagedEpoch<T> where T : unmanaged, IFloatingPoint
                     if (l + 1 < L || mse) ManagedGemm<T>.Activate(net.Activations[l], zl, al, n * o);
                 }
             }
+            // The batch's output before its update, for compiled metrics (binary cross-entropy keeps only logits).
+            if (data.Predictions != null)
+                fixed (T* zLast = z[L - 1], aLast = a[L - 1])
+                    ManagedGemm<T>.Activate(mse ? ManagedFusedKernels.Linear : net.Activations[L - 1], mse ? aLast : zLast,
+                        data.Predictions + start * classes, n * classes);
 
             // Loss and its gradient with respect to the last pre-activation, scaled by w_r / n.
             double batchLoss = 0;

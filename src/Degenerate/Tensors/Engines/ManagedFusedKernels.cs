@@ -19,8 +19,10 @@ internal sealed class ManagedFusedKernels : IFusedKernels
 
     public ManagedFusedKernels(ITensorEngine engine) => _engine = engine ?? throw new ArgumentNullException(nameof(engine));
 
+    public bool RecordsPredictions => true;
+
     public unsafe double FitEpoch(EngineOptimizer optimizer, int[] activations, int[] hasBias, int loss, EngineTensor x, EngineTensor y,
-        EngineTensor? sampleWeight, EngineTensor? permutation, long batchSize, double learningRate)
+        EngineTensor? sampleWeight, EngineTensor? permutation, long batchSize, double learningRate, EngineTensor? predictions = null)
     {
         if (optimizer is not PortableOptimizer state)
             throw new ArgumentException(
@@ -85,15 +87,26 @@ internal sealed class ManagedFusedKernels : IFusedKernels
                     $"training plan: permutation is {pType} [{string.Join(", ", pShape)}]; expected an int64 permutation of the {rows} rows", nameof(permutation));
             P = keep.Of(permutation, DType.Int64);
         }
+        void* O = null;
+        if (predictions is not null)
+        {
+            var (oType, oShape, oDevice) = _engine.Info(predictions);
+            RequireCpu(oDevice, "predictions");
+            if (oType != dtype || oShape.Length != 2 || oShape[0] != rows || oShape[1] != classes)
+                throw new ArgumentException(
+                    $"training plan: predictions is {oType} [{string.Join(", ", oShape)}]; expected {dtype} [{rows}, {classes}]", nameof(predictions));
+            // Written in place: the caller's own memory, never a converted copy.
+            O = _engine.DataPointer(predictions);
+        }
         if (rows == 0) return 0;
 
         return dtype == DType.Float64
-            ? Epoch<double>(state, net, loss, X, Y, W, P, rows, batchSize, learningRate)
-            : Epoch<float>(state, net, loss, X, Y, W, P, rows, batchSize, learningRate);
+            ? Epoch<double>(state, net, loss, X, Y, W, P, O, rows, batchSize, learningRate)
+            : Epoch<float>(state, net, loss, X, Y, W, P, O, rows, batchSize, learningRate);
     }
 
     private unsafe double Epoch<T>(PortableOptimizer state, DenseLayout net, int loss, void* x, void* y, void* w, void* perm,
-        long rows, long batch, double lr) where T : unmanaged, IFloatingPointIeee754<T>
+        void* predictions, long rows, long batch, double lr) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var data = new ManagedEpoch<T>.Inputs
         {
@@ -106,6 +119,7 @@ internal sealed class ManagedFusedKernels : IFusedKernels
             Y = (T*)y,
             SampleWeight = (T*)w,
             Permutation = (long*)perm,
+            Predictions = (T*)predictions,
             Rows = rows,
         };
         var update = new ManagedUpdate<T>(state.Kind, state.Hyperparameters);
