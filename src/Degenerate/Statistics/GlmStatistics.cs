@@ -103,6 +103,24 @@ internal static class GlmStatistics
         // one coefficient per equation (as if a constant were present).
         var leastSquares = family == Family.Gaussian && problem.Link == Link.Identity;
         var dfModel = k - (problem.HasConstant || !leastSquares ? problem.Equations : 0);
+        // A fit whose statistics are not finite has not converged to anything usable (issue 14: Gamma on y ~ 1e-300
+        // reported NaN standard errors and log-likelihood while marked converged): say which and why.
+        var nonFinite = new List<string>();
+        if (!parameters.All(double.IsFinite)) nonFinite.Add("params");
+        if (!bse.All(double.IsFinite)) nonFinite.Add("bse");
+        if (!double.IsFinite(fit.Llf)) nonFinite.Add("llf");
+        if (!double.IsFinite(fit.Deviance)) nonFinite.Add("deviance");
+        if (!double.IsFinite(fit.Scale)) nonFinite.Add("scale");
+        if (nonFinite.Count > 0)
+        {
+            if (converged)
+                warnings.Add($"Not converged: the iterations settled but {string.Join(", ", nonFinite)} {(nonFinite.Count == 1 ? "is" : "are")} " +
+                             "not finite (the data's scale is outside what float64 resolves here, e.g. values near 1e-300, or the " +
+                             "model is degenerate); rescale the target or the features.");
+            else
+                warnings.Add($"{string.Join(", ", nonFinite)} {(nonFinite.Count == 1 ? "is" : "are")} not finite.");
+            converged = false;
+        }
         if (options.Logger is { } logger)
             foreach (var warning in warnings) logger.LogWarning("GLM ({Family}, {Link}): {Warning}", family, problem.Link, warning);
         // Upper tails through the regularized incomplete gamma and beta functions, accurate far below 1e-16.
