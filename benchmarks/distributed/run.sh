@@ -9,6 +9,15 @@ root=$(cd "$here/../.." && pwd)
 ranks=${RANKS:-2}
 py=${PYTHON:-/usr/bin/python3}
 config=${CONFIG:-Release}  # the timed work is native (Gloo); Debug C# changes little
+# PyTorch's side needs python3-torch; as root the script installs it (as benchmarks/run does), otherwise it says so.
+if ! "$py" -c 'import torch.distributed' 2>/dev/null; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get > /dev/null; then
+    echo "installing python3-torch for PyTorch's side of the comparison" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch > /dev/null
+  else
+    echo "benchmarks/distributed/run.sh needs python3-torch for $py (apt-get install python3-torch as root)" >&2; exit 1
+  fi
+fi
 dotnet build -c "$config" "$here/AllReduce" -v q -nologo >/dev/null
 dotnet build -c "$config" "$root/src/Degenerate.Cli" -v q -nologo >/dev/null
 bench=$(ls "$here"/AllReduce/bin/$config/net*/AllReduce.dll)
