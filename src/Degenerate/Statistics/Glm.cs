@@ -37,6 +37,12 @@ public static class Glm
         options ??= new GlmOptions();
         GlmInput.CheckOptions(options);
         var resolved = GlmInput.ResolveLink(family, link);
+        // Columns far from unit scale are fitted rescaled by powers of two and the result mapped back (ColumnScaling).
+        if (options.Solver != Solver.Adam && family != Family.Multinomial && ColumnScaling.For(x) is { } scale)
+        {
+            var scaled = Fit(ColumnScaling.Apply(x, scale), y, family, link, options, weights);
+            return scaled.Data is null ? scaled : scaled.ForOriginalColumns(scale, ColumnScaling.RowMajor(x));
+        }
         using var problem = GlmInput.Build(x, y, weights, family, resolved, options, skipConstant: true);
         GlmInput.CheckRank(problem, x);
         return options.Solver switch

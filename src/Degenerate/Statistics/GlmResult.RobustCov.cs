@@ -20,7 +20,7 @@ public sealed partial class GlmResult
     public int NGroups { get; private set; }
 
     /// <summary>The data kept for the statistics computed after the fit; null for the multinomial family.</summary>
-    internal GlmData? Data { get; init; }
+    internal GlmData? Data { get; set; }
 
     private string CovTypeName => CovType switch
     {

@@ -52,12 +52,16 @@ public sealed partial class GlmResult
     {
         var (qv, effect, rcr) = Restrict(r, q);
         var j = effect.Length;
-        var m = Matrix<double>.Build.DenseOfArray(rcr);
+        // The rank and the solve run on R·Cov·Rᵀ scaled to unit diagonal (a congruence: same rank, same statistic), so
+        // coefficients of very different magnitudes (columns in units of 1e-12 and 1e12) do not fool the rank's tolerance.
+        var unit = new double[j];
+        for (var i = 0; i < j; i++) unit[i] = rcr[i, i] > 0 ? 1 / Math.Sqrt(rcr[i, i]) : 1;
+        var m = Matrix<double>.Build.Dense(j, j, (a, b) => rcr[a, b] * unit[a] * unit[b]);
         var rank = m.Rank();
         if (rank < j)
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                 $"the {j} restrictions are linearly dependent under the covariance (R·CovParams·Rᵀ has rank {rank}); drop the redundant rows of r"), nameof(r));
-        var d = Vector<double>.Build.Dense(j, i => effect[i] - qv[i]);
+        var d = Vector<double>.Build.Dense(j, i => (effect[i] - qv[i]) * unit[i]);
         var w = d.DotProduct(m.Solve(d));
         if (useF ?? UsesTDistribution)
         {

@@ -28,7 +28,7 @@ public sealed partial class GlmResult
     public IReadOnlyList<string> ParamNames { get; internal init; } = [];
 
     /// <summary>Coefficients (multinomial: class 1's block, then class 2's, ..., each relative to class 0).</summary>
-    public IReadOnlyList<double> Params { get; internal init; } = [];
+    public IReadOnlyList<double> Params { get; internal set; } = [];
 
     /// <summary>Standard errors: √diag(<see cref="CovParams"/>).</summary>
     public IReadOnlyList<double> Bse { get; internal set; } = [];
