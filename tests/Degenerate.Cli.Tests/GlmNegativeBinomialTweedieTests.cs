@@ -69,7 +69,7 @@ public class GlmNegativeBinomialTweedieTests
     [Theory]
     [InlineData("--target", "y", "--family", "negativebinomial", "--alpha", "mle")]
     [InlineData("--target", "y", "--family", "negativebinomial", "--alpha", "ml", "--link", "identity")]
-    [InlineData("--target", "y", "--family", "negativebinomial", "--alpha", "ml", "--cov-type", "HC0")]
+    [InlineData("--target", "y", "--family", "negativebinomial", "--alpha", "ml", "--freq-weights", "t")]
     [InlineData("--target", "y", "--family", "poisson", "--var-power", "1.5")]
     [InlineData("--target", "amount", "--family", "tweedie", "--var-power", "0.5")]
     [InlineData("--target", "x1", "--family", "tweedie", "--var-power", "1.5")]
