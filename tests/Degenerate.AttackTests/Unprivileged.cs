@@ -19,13 +19,13 @@ internal sealed record Unprivileged(string Tool, IReadOnlyList<string> Arguments
     {
         var gid = Output("id", "-g", "nobody");
         if (gid is null || !int.TryParse(gid, out _)) return (null, "there is no user 'nobody' to drop root to");
-        if (Tool("setpriv") is { } setpriv)
+        if (Installed("setpriv") is { } setpriv)
             return (new Unprivileged(setpriv, ["--reuid=nobody", $"--regid={gid}", "--clear-groups"]), "");
-        if (Tool("runuser") is { } runuser) return (new Unprivileged(runuser, ["-u", "nobody", "--"]), "");
+        if (Installed("runuser") is { } runuser) return (new Unprivileged(runuser, ["-u", "nobody", "--"]), "");
         return (null, "neither setpriv nor runuser is installed, so the child cannot drop root (which ignores permission bits)");
     }
 
-    private static string? Tool(string name) =>
+    private static string? Installed(string name) =>
         Directories.Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
 
     private static string? Output(string tool, params string[] args)
