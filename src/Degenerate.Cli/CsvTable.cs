@@ -196,6 +196,36 @@ public sealed class CsvTable
         for (var i = 0; i < RowCount; i++) x[i, j] = values[i];
     }
 
+    /// <summary>
+    /// <see cref="CopyNumbers"/> for several columns at once, block of rows by block of rows, releasing each block of
+    /// those columns as soon as it is copied: the parsed numbers and the design are never both whole in memory
+    /// (issue 14: the CLI's memory stays near the size of the parsed data). The columns cannot be read again.
+    /// </summary>
+    internal void MoveNumbers(IReadOnlyList<int> columns, double[,] x)
+    {
+        foreach (var c in columns) Check(c, null);
+        long p = x.GetLength(1);
+        // x's elements in row-major order (a rectangular array is one block of memory); long offsets: it may hold
+        // more than int.MaxValue numbers.
+        ref var first = ref System.Runtime.CompilerServices.Unsafe.As<byte, double>(
+            ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(x));
+        for (var start = 0; start < RowCount; start += CsvColumn.RowsPerBlock)
+        {
+            var count = Math.Min(CsvColumn.RowsPerBlock, RowCount - start);
+            for (var j = 0; j < columns.Count; j++)
+            {
+                var values = _columns[columns[j]].Block(start, count);
+                ref var cell = ref System.Runtime.CompilerServices.Unsafe.Add(ref first, (nint)(start * p + j));
+                for (var i = 0; i < values.Length; i++) System.Runtime.CompilerServices.Unsafe.Add(ref cell, (nint)(i * p)) = values[i];
+            }
+            foreach (var c in columns) _columns[c].ReleaseBlock(start);
+        }
+        foreach (var c in columns) _columns[c].Release();
+    }
+
+    /// <summary>Drops a column's numbers (they were copied elsewhere); reading it afterwards throws.</summary>
+    internal void Release(int column) => _columns[column].Release();
+
     private void Check(int column, Func<double, string?>? domain)
     {
         var values = _columns[column];
