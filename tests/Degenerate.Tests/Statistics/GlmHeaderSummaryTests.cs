@@ -1,5 +1,9 @@
 using System.Text.Json;
+using Degenerate.Layers;
+using Degenerate.Models;
+using Degenerate.Optimizers;
 using Degenerate.Statistics;
+using Degenerate.Tensors;
 
 namespace Degenerate.Tests.Statistics;
 
@@ -59,6 +63,32 @@ public class GlmHeaderSummaryTests
     public void Summary_equals_statsmodels_character_for_character(string name)
     {
         var (c, fit) = Load(name);
+        AssertSameText(name, c, fit);
+    }
+
+    [Fact]
+    public void A_probit_network_read_by_FromModel_prints_statsmodels_GLM_summary()
+    {
+        // Dense(1, "probit") + binary cross-entropy is the probit GLM: its summary is sm.GLM(..., Binomial(probit))'s,
+        // with "model" as the method.
+        var (c, glm) = Load("spector_glm_probit");
+        var x = new double[32, 3];
+        var rows = c.GetProperty("x").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
+        for (var i = 0; i < 32; i++)
+            for (var j = 0; j < 3; j++) x[i, j] = rows[i][j];
+        var y = c.GetProperty("y").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        using var model = new Sequential(new Dense(1, "probit", inputDim: 3, kernelInitializer: new Degenerate.Initializers.Zeros())) { Device = Device.CPU };
+        model.Compile(new Newton(), "binary_crossentropy");
+        model.Fit(x, y, epochs: 50, verbose: 0);
+        var r = Glm.FromModel(model, x, y, new GlmOptions { FeatureNames = ["GPA", "TUCE", "PSI"] });
+        Assert.Equal("GLM", r.ModelName);
+        var method = r.Summary("GRADE").Split('\n').Single(l => l.StartsWith("Method:", StringComparison.Ordinal));
+        Assert.Equal("Method:" + "model".PadLeft(30), method[..37]);
+        AssertSameText("probit network", c, r, "Method:");
+    }
+
+    private static void AssertSameText(string name, JsonElement c, GlmResult fit, string alsoMask = "Date:")
+    {
         var expected = c.GetProperty("text").GetString()!.Split('\n');
         var actual = fit.Summary(c.GetProperty("dep").GetString()!).TrimEnd('\n').Split('\n');
         Assert.True(expected.Length == actual.Length,
@@ -66,7 +96,7 @@ public class GlmHeaderSummaryTests
         for (var i = 0; i < expected.Length; i++)
         {
             var masked = expected[i].StartsWith("Date:", StringComparison.Ordinal) || expected[i].StartsWith("Time:", StringComparison.Ordinal)
-                || expected[i].StartsWith("No. Iterations:", StringComparison.Ordinal);
+                || expected[i].StartsWith("No. Iterations:", StringComparison.Ordinal) || expected[i].StartsWith(alsoMask, StringComparison.Ordinal);
             var (e, a) = masked ? (expected[i][37..], actual[i].Length >= 37 ? actual[i][37..] : actual[i]) : (expected[i], actual[i]);
             Assert.True(e == a, $"{name} line {i}:\nstatsmodels: '{expected[i]}'\nDegenerate:  '{actual[i]}'");
         }
