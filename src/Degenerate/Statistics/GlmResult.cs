@@ -24,10 +24,12 @@ public sealed partial class GlmResult
     /// <summary>
     /// The statsmodels model this result reads as, which picks the summary's header: "OLS" (or "WLS" with weights) for
     /// the Gaussian family with identity link, "MNLogit" for the multinomial family, "GLM" for the other families, and
-    /// "Logit", "Probit" or "Poisson" for the fits of <see cref="DiscreteModel"/>. See docs/glm.md.
+    /// "Logit", "Probit" or "Poisson" for the fits of <see cref="DiscreteModel"/>, "NegativeBinomial" for
+    /// <see cref="NegativeBinomialRegression"/>'s. See docs/glm.md.
     /// </summary>
     public string ModelName => _modelName ?? (Family, Link) switch
     {
+        _ when AlphaEstimated => "NegativeBinomial",
         (Family.Multinomial, _) => "MNLogit",
         (Family.Gaussian, Link.Identity) => Data?.W is null ? "OLS" : "WLS",
         _ => "GLM",
@@ -169,6 +171,8 @@ public sealed partial class GlmResult
                 .Select(i => (JsonNode?)A(Enumerable.Range(0, CovParams.GetLength(1)).Select(j => CovParams[i, j]))).ToArray()),
             ["cov_type"] = CovTypeName,
             ["use_t"] = UsesTDistribution,
+            ["alpha"] = N(Alpha),
+            ["var_power"] = N(VarPower),
             ["df_resid_inference"] = N(DfResidInference),
             ["llf"] = N(Llf),
             ["llnull"] = N(LlNull),
