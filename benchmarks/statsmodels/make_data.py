@@ -16,7 +16,7 @@ DATA = os.path.join(HERE, "data")
 
 # name: (family, rows, features, classes[, options]). Options: link (default: the family's canonical link, gamma log),
 # exposure/offset (a column added to the linear predictor, log taken for exposure), freq_weights/var_weights (a weight
-# column), alpha (the negative binomial's), cov_type and groups (cluster labels drawn from that many groups).
+# column), alpha (the negative binomial's; "ml": estimated, statsmodels' discrete NB2), var_power (Tweedie's), cov_type and groups (cluster labels drawn from that many groups).
 DATASETS = {
     "gaussian_10k": ("gaussian", 10_000, 10, None),
     "binomial_10k": ("binomial", 10_000, 10, None),
@@ -39,6 +39,8 @@ DATASETS = {
     "poisson_hc1_10k": ("poisson", 10_000, 5, None, {"cov_type": "HC1"}),
     "binomial_hc3_10k": ("binomial", 10_000, 5, None, {"cov_type": "HC3"}),
     "poisson_cluster_10k": ("poisson", 10_000, 5, None, {"cov_type": "cluster", "groups": 40}),
+    "negbin_10k": ("negativebinomial", 10_000, 10, None, {"alpha": "ml"}),  # NB2, alpha estimated (--alpha ml)
+    "tweedie_10k": ("tweedie", 10_000, 10, None, {"var_power": 1.5}),
 }
 
 
@@ -50,7 +52,7 @@ def spec(name):
 
 def link_of(family, options):
     return options.get("link") or {"gaussian": "identity", "binomial": "logit", "poisson": "log", "gamma": "log",
-                                   "negativebinomial": "log", "multinomial": "softmax"}[family]
+                                   "negativebinomial": "log", "tweedie": "log", "multinomial": "softmax"}[family]
 
 
 def generate(family, n, p, classes, rng, options=None):
@@ -85,6 +87,13 @@ def generate(family, n, p, classes, rng, options=None):
                 "probit": lambda: 0.5 * (1 + np.vectorize(math.erf)(z / math.sqrt(2))),
                 "cloglog": lambda: 1 - np.exp(-np.exp(z))}[link]()
         y = (rng.uniform(size=n) < prob).astype(float)
+    elif family == "negativebinomial" and options.get("alpha") == "ml":
+        alpha = 0.8  # overdispersed counts: Poisson with a gamma-distributed mean
+        y = rng.poisson(rng.gamma(1 / alpha, alpha * np.exp(0.5 * eta))).astype(float)
+    elif family == "tweedie":
+        mu, p, phi = np.exp(0.5 * eta), options["var_power"], 1.0  # compound Poisson-gamma: exact zeros and positive amounts
+        counts = rng.poisson(mu ** (2 - p) / (phi * (2 - p)))
+        y = np.where(counts > 0, rng.gamma(np.maximum(counts, 1) * (2 - p) / (p - 1), phi * (p - 1) * mu ** (p - 1)), 0.0)
     elif family in ("poisson", "negativebinomial", "gamma"):
         if link == "identity":
             mu = 1.0 + x @ np.abs(beta)
