@@ -23,7 +23,9 @@ public sealed partial class GlmResult
     {
         ArgumentNullException.ThrowIfNull(x);
         if (!(alpha > 0 && alpha < 1)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must be in (0, 1)");
-        var data = Data ?? throw new NotSupportedException($"predictions with intervals are not available for the {Family} family");
+        // The data's layout, or a layout read back from ToJson's output (FromJson) when the data are not kept.
+        var data = Data is { } d ? (d.Intercept, d.Columns) : _restoredLayout
+            ?? throw new NotSupportedException($"predictions with intervals are not available for the {Family} family");
         var rows = x.GetLength(0);
         if (x.GetLength(1) != data.Columns)
         {
@@ -57,7 +59,7 @@ public sealed partial class GlmResult
         }
         // statsmodels' PredictionResults use df_resid (not df_resid_inference) for the t quantile.
         var q = UsesTDistribution ? StudentT.InvCDF(0, 1, DfResid, 1 - alpha / 2) : Normal.InvCDF(0, 1, 1 - alpha / 2);
-        var k = data.Params;
+        var k = data.Columns + (data.Intercept ? 1 : 0);
         var row = new double[k];
         var mean = new double[rows];
         var meanSe = new double[rows];
