@@ -147,7 +147,7 @@ internal static class GlmInput
             if (product is not null) wt = Tensor.FromArray(product, device);
             return new GlmProblem
             {
-                X = data, Pin = pin, Y = yt, W = wt, YHost = y, WHost = product, Family = family, Link = link,
+                X = data, Source = x, Pin = pin, Y = yt, W = wt, YHost = y, WHost = product, Family = family, Link = link,
                 Intercept = intercept, ConstantColumn = constantColumn, ColumnNames = columns, Classes = classes, ClassNames = o.ClassNames,
                 Offset = offset, FreqWeights = freq, VarWeights = varWeights, Trials = trials,
                 Alpha = family == Family.Tweedie ? o.VarPower : o.Alpha,
