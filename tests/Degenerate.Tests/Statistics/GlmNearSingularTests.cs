@@ -1,4 +1,7 @@
+using Degenerate.Layers;
+using Degenerate.Models;
 using Degenerate.Statistics;
+using Degenerate.Tensors;
 
 namespace Degenerate.Tests.Statistics;
 
@@ -148,6 +151,67 @@ public class GlmNearSingularTests
         Close.All(f.Array("params"), r.Params, 1e-5, 0, "params");
         Close.All(f.Array("bse"), r.Bse, 1e-5, 0, "bse");
         Close.Equal(f.Number("llf"), r.Llf, 1e-8, 0, "llf");
+    }
+
+    [Fact]
+    public void FromModel_reads_a_near_singular_network_through_the_factorization()
+    {
+        var f = GlmFixture.Load("near_singular_ols");
+        var expected = f.Array("params");
+        using var model = new Sequential(new Dense(1, inputDim: 3)) { Device = Device.CPU };
+        model.DType = DType.Float64;
+        model.Compile("sgd", "mse");
+        model.Build(3);
+        var dense = (Dense)model.Layers[0];
+        using (var scope = new DisposeScope())
+        {
+            dense.Kernel!.Detach().CopyFrom(Tensor.FromArray(new[,] { { expected[1] }, { expected[2] }, { expected[3] } }));
+            dense.Bias!.Detach().CopyFrom(Tensor.FromArray(new[] { expected[0] }));
+        }
+        var r = Glm.FromModel(model, f.X, f.Y);
+        Assert.True(r.Converged, string.Join("; ", r.Warnings));
+        Close.All(expected, r.Params, 1e-8, 0, "params");
+        Close.All(f.Array("bse"), r.Bse, 1e-5, 0, "bse");
+        Close.Equal(f.Number("llf"), r.Llf, 1e-8, 0, "llf");
+        AssertWarned(r, f);
+    }
+
+    [Fact]
+    public void Multinomial_equals_the_fit_of_an_exact_well_conditioned_reparametrization()
+    {
+        // MNLogit's own Newton (Hessian X'WX, κ² ~ 5e16) is no reference here. x2 − x1 is exact in float64 (Sterbenz)
+        // and 2^27 is a power of two, so [x1, (x2 − x1)·2^27, x3] spans exactly the same column space, well
+        // conditioned: its ordinary fit b maps to β1 = b1 − s·b2, β2 = s·b2, and the likelihood is the same.
+        var f = GlmFixture.Load("near_singular_binomial");
+        var x = f.X;
+        var n = x.GetLength(0);
+        var s = Math.ScaleB(1.0, 27);
+        var y = new double[n];
+        var z = new double[n, 3];
+        for (var i = 0; i < n; i++)
+        {
+            y[i] = f.Y[i] + (x[i, 2] > 0.3 ? 1 : 0);
+            z[i, 0] = x[i, 0];
+            z[i, 1] = (x[i, 1] - x[i, 0]) * s;
+            z[i, 2] = x[i, 2];
+        }
+        var near = Glm.Fit(x, y, Family.Multinomial, options: new GlmOptions { Tolerance = 1e-10 });
+        var well = Glm.Fit(z, y, Family.Multinomial, options: new GlmOptions { Tolerance = 1e-10 });
+        Assert.True(near.Converged, string.Join("; ", near.Warnings));
+        Assert.Contains(near.Warnings, w => w.StartsWith("The condition number is large, 2.14e+08.", StringComparison.Ordinal));
+        Assert.DoesNotContain(well.Warnings, w => w.Contains("condition number", StringComparison.Ordinal));
+        // Q·R reproduces X to eps·|X|, which moves the weak direction by κ·eps ~ 2e-8: the likelihoods agree to ~1e-9.
+        Close.Equal(well.Llf, near.Llf, 1e-8, 0, "llf");
+        for (var e = 0; e < 2; e++)
+        {
+            var o = e * 4;
+            Close.Equal(well.Params[o], near.Params[o], 1e-6, 0, $"const[{e}]");
+            Close.Equal(well.Params[o + 1] - s * well.Params[o + 2], near.Params[o + 1], 1e-6, 0, $"x1[{e}]");
+            Close.Equal(s * well.Params[o + 2], near.Params[o + 2], 1e-6, 0, $"x2[{e}]");
+            Close.Equal(well.Params[o + 3], near.Params[o + 3], 1e-6, 0, $"x3[{e}]");
+            Close.Equal(s * well.Bse[o + 2], near.Bse[o + 2], 1e-5, 0, $"bse x2[{e}]");
+            Close.Equal(well.Bse[o + 3], near.Bse[o + 3], 1e-5, 0, $"bse x3[{e}]");
+        }
     }
 
     [Fact]
