@@ -140,6 +140,8 @@ public sealed partial class GlmResult
         copy._gammaCov = _factorized is { } fz ? RobustCovariance.Compute(this, fz.Data, covType, groupIndex, groupCount, useCorrection) : null;
         copy.SetCovariance(_factorized is { } map
             ? map.Map(copy._gammaCov!)
+            : AlphaEstimated
+            ? NegativeBinomialRegression.RobustCovariance(data, copy._nonRobust, groupIndex, groupCount, useCorrection)
             : RobustCovariance.Compute(this, data, covType, groupIndex, groupCount, useCorrection));
         if (IsLeastSquares && !double.IsNaN(FValue))
         {
