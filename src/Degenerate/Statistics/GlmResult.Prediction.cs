@@ -83,12 +83,9 @@ public sealed partial class GlmResult
                         $"x contains a non-finite value ({v:R}) at row {i}, column {j}"), nameof(x));
                 row[c++] = v;
             }
-            double e = shift[i], variance = 0;
-            for (var a = 0; a < k; a++)
-            {
-                e += row[a] * Params[a];
-                for (var b = 0; b < k; b++) variance += row[a] * CovParams[a, b] * row[b];
-            }
+            var e = shift[i];
+            for (var a = 0; a < k; a++) e += row[a] * Params[a];
+            var variance = PredictionVariance(row);
             var se = Math.Sqrt(Math.Max(variance, 0));
             eta[i] = e;
             etaSe[i] = se;

@@ -129,7 +129,7 @@ public sealed partial class GlmResult
     public bool Converged { get; internal init; }
 
     /// <summary>Diagnoses found while fitting (separation, non-convergence, ...), also sent to the logger.</summary>
-    public IReadOnlyList<string> Warnings { get; internal init; } = [];
+    public IReadOnlyList<string> Warnings { get; internal set; } = [];
 
     /// <summary>Confidence intervals for the coefficients at level 1 − <paramref name="alpha"/>.</summary>
     public (double[] Lower, double[] Upper) ConfInt(double alpha = 0.05)
