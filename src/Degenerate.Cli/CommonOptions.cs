@@ -99,6 +99,7 @@ internal sealed class CommonOptions
         Family.Poisson => v => v >= 0 ? null : "is negative; the poisson family takes counts >= 0",
         Family.NegativeBinomial => v => v >= 0 ? null : "is negative; the negative binomial family takes counts >= 0",
         Family.Gamma => v => v > 0 ? null : "is not positive; the gamma family takes values > 0",
+        Family.Tweedie => v => v >= 0 ? null : "is negative; the tweedie family takes values >= 0",
         _ => null,
     };
 }

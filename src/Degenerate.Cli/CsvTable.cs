@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using Degenerate.IO;
 
 namespace Degenerate.Cli;
 
@@ -45,7 +46,7 @@ public sealed class CsvTable
         return Guarded(path, () =>
         {
             if (new FileInfo(path).Length == 0) throw new UsageException($"'{path}' is empty: expected a header line of column names, then data rows");
-            using var csv = CsvParser.Open(path);
+            using var csv = CsvParser.Open(path, error: message => new UsageException(message));
             var header = ReadHeader(path, csv);
             var columns = header.Select(_ => new CsvColumn()).ToArray();
             var lines = new LineMap(csv.Line + 1);
@@ -151,7 +152,7 @@ public sealed class CsvTable
         Guarded(Path, () =>
         {
             var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-            using var csv = CsvParser.Open(Path);
+            using var csv = CsvParser.Open(Path, error: message => new UsageException(message));
             csv.Read(); // the header
             var row = 0;
             for (; row <= stopAfterRow && csv.Read(); row++)

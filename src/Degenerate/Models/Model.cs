@@ -157,6 +157,12 @@ public abstract partial class Model : IDisposable
     {
         if (Optimizer is null) return;
         _optimizerWeights = TrainableWeights.ToArray();
+        // Weight names ("kernel", "bias", ...) in the same order, for the optimizer's ExcludeFromWeightDecay patterns.
+        Optimizer.SetParameterNames(Layers.SelectMany(l => l.TrainableWeights.Select(w =>
+        {
+            var i = l.Weights.ToList().FindIndex(x => ReferenceEquals(x, w));
+            return i >= 0 && i < l.WeightNames.Count ? l.WeightNames[i] : "";
+        })).ToList());
         Optimizer.Build(_optimizerWeights);
     }
 
@@ -217,7 +223,8 @@ public abstract partial class Model : IDisposable
 
     /// <summary>
     /// Configures training with metric objects (e.g. <c>new AUC(curve: "PR")</c>); <paramref name="weightedMetrics"/>
-    /// see sample weights. Metric objects are not written to saved files (names given as strings are).
+    /// see sample weights. Saved files keep PrecisionAtRecall (and the other threshold-search metrics), Precision, Recall
+    /// and AUC objects with their settings; other metric objects are left out (names given as strings are kept).
     /// </summary>
     public void Compile(Optimizer optimizer, Loss loss, IEnumerable<Metric> metrics, IEnumerable<Metric>? weightedMetrics = null)
     {

@@ -246,14 +246,19 @@ internal static class ModelFile
                     BinaryFocalCrossentropy f => f.LabelSmoothing,
                     _ => null,
                 },
-                ["alpha"] = loss is BinaryFocalCrossentropy fa ? fa.Alpha : null,
+                ["alpha"] = loss switch
+                {
+                    BinaryFocalCrossentropy fa => fa.Alpha,
+                    NegativeBinomial nb => nb.Alpha,
+                    _ => null,
+                },
                 ["gamma"] = loss is BinaryFocalCrossentropy fg ? fg.Gamma : null,
                 ["apply_class_balancing"] = loss is BinaryFocalCrossentropy fb ? fb.ApplyClassBalancing : null,
             },
-            ["metrics"] = new JsonArray(model.MetricNames.Select(m => (JsonNode)m).ToArray()),
+            ["metrics"] = new JsonArray(model.SavedMetrics(weighted: false).ToArray()),
         };
-        if (model.WeightedMetricNames.Count > 0)
-            config["weighted_metrics"] = new JsonArray(model.WeightedMetricNames.Select(m => (JsonNode)m).ToArray());
+        if (model.SavedMetrics(weighted: true) is { Count: > 0 } weightedMetrics)
+            config["weighted_metrics"] = new JsonArray(weightedMetrics.ToArray());
         return config;
     }
 

@@ -135,7 +135,9 @@ public sealed partial class GlmResult
             $"robust covariances are not available for the {Family} family (only Gaussian, Binomial, Poisson and Gamma)");
         copy._nonRobust = _nonRobust ?? CovParams;
         copy._nonRobustF ??= (FValue, FPValue);
-        copy.SetCovariance(RobustCovariance.Compute(this, data, covType, groupIndex, groupCount, useCorrection));
+        copy.SetCovariance(AlphaEstimated
+            ? NegativeBinomialRegression.RobustCovariance(data, copy._nonRobust, groupIndex, groupCount, useCorrection)
+            : RobustCovariance.Compute(this, data, covType, groupIndex, groupCount, useCorrection));
         if (IsLeastSquares && !double.IsNaN(FValue))
         {
             // statsmodels' OLS fvalue with a robust covariance: the F test that every slope is zero under it.

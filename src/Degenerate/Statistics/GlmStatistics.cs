@@ -49,9 +49,12 @@ internal static class GlmStatistics
         if (family != Family.Multinomial)
         {
             using var scope = new DisposeScope();
+            // A design viewed in place (pinned on the CPU) is the caller's array: keep the reference, not a copy.
+            var matrix = problem.Pin.IsAllocated ? problem.Pin.Target as double[,] : null;
             data = new GlmData
             {
-                X = problem.X.To(DType.Float64, Device.CPU).Reshape(-1).ToArray<double>(), Columns = (int)problem.X.Size(1),
+                X = matrix is null ? problem.X.To(DType.Float64, Device.CPU).Reshape(-1).ToArray<double>() : null, Matrix = matrix,
+                Columns = (int)problem.X.Size(1),
                 Intercept = problem.Intercept, ConstantColumn = problem.ConstantColumn, Y = y, W = w, Eta = eta, Alpha = problem.Alpha,
             };
         }
@@ -108,7 +111,7 @@ internal static class GlmStatistics
         var nonFinite = new List<string>();
         if (!parameters.All(double.IsFinite)) nonFinite.Add("params");
         if (!bse.All(double.IsFinite)) nonFinite.Add("bse");
-        if (!double.IsFinite(fit.Llf)) nonFinite.Add("llf");
+        if (!double.IsFinite(fit.Llf) && family != Family.Tweedie) nonFinite.Add("llf");
         if (!double.IsFinite(fit.Deviance)) nonFinite.Add("deviance");
         if (!double.IsFinite(fit.Scale)) nonFinite.Add("scale");
         if (nonFinite.Count > 0)
@@ -125,7 +128,7 @@ internal static class GlmStatistics
             foreach (var warning in warnings) logger.LogWarning("GLM ({Family}, {Link}): {Warning}", family, problem.Link, warning);
         // Upper tails through the regularized incomplete gamma and beta functions, accurate far below 1e-16.
         var llr = 2 * (fit.Llf - fit.LlNull);
-        var llrPValue = dfModel > 0 ? SpecialFunctions.GammaUpperRegularized(dfModel / 2.0, Math.Max(llr, 0) / 2) : double.NaN;
+        var llrPValue = dfModel > 0 && double.IsFinite(llr) ? SpecialFunctions.GammaUpperRegularized(dfModel / 2.0, Math.Max(llr, 0) / 2) : double.NaN;
         double fValue = double.NaN, fPValue = double.NaN;
         if (leastSquares && dfModel > 0 && dfResid > 0)
         {
@@ -198,11 +201,12 @@ internal static class GlmStatistics
                 Family.Poisson => 2 * (XLogXOverM(y[i], m) - r),
                 Family.Gamma => 2 * (-Math.Log(y[i] / m) + r / m),
                 Family.NegativeBinomial => 2 * (XLogXOverM(y[i], m) - (y[i] + 1 / problem.Alpha) * Math.Log((y[i] + 1 / problem.Alpha) / (m + 1 / problem.Alpha))),
+                Family.Tweedie => LinkFunctions.TweedieDeviance(y[i], m, problem.Alpha),
                 _ => throw new ArgumentOutOfRangeException(nameof(family), family, "not a univariate family"),
             };
             pearson += wi * r * r / LinkFunctions.Variance(family, m, problem.Alpha);
         }
-        var scale = family is Family.Gaussian or Family.Gamma ? pearson / dfResid : 1.0;
+        var scale = family is Family.Gaussian or Family.Gamma or Family.Tweedie ? pearson / dfResid : 1.0;
         var nullMu = NullMeans(problem);
         var wnobs = problem.WeightedRows;
         double llf, llnull;
@@ -262,6 +266,8 @@ internal static class GlmStatistics
     {
         var y = problem.YHost;
         double l = 0;
+        // The null model's means are one value (without an offset): its logarithms are taken once, not once per row.
+        double lastMu = double.NaN, logMu = 0, logOneMinusMu = 0;
         for (var i = 0; i < y.Length; i++)
         {
             var f = problem.FreqWeights?[i] ?? 1;
@@ -278,7 +284,7 @@ internal static class GlmStatistics
                         : SpecialFunctions.GammaLn(t + 1) - SpecialFunctions.GammaLn(s + 1) - SpecialFunctions.GammaLn(t - s + 1);
                     var kernel = eta is not null
                         ? LinkFunctions.Terms(Family.Binomial, problem.Link, y[i], eta[i], 1, false).L
-                        : (y[i] == 0 ? 0 : y[i] * Math.Log(mu[i])) + (y[i] == 1 ? 0 : (1 - y[i]) * Math.Log(1 - mu[i]));
+                        : (y[i] == 0 ? 0 : y[i] * LogMu(i)) + (y[i] == 1 ? 0 : (1 - y[i]) * LogOneMinusMu(i));
                     li = v * (c + t * kernel);
                     break;
                 }
@@ -292,6 +298,8 @@ internal static class GlmStatistics
                               + SpecialFunctions.GammaLn(y[i] + 1 / a) - SpecialFunctions.GammaLn(1 / a) - SpecialFunctions.GammaLn(y[i] + 1));
                     break;
                 }
+                case Family.Tweedie:
+                    return double.NaN;  // statsmodels 0.13.5 does not compute the Tweedie likelihood (eql=False): NaN
                 case Family.Gamma:
                 {
                     var ws = v / scale;
@@ -304,6 +312,26 @@ internal static class GlmStatistics
             l += f * li;
         }
         return l;
+
+        double LogMu(int i)
+        {
+            Refresh(i);
+            return logMu;
+        }
+
+        double LogOneMinusMu(int i)
+        {
+            Refresh(i);
+            return logOneMinusMu;
+        }
+
+        void Refresh(int i)
+        {
+            if (mu[i] == lastMu) return;
+            lastMu = mu[i];
+            logMu = Math.Log(lastMu);
+            logOneMinusMu = Math.Log(1 - lastMu);
+        }
     }
 
     /// <summary>
