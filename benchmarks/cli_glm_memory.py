@@ -2,9 +2,9 @@
 """Peak memory of a whole `degenerate glm` run against the size of the numbers it parses (issue 14).
 
 Writes a CSV of ROWS rows: COLUMNS - 1 standard-normal features and a Gaussian target (fixed seed, plain Python), runs
-`degenerate glm FILE --target y --family gaussian --json` in a fresh process on it and on a 2-row file of the same
+`degenerate glm FILE --target y --family gaussian --json` in a fresh process on it and on a 100-row file of the same
 columns, and reports each process's peak resident set (ru_maxrss from wait4, as /usr/bin/time -v's "Maximum resident
-set size"). The ratio that matters is (peak - the 2-row run's peak) / (rows x columns x 8 bytes): the memory the data
+set size"). The ratio that matters is (peak - the 100-row run's peak) / (rows x columns x 8 bytes): the memory the data
 costs over the runtime's own, per byte of parsed numbers; 1 would be the numbers alone. Not a timed test.
 Usage: benchmarks/cli_glm_memory [rows] [columns]   (default 1000000 rows, 11 columns; run through the shell script)
 """
@@ -45,7 +45,7 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         data, tiny = os.path.join(work, "data.csv"), os.path.join(work, "tiny.csv")
         write(data, rows, columns)
-        write(tiny, 2, columns)
+        write(tiny, 100, columns)
         file_mb = os.path.getsize(data) / 2**20
         parsed_mb = rows * columns * 8 / 2**20
         base, peak = peak_mb(tiny), peak_mb(data)
@@ -54,7 +54,7 @@ def main():
           f"parsed numbers {parsed_mb:.0f} MiB")
     print("| run | peak RSS (MiB) |")
     print("|---|---:|")
-    print(f"| 2-row file (the runtime's own) | {base:.0f} |")
+    print(f"| 100-row file (the runtime's own) | {base:.0f} |")
     print(f"| the data | {peak:.0f} |")
     print(f"Memory for the data / parsed numbers: **{(peak - base) / parsed_mb:.2f}** "
           f"(/ file size: {(peak - base) / file_mb:.2f})")

@@ -79,7 +79,13 @@ public sealed class Dataset
                 if (!featureIndices.Contains(c) && !kept.Contains(c)) table.Release(c);  // the target (copied) and the unused
         }
         var x = new double[table.RowCount, featureIndices.Length];
-        if (consume) table.MoveNumbers(featureIndices, x);
+        if (consume)
+        {
+            table.MoveNumbers(featureIndices, x);
+            // The released blocks are garbage now, but nothing else would collect them before the fit, whose memory is
+            // libtorch's (invisible to the GC): return them to the system now, so the two never add up.
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
         else for (var j = 0; j < featureIndices.Length; j++) table.CopyNumbers(featureIndices[j], x, j);
         return new Dataset(target, featureIndices.Select(i => table.Columns[i]).ToArray(), x, y, classes);
     }

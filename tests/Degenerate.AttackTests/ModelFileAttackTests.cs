@@ -121,16 +121,9 @@ public sealed class ModelFileAttackTests : IDisposable
     public void AFileWithoutReadPermissionIsRefused()
     {
         if (OperatingSystem.IsWindows()) throw new SkipException("Unix permission bits");
-        Unprivileged? asUser = null;
-        if (Unprivileged.IsRoot)
-        {
-            // Root reads any file whatever its bits (as in CI): the child drops to nobody, who must be able to reach
-            // the file (the temporary folder is owner-only) but not read it.
-            var (way, why) = Unprivileged.Find();
-            Skip.If(way is null, $"running as root and {why}");
-            asUser = way;
-            File.SetUnixFileMode(_dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherExecute);
-        }
+        // Root reads any file whatever its bits (as in CI): then the child runs as nobody, who reaches the file but
+        // may not read it.
+        var asUser = Unprivileged.ForPermissionTest(_dir);
         var locked = Path.Combine(_dir, "locked.dgm");
         var readable = Path.Combine(_dir, "readable.dgm");
         File.WriteAllBytes(locked, Valid());

@@ -14,6 +14,21 @@ internal sealed record Unprivileged(string Tool, IReadOnlyList<string> Arguments
     /// <summary>Whether this process runs as root (uid 0), for which permission bits do not apply.</summary>
     public static bool IsRoot => !OperatingSystem.IsWindows() && Output("id", "-u") == "0";
 
+    /// <summary>
+    /// For a test whose child must meet permission bits: null when this process is not root (run the child as is);
+    /// as root, the way to run it as nobody, after letting nobody through <paramref name="folder"/> (owner-only, as
+    /// temporary folders are) to what lies inside; skips the test, saying why, when root cannot be dropped.
+    /// </summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public static Unprivileged? ForPermissionTest(string folder)
+    {
+        if (!IsRoot) return null;
+        var (way, why) = Find();
+        Skip.If(way is null, $"running as root (which ignores permission bits) and {why}");
+        File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherExecute);
+        return way;
+    }
+
     /// <summary>The way to run a child as nobody, or null with the reason it cannot be done here.</summary>
     public static (Unprivileged? Way, string Why) Find()
     {

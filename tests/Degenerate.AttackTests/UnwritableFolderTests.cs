@@ -34,15 +34,8 @@ public sealed class UnwritableFolderTests : IDisposable
     public void AReadOnlyFolderIsRefusedAndLeftEmpty()
     {
         if (OperatingSystem.IsWindows()) throw new SkipException("Unix permission bits");
-        Unprivileged? asUser = null;
-        if (Unprivileged.IsRoot)
-        {
-            // Root writes anywhere whatever the bits: the child drops to nobody, for whom the folder is read-only.
-            var (way, why) = Unprivileged.Find();
-            Skip.If(way is null, $"running as root and {why}");
-            asUser = way;
-            File.SetUnixFileMode(_dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherExecute);
-        }
+        // Root writes anywhere whatever the bits: then the child runs as nobody, for whom the folder is read-only.
+        var asUser = Unprivileged.ForPermissionTest(_dir);
         var locked = Path.Combine(_dir, "read-only");
         Directory.CreateDirectory(locked);
         File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
