@@ -31,6 +31,7 @@ internal static class GlmCommand
         var freqWeights = new Option<string?>("--freq-weights") { Description = "a column of frequency weights: each row stands for that many observations (not a feature)" };
         var alpha = new Option<double?>("--alpha") { Description = "the negative binomial family's alpha in V(mu) = mu + alpha*mu^2 (default 1, as statsmodels)" };
         var varWeights = new Option<string?>("--var-weights") { Description = "a column of variance (prior) weights (not a feature)" };
+        var distributed = new DistributedOption();
         var command = new Command("glm", "Fit a generalized linear model and print statsmodels' summary (or --json).");
         common.AddTo(command);
         command.Options.Add(solver);
@@ -47,6 +48,7 @@ internal static class GlmCommand
         command.Options.Add(freqWeights);
         command.Options.Add(varWeights);
         command.Options.Add(alpha);
+        command.Options.Add(distributed.Option);
         command.SetAction(parse => CliApp.Guard(stderr, () =>
         {
             var fits = parse.GetValue(repeat);
@@ -67,7 +69,12 @@ internal static class GlmCommand
                 if (parse.GetValue(option) is { } column) extra[option.Name] = column;
             if (parse.GetValue(alpha) is { } a && !(a > 0 && double.IsFinite(a)))
                 throw new UsageException($"--alpha: must be a positive number, got {a.ToString(CultureInfo.InvariantCulture)}");
-            var spec = common.Read(parse, groupsColumn, extra);
+            using var group = distributed.Join(parse);
+            if (group is not null && chosenCov == CovType.Cluster)
+                throw new UsageException("--distributed: --cov-type cluster is not available for a distributed fit (a cluster may span shards)");
+            var spec = common.Read(parse, groupsColumn, extra, DistributedOption.ShardPath(parse.GetValue(common.DataArgument)!, group));
+            if (group is not null && spec.Family == Family.Multinomial)
+                throw new UsageException("--distributed: the multinomial family is not available here (each shard would number its own class labels)");
             if (parse.GetValue(alpha) is not null && spec.Family != Family.NegativeBinomial)
                 throw new UsageException($"--alpha: used only with --family negativebinomial, not {Names.Lower(spec.Family)}");
             var defaults = new GlmOptions();
@@ -86,6 +93,7 @@ internal static class GlmCommand
                 FreqWeights = spec.Columns.GetValueOrDefault("--freq-weights"),
                 VarWeights = spec.Columns.GetValueOrDefault("--var-weights"),
                 Alpha = parse.GetValue(alpha) ?? defaults.Alpha,
+                ProcessGroup = group,
             };
             GlmResult? result = null;
             var seconds = new List<double>();
@@ -95,6 +103,7 @@ internal static class GlmCommand
                 result = Glm.Fit(spec.Data.X, spec.Proportions ?? spec.Data.Y, spec.Family, spec.Link, options, spec.Trials);
                 seconds.Add(clock.Elapsed.TotalSeconds);
             }
+            if (group is { IsMain: false }) return 0;  // only rank 0 prints
             if (parse.GetValue(timing))
                 stderr.WriteLine("fit_seconds: " + string.Join(" ", seconds.Select(s => s.ToString("R", CultureInfo.InvariantCulture))));
             var text = parse.GetValue(json) ? result!.ToJson() : result!.Summary(spec.Trials is null ? spec.Data.Target : parse.GetValue(common.TargetOption)!);
