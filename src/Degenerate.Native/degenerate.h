@@ -157,18 +157,37 @@ DG_API dg_status dg_optimizer_set_iterations(dg_optimizer opt, int64_t iteration
 
 /* ---- plan.cpp: training plans for stacks of Dense layers (one native call per epoch) ---- */
 enum { DG_ACT_LINEAR = 0, DG_ACT_SIGMOID, DG_ACT_RELU, DG_ACT_TANH, DG_ACT_SOFTMAX };
-enum { DG_LOSS_MSE = 0, DG_LOSS_BCE_LOGITS };
+enum { DG_LOSS_MSE = 0, DG_LOSS_BCE_LOGITS, DG_LOSS_SOFTMAX_CCE };
+/* What an epoch does besides the plain update, in Keras's order: the regularizers' gradients (l1·sign(p) + 2·l2·p)
+   join the loss's and their penalty joins the loss, then global clipping, weight decay (p -= p·decay·lr), per
+   parameter clipping by value and by norm, and the update at lrs[k] for the epoch's k-th step (nlrs == 0: lr).
+   l1, l2: one factor per parameter, or NULL. dropout_noise: one entry per layer, NULL or a [rows, units] tensor of the
+   weights' dtype multiplying that layer's output in training (row k: the k-th row visited); NULL: no dropout.
+   Zero means "not used" for the scalars. */
+typedef struct dg_plan_options {
+  const double* lrs;
+  int64_t nlrs;
+  const double* l1;
+  const double* l2;
+  double clipnorm;
+  double clipvalue;
+  double global_clipnorm;
+  double weight_decay;
+  const dg_tensor* dropout_noise;
+} dg_plan_options;
 /* One epoch of minibatch training of the Dense stack whose parameters `opt` holds (kernel [in, out], then the bias
    when has_bias[i], layer by layer): rows taken in `perm` order (NULL: in order), batches of batch_size, forward,
    closed-form backward, one optimizer update per batch with learning rate lr. CPU, float32 or float64.
    DG_LOSS_BCE_LOGITS: the last layer's activation is sigmoid, applied inside the loss (logits form).
+   DG_LOSS_SOFTMAX_CCE: −Σ y·log_softmax(logits); the last activation is softmax (or linear: from logits).
+   options may be NULL (see dg_plan_options).
    sample_weight may be NULL. *loss_sum receives Σ over rows of sample_weight·loss (the epoch's loss times rows).
    predictions (NULL: none) is a contiguous CPU [rows, output units] tensor of the weights' dtype: its row k receives
    the output (after the last activation) for the k-th row visited, computed before that batch's update. */
 DG_API dg_status dg_plan_fit_epoch(dg_optimizer opt, const int32_t* activations, const int32_t* has_bias,
                                    int32_t nlayers, int32_t loss, dg_tensor x, dg_tensor y, dg_tensor sample_weight,
                                    dg_tensor perm, dg_tensor predictions, int64_t batch_size, double lr,
-                                   double* loss_sum);
+                                   const dg_plan_options* options, double* loss_sum);
 /* The Dense stack's output for every row of x, computed in chunks of `chunk` rows (in parallel, each chunk's
    intermediates kept in cache). params as above. */
 DG_API dg_status dg_plan_predict(const dg_tensor* params, int32_t nparams, const int32_t* activations,

@@ -163,6 +163,104 @@ void update(dg::Optimizer& opt, size_t i, const S* g, double lr) {
   }
 }
 
+// Row-wise softmax of m rows of width n, in place: exp(z − max) / Σ.
+template <class S>
+void softmax_rows(S* z, int64_t m, int64_t n) {
+  for (int64_t r = 0; r < m; ++r) {
+    S* row = z + r * n;
+    S mx = row[0];
+    for (int64_t j = 1; j < n; ++j) mx = std::max(mx, row[j]);
+    S sum = 0;
+    for (int64_t j = 0; j < n; ++j) {
+      row[j] = std::exp(row[j] - mx);
+      sum += row[j];
+    }
+    for (int64_t j = 0; j < n; ++j) row[j] /= sum;
+  }
+}
+
+// Categorical cross-entropy on logits, −Σ_j y_j·log_softmax(z)_j per row: writes d = ∂(mean over the batch of
+// w·loss)/∂z in autograd's order (mean, weight, negation, y, then log_softmax's backward g − exp(logP)·Σg) and
+// returns Σ_r w_r·loss_r.
+template <class S>
+double softmax_cce(const S* z, const S* y, const S* w, S* d, int64_t n, int64_t classes) {
+  double total = 0;
+  for (int64_t r = 0; r < n; ++r) {
+    const S* zr = z + r * classes;
+    const S* yr = y + r * classes;
+    S* dr = d + r * classes;
+    S mx = zr[0];
+    for (int64_t j = 1; j < classes; ++j) mx = std::max(mx, zr[j]);
+    S sum = 0;
+    for (int64_t j = 0; j < classes; ++j) sum += std::exp(zr[j] - mx);
+    const S lse = std::log(sum);
+    const S upstream = -((S(1) / S(n)) * w[r]);
+    S per_sample = 0, grad_sum = 0;
+    for (int64_t j = 0; j < classes; ++j) {
+      const S log_p = zr[j] - mx - lse;
+      per_sample += yr[j] * log_p;
+      dr[j] = log_p;
+      grad_sum += upstream * yr[j];
+    }
+    for (int64_t j = 0; j < classes; ++j) dr[j] = upstream * yr[j] - std::exp(dr[j]) * grad_sum;
+    total += static_cast<double>(-per_sample * w[r]);
+  }
+  return total;
+}
+
+// The steps between the backward pass and the update (dg_plan_options), as Optimizer.Step and the op-by-op loop
+// order them. Returns the regularizers' penalty at the weights before the update.
+template <class S>
+double adjust_gradients(dg::Optimizer& opt, const dg_plan_options& o, std::vector<std::vector<S>>& grads, double lr) {
+  double penalty = 0;
+  for (size_t i = 0; i < grads.size(); ++i) {
+    const double l1 = o.l1 ? o.l1[i] : 0.0, l2 = o.l2 ? o.l2[i] : 0.0;
+    if (l1 == 0 && l2 == 0) continue;
+    const S* p = opt.params[i].data_ptr<S>();
+    S* g = grads[i].data();
+    const S f1 = S(l1), f2 = S(l2);
+    double abs_sum = 0, squares = 0;
+    for (size_t j = 0; j < grads[i].size(); ++j) {
+      const S v = p[j];
+      abs_sum += static_cast<double>(std::abs(v));
+      squares += static_cast<double>(v * v);
+      // Autograd's terms: abs backward is sign(p) (0 at 0), square backward 2p, each times its factor.
+      if (l1 != 0) g[j] += f1 * S((v > 0) - (v < 0));
+      if (l2 != 0) g[j] += f2 * (S(2) * v);
+    }
+    penalty += l1 * abs_sum + l2 * squares;
+  }
+  if (o.global_clipnorm > 0) {
+    double squares = 0;
+    for (const auto& g : grads)
+      for (S v : g) squares += static_cast<double>(v * v);
+    const S scale = S(o.global_clipnorm / std::max(std::sqrt(squares), o.global_clipnorm));
+    for (auto& g : grads)
+      for (S& v : g) v *= scale;
+  }
+  if (o.weight_decay > 0) {
+    const S decay = S(o.weight_decay * lr);
+    for (auto& t : opt.params) {
+      S* p = t.data_ptr<S>();
+      for (int64_t j = 0, n = t.numel(); j < n; ++j) p[j] -= p[j] * decay;
+    }
+  }
+  if (o.clipvalue > 0) {
+    const S hi = S(o.clipvalue);
+    for (auto& g : grads)
+      for (S& v : g) v = std::min(std::max(v, -hi), hi);
+  }
+  if (o.clipnorm > 0) {
+    for (auto& g : grads) {
+      double squares = 0;
+      for (S v : g) squares += static_cast<double>(v * v);
+      const S scale = S(o.clipnorm / std::max(std::sqrt(squares), o.clipnorm));
+      for (S& v : g) v *= scale;
+    }
+  }
+  return penalty;
+}
+
 struct Layout {
   std::vector<int32_t> act;
   std::vector<int32_t> has_bias;
@@ -195,7 +293,8 @@ Layout layout(const std::vector<at::Tensor>& params, const int32_t* activations,
 
 template <class S>
 double fit_epoch(dg::Optimizer& opt, const Layout& net, int32_t loss, const at::Tensor& x_in, const at::Tensor& y_in,
-                 const at::Tensor* w_in, const at::Tensor* perm_in, int64_t batch, double lr, at::Tensor* pred_out) {
+                 const at::Tensor* w_in, const at::Tensor* perm_in, int64_t batch, double lr, at::Tensor* pred_out,
+                 const dg_plan_options* opts) {
   const auto x = x_in.contiguous();
   const auto y = y_in.contiguous();
   at::Tensor w = w_in != nullptr ? w_in->contiguous() : at::Tensor();
@@ -219,16 +318,39 @@ double fit_epoch(dg::Optimizer& opt, const Layout& net, int32_t loss, const at::
                               pred_out->size(0) != rows || pred_out->size(1) != classes))
     throw std::invalid_argument("training plan: predictions must be a contiguous CPU [rows, output units] tensor of the weights' dtype");
   S* O = pred_out != nullptr ? pred_out->data_ptr<S>() : nullptr;
+  // Dropout noise per layer (row k: the k-th row visited), checked like the predictions.
+  std::vector<const S*> noise(L, nullptr);
+  if (opts != nullptr && opts->dropout_noise != nullptr) {
+    for (size_t l = 0; l < L; ++l) {
+      if (opts->dropout_noise[l] == nullptr) continue;
+      const auto& m = T(opts->dropout_noise[l]);
+      if (l + 1 == L) throw std::invalid_argument("training plan: dropout after the last layer is not supported");
+      if (!m.is_contiguous() || m.device().type() != at::kCPU || m.scalar_type() != x.scalar_type() || m.dim() != 2 ||
+          m.size(0) != rows || m.size(1) != net.out[l])
+        throw std::invalid_argument("training plan: dropout noise of layer " + std::to_string(l) +
+                                    " must be a contiguous CPU [rows, units] tensor of the weights' dtype");
+      noise[l] = m.data_ptr<S>();
+    }
+  }
+  const bool adjust = opts != nullptr && (opts->l1 || opts->l2 || opts->clipnorm > 0 || opts->clipvalue > 0 ||
+                                          opts->global_clipnorm > 0 || opts->weight_decay > 0);
+  int64_t step_index = 0;
 
   // Buffers for one batch, allocated once per epoch.
   const int64_t B = std::min(batch, rows);
-  std::vector<std::vector<S>> z(L), a(L);
+  // dropped[l]: layer l's output times its dropout noise, what the next layer reads (a[l] stays the activation's
+  // output, which the activation's backward needs).
+  std::vector<std::vector<S>> z(L), a(L), dropped(L);
   int64_t widest = width;
   for (size_t l = 0; l < L; ++l) {
     z[l].resize(B * net.out[l]);
     a[l].resize(B * net.out[l]);
     widest = std::max(widest, net.out[l]);
+    if (noise[l] != nullptr) dropped[l].resize(B * net.out[l]);
   }
+  auto input_of = [&](size_t l, const S* xs) -> const S* {
+    return l == 0 ? xs : noise[l - 1] != nullptr ? dropped[l - 1].data() : a[l - 1].data();
+  };
   std::vector<S> xb(P ? B * width : 0), yb(P ? B * classes : 0), wb(B), delta(B * widest), prev(B * widest);
   std::vector<std::vector<S>> grads(opt.params.size());
   for (size_t i = 0; i < opt.params.size(); ++i) grads[i].resize(opt.params[i].numel());
@@ -260,7 +382,7 @@ double fit_epoch(dg::Optimizer& opt, const Layout& net, int32_t loss, const at::
 
     // Forward.
     for (size_t l = 0; l < L; ++l) {
-      const S* input = l == 0 ? xs : a[l - 1].data();
+      const S* input = input_of(l, xs);
       const int64_t o = net.out[l];
       gemm(input, opt.params[net.kernel_index[l]].data_ptr<S>(), z[l].data(), n, net.in[l], o, false, false);
       if (net.has_bias[l]) {
@@ -269,11 +391,21 @@ double fit_epoch(dg::Optimizer& opt, const Layout& net, int32_t loss, const at::
           for (int64_t j = 0; j < o; ++j) z[l][r * o + j] += b[j];
       }
       if (l + 1 < L || loss == DG_LOSS_MSE) activate(net.act[l], z[l].data(), a[l].data(), n * o);
+      if (noise[l] != nullptr) {
+        const S* nz = noise[l] + start * o;
+        for (int64_t e = 0; e < n * o; ++e) dropped[l][e] = a[l][e] * nz[e];
+      }
     }
     // The batch's output before its update, for compiled metrics (binary cross-entropy keeps only logits).
     if (O != nullptr) {
-      if (loss == DG_LOSS_MSE) std::memcpy(O + start * classes, a[L - 1].data(), sizeof(S) * n * classes);
-      else activate(net.act[L - 1], z[L - 1].data(), O + start * classes, n * classes);
+      if (loss == DG_LOSS_MSE) {
+        std::memcpy(O + start * classes, a[L - 1].data(), sizeof(S) * n * classes);
+      } else if (net.act[L - 1] == DG_ACT_SOFTMAX) {
+        std::memcpy(O + start * classes, z[L - 1].data(), sizeof(S) * n * classes);
+        softmax_rows(O + start * classes, n, classes);
+      } else {
+        activate(net.act[L - 1], z[L - 1].data(), O + start * classes, n * classes);
+      }
     }
 
     // Loss and its gradient with respect to the last pre-activation, scaled by w_r / n (sum_over_batch_size).
@@ -281,7 +413,8 @@ double fit_epoch(dg::Optimizer& opt, const Layout& net, int32_t loss, const at::
     S* d = delta.data();
     double batch_loss = 0;
     const S inv_c = S(1) / S(classes);
-    for (int64_t r = 0; r < n; ++r) {
+    if (loss == DG_LOSS_SOFTMAX_CCE) batch_loss = softmax_cce(zl, ys, wb.data(), d, n, classes);
+    for (int64_t r = 0; r < n && loss != DG_LOSS_SOFTMAX_CCE; ++r) {
       S per_sample = 0;
       // The factors in autograd's order: mean over the batch, times the sample weight, mean over the columns.
       const S scale = (S(1) / S(n)) * wb[r] / S(classes);
@@ -306,7 +439,7 @@ double fit_epoch(dg::Optimizer& opt, const Layout& net, int32_t loss, const at::
 
     // Backward, last layer first.
     for (size_t l = L; l-- > 0;) {
-      const S* input = l == 0 ? xs : a[l - 1].data();
+      const S* input = input_of(l, xs);
       const int64_t o = net.out[l], i = net.in[l];
       gemm(input, d, grads[net.kernel_index[l]].data(), i, n, o, true, false);
       if (net.has_bias[l]) {
@@ -317,14 +450,22 @@ double fit_epoch(dg::Optimizer& opt, const Layout& net, int32_t loss, const at::
       }
       if (l > 0) {
         gemm(d, opt.params[net.kernel_index[l]].data_ptr<S>(), prev.data(), n, o, i, false, true);
+        if (noise[l - 1] != nullptr) {
+          const S* nz = noise[l - 1] + start * i;
+          for (int64_t e = 0; e < n * i; ++e) prev[e] *= nz[e];
+        }
         activation_backward(net.act[l - 1], z[l - 1].data(), a[l - 1].data(), prev.data(), n * i);
         std::swap(delta, prev);
         d = delta.data();
       }
     }
 
+    // Regularizers, clipping and weight decay (dg_plan_options), at this step's learning rate.
+    const double step_lr = opts != nullptr && step_index < opts->nlrs ? opts->lrs[step_index] : lr;
+    ++step_index;
+    if (adjust) loss_sum += adjust_gradients(opt, *opts, grads, step_lr) * static_cast<double>(n);
     ++opt.iterations;
-    for (size_t p = 0; p < opt.params.size(); ++p) update(opt, p, grads[p].data(), lr);
+    for (size_t p = 0; p < opt.params.size(); ++p) update(opt, p, grads[p].data(), step_lr);
   }
   return loss_sum;
 }
@@ -369,14 +510,32 @@ extern "C" {
 
 dg_status dg_plan_fit_epoch(dg_optimizer opt, const int32_t* activations, const int32_t* has_bias, int32_t nlayers,
                             int32_t loss, dg_tensor x, dg_tensor y, dg_tensor sample_weight, dg_tensor perm,
-                            dg_tensor predictions, int64_t batch_size, double lr, double* loss_sum) {
+                            dg_tensor predictions, int64_t batch_size, double lr, const dg_plan_options* options,
+                            double* loss_sum) {
   return dg::guard([&] {
     if (opt == nullptr) throw std::invalid_argument("null optimizer handle");
     if (batch_size <= 0) throw std::invalid_argument("batch size must be positive");
-    if (loss != DG_LOSS_MSE && loss != DG_LOSS_BCE_LOGITS)
+    if (loss != DG_LOSS_MSE && loss != DG_LOSS_BCE_LOGITS && loss != DG_LOSS_SOFTMAX_CCE)
       throw std::invalid_argument("loss " + std::to_string(loss) + " is not supported by training plans");
     auto& o = *static_cast<dg::Optimizer*>(opt);
     const auto net = layout(o.params, activations, has_bias, nlayers);
+    // A softmax only as the output of the categorical cross-entropy head, which works on its logits.
+    for (int32_t l = 0; l < nlayers; ++l)
+      if (activations[l] == DG_ACT_SOFTMAX && !(loss == DG_LOSS_SOFTMAX_CCE && l + 1 == nlayers))
+        throw std::invalid_argument("training plan: softmax only as the last layer of a categorical cross-entropy head");
+    if (loss == DG_LOSS_SOFTMAX_CCE && activations[nlayers - 1] != DG_ACT_SOFTMAX && activations[nlayers - 1] != DG_ACT_LINEAR)
+      throw std::invalid_argument("training plan: categorical cross-entropy needs a linear or softmax last layer");
+    if (options != nullptr) {
+      const auto& op = *options;
+      for (double v : {op.clipnorm, op.clipvalue, op.global_clipnorm, op.weight_decay})
+        if (!(v >= 0) || !std::isfinite(v)) throw std::invalid_argument("training plan: clipping and decay must be finite values >= 0");
+      if (op.nlrs < 0 || (op.nlrs > 0 && op.lrs == nullptr)) throw std::invalid_argument("training plan: bad learning-rate list");
+      for (int64_t k = 0; k < op.nlrs; ++k)
+        if (!(op.lrs[k] > 0) || !std::isfinite(op.lrs[k])) throw std::invalid_argument("training plan: learning rates must be finite and > 0");
+      for (size_t i = 0; i < o.params.size(); ++i)
+        if ((op.l1 && !(op.l1[i] >= 0 && std::isfinite(op.l1[i]))) || (op.l2 && !(op.l2[i] >= 0 && std::isfinite(op.l2[i]))))
+          throw std::invalid_argument("training plan: regularizer factors must be finite values >= 0");
+    }
     const auto& X = T(x);
     if (X.dim() != 2 || X.device().type() != at::kCPU) throw std::invalid_argument("training plan: x must be a CPU matrix");
     for (const auto& p : o.params)
@@ -386,9 +545,9 @@ dg_status dg_plan_fit_epoch(dg_optimizer opt, const int32_t* activations, const 
     const at::Tensor* pm = perm ? &T(perm) : nullptr;
     at::Tensor* out = predictions ? &T(predictions) : nullptr;
     if (X.scalar_type() == at::kDouble) {
-      *loss_sum = fit_epoch<double>(o, net, loss, X, T(y), w, pm, batch_size, lr, out);
+      *loss_sum = fit_epoch<double>(o, net, loss, X, T(y), w, pm, batch_size, lr, out, options);
     } else if (X.scalar_type() == at::kFloat) {
-      *loss_sum = fit_epoch<float>(o, net, loss, X, T(y), w, pm, batch_size, lr, out);
+      *loss_sum = fit_epoch<float>(o, net, loss, X, T(y), w, pm, batch_size, lr, out, options);
     } else {
       throw std::invalid_argument("training plan: float32 or float64 only");
     }

@@ -26,6 +26,7 @@ internal static class GlmProbe
         var options = new GlmOptions
         {
             ProcessGroup = g, Exposure = c.Exposure, Offset = c.Offset, FreqWeights = c.Freq, VarWeights = c.Var, Alpha = 0.5,
+            VarPower = c.Family == Family.Tweedie ? 1.5 : 1.0,
         };
         var result = c.Y2 is not null
             ? Glm.Fit(c.X, c.Y2, c.Family, c.Link, options)
@@ -123,6 +124,14 @@ internal static class GlmProbe
             case "negbin":
                 for (var r = 0; r < count; r++) y[r] = Poisson(Math.Exp(0.5 * eta[r]) * (0.3 + 1.4 * U(start + r, 4)), U(start + r, 1));
                 return new Data(x, y, Family.NegativeBinomial, null);
+            case "tweedie":
+                // Compound Poisson–gamma: a Poisson number of gamma-ish positive amounts (zeros included).
+                for (var r = 0; r < count; r++)
+                {
+                    var k = Poisson(Math.Exp(0.4 * eta[r]), U(start + r, 1));
+                    for (var t = 0; t < k; t++) y[r] += 0.5 + U(start + r, 20 + t);
+                }
+                return new Data(x, y, Family.Tweedie, null);
             case "multinomial":
                 for (var r = 0; r < count; r++)
                 {

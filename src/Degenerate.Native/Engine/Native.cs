@@ -161,7 +161,7 @@ internal static partial class Native
     [LibraryImport(Library)]
     internal static unsafe partial int dg_plan_fit_epoch(IntPtr opt, int* activations, int* hasBias, int nlayers, int loss,
         TensorHandle x, TensorHandle y, IntPtr sampleWeight, IntPtr perm, IntPtr predictions, long batchSize, double lr,
-        out double lossSum);
+        NativeFusedKernels.PlanOptions* options, out double lossSum);
     [LibraryImport(Library)]
     internal static unsafe partial int dg_plan_predict(IntPtr* parameters, int nparams, int* activations, int* hasBias,
         int nlayers, TensorHandle x, long chunk, out TensorHandle result);

@@ -64,6 +64,7 @@ public abstract class Loss
         "poisson" => new Poisson(),
         "huber" or "huber_loss" => new Huber(),
         "gamma" or "gamma_deviance" => new Gamma(),
+        "negative_binomial" or "negbin" => new NegativeBinomial(),
         // Keras 3's further losses (keras/src/losses/losses.py), under Keras's names and legacy aliases.
         "kl_divergence" or "kld" or "kullback_leibler_divergence" => new KLDivergence(),
         "mean_absolute_percentage_error" or "mape" => new MeanAbsolutePercentageError(),
@@ -75,7 +76,7 @@ public abstract class Loss
         "binary_focal_crossentropy" => new BinaryFocalCrossentropy(),
         _ => throw new ArgumentException(
             $"unknown loss '{name}'; expected mean_squared_error (mse), mean_absolute_error (mae), binary_crossentropy, " +
-            "categorical_crossentropy, sparse_categorical_crossentropy, poisson, huber, gamma, kl_divergence, " +
+            "categorical_crossentropy, sparse_categorical_crossentropy, poisson, huber, gamma, negative_binomial, kl_divergence, " +
             "mean_absolute_percentage_error (mape), mean_squared_logarithmic_error (msle), log_cosh, hinge, squared_hinge, " +
             "categorical_hinge or binary_focal_crossentropy", nameof(name)),
     };

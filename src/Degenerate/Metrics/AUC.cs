@@ -8,7 +8,9 @@ namespace Degenerate.Metrics;
 /// the area is a Riemann sum over them: mid-point ("interpolation", default), "minoring" or "majoring" heights for ROC;
 /// for PR, interpolation is Davis &amp; Goadrich's (true and false positives vary linearly between thresholds, not the
 /// precision). With <c>multiLabel</c> each output gets its own curve and the areas are averaged; otherwise every output
-/// is pooled into one curve.
+/// is pooled into one curve. <c>labelWeights</c> (one non-negative weight per output) weigh the label areas' average
+/// with <c>multiLabel</c>, and each output's predictions in the pooled counts without it, as Keras's
+/// <c>label_weights</c>.
 /// </summary>
 public sealed class AUC : Metric
 {
@@ -26,9 +28,21 @@ public sealed class AUC : Metric
     /// <param name="multiLabel">One curve per output, areas averaged (otherwise outputs are pooled).</param>
     /// <param name="fromLogits">Predictions are logits: a sigmoid is applied first.</param>
     /// <param name="name">The logged name.</param>
+    /// <param name="labelWeights">One non-negative weight per output: with <paramref name="multiLabel"/> the weights of
+    /// the label areas' average, otherwise the weights of each output's predictions in the pooled counts.</param>
     public AUC(int numThresholds = 200, string curve = "ROC", string summationMethod = "interpolation",
-        double[]? thresholds = null, bool multiLabel = false, bool fromLogits = false, string name = "auc") : base(name)
+        double[]? thresholds = null, bool multiLabel = false, bool fromLogits = false, string name = "auc",
+        double[]? labelWeights = null) : base(name)
     {
+        if (labelWeights is not null)
+        {
+            if (labelWeights.Length == 0) throw new ArgumentException("labelWeights must hold one weight per output; got none", nameof(labelWeights));
+            for (var i = 0; i < labelWeights.Length; i++)
+                if (!(labelWeights[i] >= 0) || double.IsInfinity(labelWeights[i]))
+                    throw new ArgumentOutOfRangeException(nameof(labelWeights), labelWeights[i],
+                        $"label weights must be finite and non-negative; labelWeights[{i}] is {labelWeights[i]}");
+            LabelWeights = labelWeights.ToArray();
+        }
         Curve = (curve ?? throw new ArgumentNullException(nameof(curve))).ToUpperInvariant() switch
         {
             "ROC" => "ROC",
@@ -58,8 +72,12 @@ public sealed class AUC : Metric
         _thresholds = [0.0 - Losses.Loss.Epsilon, .. inner, 1.0 + Losses.Loss.Epsilon];
         MultiLabel = multiLabel;
         FromLogits = fromLogits;
-        _state = new ConfusionState(_thresholds, perLabel: multiLabel);
+        // Keras passes label_weights to the confusion counts only without multi_label; with it they weigh the average.
+        _state = new ConfusionState(_thresholds, perLabel: multiLabel, labelWeights: multiLabel ? null : LabelWeights?.ToArray());
     }
+
+    /// <summary>The label weights, or null.</summary>
+    public IReadOnlyList<double>? LabelWeights { get; }
 
     /// <summary>"ROC" or "PR".</summary>
     public string Curve { get; }
@@ -83,6 +101,10 @@ public sealed class AUC : Metric
     protected override void Update(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
         ArgumentNullException.ThrowIfNull(yPred);
+        var outputs = yPred.Rank == 1 ? 1 : yPred.Size(-1);
+        if (MultiLabel && LabelWeights is not null && LabelWeights.Count != outputs)
+            throw new ArgumentException(
+                $"{Name} has {LabelWeights.Count} label weight(s) but the predictions have {outputs} output(s) ({yPred.ShapeString})", nameof(yPred));
         if (!FromLogits)
         {
             _state.Update(yTrue, yPred, sampleWeight, Name);
@@ -104,7 +126,11 @@ public sealed class AUC : Metric
             double[] Col(double[][] m) => m.Select(r => r[l]).ToArray();
             areas[l] = Area(Col(tp), Col(fp), Col(tn), Col(fn));
         }
-        return [areas.Average()];
+        if (!MultiLabel || LabelWeights is null) return [areas.Average()];
+        if (LabelWeights.Count != labels)
+            throw new InvalidOperationException(
+                $"metric '{Name}' has {LabelWeights.Count} label weight(s) but its predictions had {labels} output(s)");
+        return [ConfusionState.DivideNoNan(areas.Select((a, l) => a * LabelWeights[l]).Sum(), LabelWeights.Sum())];
     }
 
     private double Area(double[] tp, double[] fp, double[] tn, double[] fn)

@@ -5,20 +5,29 @@ namespace Degenerate.Metrics;
 // Weighted true/false positive/negative counts at a list of thresholds, kept on the device as Keras's
 // update_confusion_matrix_variables keeps them: a prediction p is positive at threshold t when p > t; a target is
 // positive when it is not 0; a sample's weight applies to each of its outputs. Counts are [thresholds, labels], with one
-// label column when the outputs are pooled (Keras's default) or one per output (multi_label).
+// label column when the outputs are pooled (Keras's default) or one per output (multi_label). With top_k, only each
+// row's k highest predictions can be positive (the others become NEG_INF first, as Keras's _filter_top_k); label weights
+// scale each output column's counts before pooling (AUC's label_weights without multi_label).
 internal sealed class ConfusionState : IDisposable
 {
+    /// <summary>Keras's metrics_utils.NEG_INF: the value given to predictions outside the top k, and top_k's default threshold.</summary>
+    public const double NegInf = -1e10;
+
     private readonly double[] _thresholds;
     private readonly bool _perLabel;
     private readonly int? _classId;
+    private readonly int? _topK;
+    private readonly double[]? _labelWeights;
     private Tensor? _tp, _fp, _tn, _fn;
     private Tensor? _thresholdTensor; // [T, 1, 1] on the device of the last batch, kept so a batch copies nothing up
 
-    public ConfusionState(double[] thresholds, bool perLabel = false, int? classId = null)
+    public ConfusionState(double[] thresholds, bool perLabel = false, int? classId = null, int? topK = null, double[]? labelWeights = null)
     {
         _thresholds = thresholds;
         _perLabel = perLabel;
         _classId = classId;
+        _topK = topK;
+        _labelWeights = labelWeights;
     }
 
     public int Thresholds => _thresholds.Length;
@@ -33,6 +42,15 @@ internal sealed class ConfusionState : IDisposable
         var y = yTrue.Rank == 1 ? yTrue.Reshape(-1, 1) : yTrue;
         MetricChecks.SameShape(y, p, metric);
         if (p.Rank != 2) throw new ArgumentException($"{metric} expects [batch, outputs] predictions, got {yPred.ShapeString}", nameof(yPred));
+        if (_topK is { } k)
+        {
+            // A rank-1 batch is one output per row here, whereas Keras would take it as one row of classes: refuse it
+            // rather than count something else.
+            if (yPred.Rank != 2)
+                throw new ArgumentException(
+                    $"{metric} with topK {k} expects [batch, classes] predictions, got {yPred.ShapeString}", nameof(yPred));
+            p = TopKFilter.Apply(p.To(DType.Float64), k);
+        }
         if (_classId is { } c)
         {
             if (c >= p.Size(1))
@@ -50,6 +68,15 @@ internal sealed class ConfusionState : IDisposable
             var w = sampleWeight.To(DType.Float64).Reshape(-1, 1);
             positive = positive * w;
             negative = negative * w;
+        }
+        if (_labelWeights is { } lw)
+        {
+            if (lw.Length != p.Size(1))
+                throw new ArgumentException(
+                    $"{metric} has {lw.Length} label weight(s) but the predictions have {p.Size(1)} output(s) ({yPred.ShapeString})", nameof(yPred));
+            using var weights = Tensor.FromArray(lw, [1, lw.Length], p.Device);
+            positive = positive * weights;
+            negative = negative * weights;
         }
         if (_thresholdTensor is null || _thresholdTensor.Device != p.Device)
         {

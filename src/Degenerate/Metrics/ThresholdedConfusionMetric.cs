@@ -5,19 +5,25 @@ namespace Degenerate.Metrics;
 /// <summary>
 /// What <see cref="Precision"/> and <see cref="Recall"/> share: confusion counts at one or more thresholds (a
 /// prediction is positive above the threshold, 0.5 by default; a target when it is not 0), optionally for one output
-/// column only, and one ratio of those counts per threshold.
+/// column only, optionally among each row's <c>topK</c> highest predictions only, and one ratio of those counts per
+/// threshold.
 /// </summary>
 public abstract class ThresholdedConfusionMetric : Metric
 {
     private readonly ConfusionState _state;
 
     /// <summary>Creates the metric with validated thresholds and class id.</summary>
-    protected ThresholdedConfusionMetric(double[]? thresholds, int? classId, string name) : base(name)
+    protected ThresholdedConfusionMetric(double[]? thresholds, int? classId, string name, int? topK = null) : base(name)
     {
         if (classId < 0) throw new ArgumentOutOfRangeException(nameof(classId), classId, "classId must be >= 0");
-        Thresholds = ConfusionState.CheckThresholds(thresholds, 0.5, nameof(thresholds));
+        if (topK < 1) throw new ArgumentOutOfRangeException(nameof(topK), topK, "topK must be >= 1");
+        // Keras: with top_k and no thresholds, every top-k prediction counts as positive (threshold NEG_INF).
+        Thresholds = thresholds is null or { Length: 0 } && topK is not null
+            ? [ConfusionState.NegInf]
+            : ConfusionState.CheckThresholds(thresholds, 0.5, nameof(thresholds));
         ClassId = classId;
-        _state = new ConfusionState([.. Thresholds], classId: classId);
+        TopK = topK;
+        _state = new ConfusionState([.. Thresholds], classId: classId, topK: topK);
     }
 
     /// <inheritdoc/>
@@ -28,6 +34,9 @@ public abstract class ThresholdedConfusionMetric : Metric
 
     /// <summary>The output column counted, or null for all.</summary>
     public int? ClassId { get; }
+
+    /// <summary>Only each row's k highest predictions can count as positive (null: every prediction).</summary>
+    public int? TopK { get; }
 
     /// <summary>The figure from one threshold's counts (true/false positives, true/false negatives).</summary>
     private protected abstract double Ratio(double tp, double fp, double tn, double fn);

@@ -56,8 +56,10 @@ public abstract partial class Model
                     var (perSample, predictions) = ForwardLoss(batch.X, batch.Y, training: false, needPredictions: _metrics.Count > 0);
                     var loss = Losses.Loss.Reduce(perSample, batch.W);
                     tracker.Add(loss, batch.Rows, batch.Y, predictions, batch.W);
-                    var logs = new BatchLogs(tracker.RunningLoss(), batch.Rows); // the running mean, as Keras's test logs
+                    // The running mean loss and metric values, as Keras's test batch logs.
+                    var logs = new BatchLogs(tracker.RunningLoss(), batch.Rows, _compiledMetrics.Count > 0 ? RunningMetricValues : null);
                     foreach (var c in callbacks) c.OnTestBatchEnd(step, logs);
+                    logs.Close();
                 }
                 finally
                 {

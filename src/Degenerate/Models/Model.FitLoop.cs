@@ -98,8 +98,10 @@ public abstract partial class Model
                 {
                     var loss = TrainStep(batch, tracker);
                     // Keras passes the epoch's running mean to on_train_batch_end, not the batch's own loss.
-                    var batchLogs = new BatchLogs(tracker.RunningLoss(), batch.Rows);
+                    // Keras's batch logs also carry every compiled metric's running value (read only if asked for).
+                    var batchLogs = new BatchLogs(tracker.RunningLoss(), batch.Rows, _compiledMetrics.Count > 0 ? RunningMetricValues : null);
                     foreach (var c in callbacks) c.OnTrainBatchEnd(step, batchLogs);
+                    batchLogs.Close();
                 }
             }
             finally

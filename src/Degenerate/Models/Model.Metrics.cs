@@ -20,6 +20,14 @@ public abstract partial class Model
         return null;
     }
 
+    // The compiled metrics' running values under their logged keys: what Keras's batch-end logs carry.
+    private Dictionary<string, double> RunningMetricValues()
+    {
+        var values = new Dictionary<string, double>();
+        foreach (var m in _compiledMetrics) m.Metric.WriteResults(values, m.Key);
+        return values;
+    }
+
     /// <summary>The metrics given as <c>weightedMetrics</c> (they see sample and class weights).</summary>
     public IReadOnlyList<Metric> WeightedMetrics => _compiledMetrics.Where(m => m.Weighted).Select(m => m.Metric).ToList();
 

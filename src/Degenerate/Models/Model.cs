@@ -157,6 +157,12 @@ public abstract partial class Model : IDisposable
     {
         if (Optimizer is null) return;
         _optimizerWeights = TrainableWeights.ToArray();
+        // Weight names ("kernel", "bias", ...) in the same order, for the optimizer's ExcludeFromWeightDecay patterns.
+        Optimizer.SetParameterNames(Layers.SelectMany(l => l.TrainableWeights.Select(w =>
+        {
+            var i = l.Weights.ToList().FindIndex(x => ReferenceEquals(x, w));
+            return i >= 0 && i < l.WeightNames.Count ? l.WeightNames[i] : "";
+        })).ToList());
         Optimizer.Build(_optimizerWeights);
     }
 

@@ -246,7 +246,12 @@ internal static class ModelFile
                     BinaryFocalCrossentropy f => f.LabelSmoothing,
                     _ => null,
                 },
-                ["alpha"] = loss is BinaryFocalCrossentropy fa ? fa.Alpha : null,
+                ["alpha"] = loss switch
+                {
+                    BinaryFocalCrossentropy fa => fa.Alpha,
+                    NegativeBinomial nb => nb.Alpha,
+                    _ => null,
+                },
                 ["gamma"] = loss is BinaryFocalCrossentropy fg ? fg.Gamma : null,
                 ["apply_class_balancing"] = loss is BinaryFocalCrossentropy fb ? fb.ApplyClassBalancing : null,
             },

@@ -296,6 +296,7 @@ internal static class ModelFileLoader
                 "categorical_crossentropy" => new CategoricalCrossentropy(fromLogits, smoothing),
                 "sparse_categorical_crossentropy" => new SparseCategoricalCrossentropy(fromLogits),
                 "huber" => new Huber(delta ?? 1.0),
+                "negative_binomial" => new NegativeBinomial(f.OptionalNumber(l["alpha"], "compile.loss.alpha") ?? 1.0),
                 "binary_focal_crossentropy" => new BinaryFocalCrossentropy(
                     f.OptionalBool(l["apply_class_balancing"], "compile.loss.apply_class_balancing") ?? false,
                     f.OptionalNumber(l["alpha"], "compile.loss.alpha") ?? 0.25,

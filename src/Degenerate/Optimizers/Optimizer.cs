@@ -9,7 +9,7 @@ namespace Degenerate.Optimizers;
 /// use PyTorch's formulas, so they are not used). The update of all parameters runs in one engine call per step where
 /// the engine has fused optimizers. A Keras name ("adam", "adamw", "adamax", "nadam", "lion", "sgd", "rmsprop", "adagrad") works wherever an optimizer is expected.
 /// </summary>
-public abstract class Optimizer : IDisposable
+public abstract partial class Optimizer : IDisposable
 {
     private double _learningRate;
     private EngineOptimizer? _native;
@@ -110,6 +110,7 @@ public abstract class Optimizer : IDisposable
         _native?.Dispose();
         _native = null;
         _parameters = parameters.ToArray();
+        _decays = null;
         var handles = new EngineTensor[parameters.Count];
         for (var i = 0; i < handles.Length; i++) handles[i] = parameters[i].Handle;
         _native = (ForcePortable ? null : Engine.Current.CreateOptimizer(NativeKind, NativeHyperparameters, handles))
@@ -194,7 +195,9 @@ public abstract class Optimizer : IDisposable
                 foreach (var g in grads) g.CopyFrom(g * scale);
             }
             if (WeightDecay is { } wd && wd > 0)
-                foreach (var (p, _) in withGrad) p.CopyFrom(p - p * (wd * lr));
+                for (var i = 0; i < _parameters.Length; i++)
+                    if (_parameters[i].Grad is not null && DecaysParameter(i, _parameters[i]))
+                        _parameters[i].CopyFrom(_parameters[i] - _parameters[i] * (wd * lr));
         }
         _native.Step(lr, ClipNorm ?? 0, ClipValue ?? 0);
     }

@@ -12,6 +12,18 @@ internal sealed partial class PortableOptimizer
     // Nadam's Π μ₁..ₜ (Keras's u_product): one scalar for all parameters, advanced once per step.
     private double _nadamProduct = 1.0;
 
+    // Keras's u_product as saved in .weights.h5 files: read and restored with the rest of the state.
+    internal double NadamProduct
+    {
+        get => _nadamProduct;
+        set
+        {
+            if (!(value > 0 && value <= 1))
+                throw new ArgumentOutOfRangeException(nameof(value), value, "Nadam's u_product is a product of momenta in (0, 1]");
+            _nadamProduct = value;
+        }
+    }
+
     private static double NadamMomentum(double beta1, double step) => beta1 * (1 - 0.5 * Math.Pow(0.96, step));
 
     private void BeginKeras3Step(double t)

@@ -1,5 +1,6 @@
 using Degenerate.Layers;
 using Degenerate.Models;
+using Degenerate.Optimizers;
 using Degenerate.Tensors;
 using PureHDF;
 using PureHDF.VOL.Native;
@@ -152,15 +153,32 @@ internal static class KerasWeightsReader
         var parameters = model.TrainableWeights;
         var order = KerasOptimizerLayout.SlotOrder(optimizer, parameters.Count);
         var scalars = KerasOptimizerLayout.HasLearningRateVariable(optimizer) ? 2 : 1;
-        if (order is null || stored.Count != scalars + order.Count)
+        var uProduct = KerasOptimizerLayout.HasUProduct(optimizer) ? 1 : 0;
+        if (order is null || stored.Count != scalars + order.Count + uProduct)
         {
             model.Logger?.LogWarning(
                 "skipping the optimizer state in {Path}: it holds {Stored} variables, the {Optimizer} optimizer has {Expected}",
-                path, stored.Count, optimizer.Name, order is null ? "an unmapped layout" : (scalars + order.Count).ToString());
+                path, stored.Count, optimizer.Name, order is null ? "an unmapped layout" : (scalars + order.Count + uProduct).ToString());
             return null;
         }
         var iterations = stored[0].Data.Value.Read<long>();
         double? learningRate = scalars == 2 ? ReadScalar(stored[1].Data) : null;
+        double? product = null;
+        if (uProduct == 1)
+        {
+            // Nadam's u_product is the one scalar among the slots: first (Keras 3.0–3.9) or last (3.10+). Weights are
+            // never scalars, so its place tells the layouts apart.
+            var first = stored[scalars].Data.Shape.Length == 0;
+            var at = first ? scalars : stored.Count - 1;
+            if (stored[at].Data.Shape.Length != 0)
+                throw new InvalidDataException(
+                    $"'{path}': Nadam's u_product should be a scalar at {stored[scalars].Where} (Keras 3.0–3.9) or {stored[^1].Where} (3.10+); " +
+                    $"found shapes {Tensor.FormatShape(stored[scalars].Data.Shape)} and {Tensor.FormatShape(stored[^1].Data.Shape)}");
+            product = ReadScalar(stored[at].Data);
+            if (!(product > 0 && product <= 1))
+                throw new InvalidDataException($"'{path}': Nadam's u_product at {stored[at].Where} is {product}; expected a value in (0, 1]");
+            if (first) scalars++;
+        }
         var slots = optimizer.StateSlots()!;
         var restored = new Tensor[slots.Length];
         for (var i = 0; i < slots.Length; i++) restored[i] = slots[i];  // slots Keras does not keep stay as they are
@@ -174,6 +192,7 @@ internal static class KerasWeightsReader
         {
             optimizer.RestoreState(iterations, restored.Select(t => t.Clone()).ToList());
             if (learningRate is { } lr) optimizer.LearningRate = lr;
+            if (product is { } u && optimizer.State is PortableOptimizer portable) portable.NadamProduct = u;
         };
     }
 

@@ -1,4 +1,5 @@
 using Degenerate.Models;
+using Degenerate.Optimizers;
 using Degenerate.Tensors;
 using PureHDF;
 
@@ -73,6 +74,10 @@ internal static class KerasWeightsWriter
         if (slots is null) return vars;  // compiled but never built: Keras's unbuilt optimizer has no slots either
         foreach (var (p, s) in order)
             vars[(k++).ToString()] = Dataset(slots[p * Tensors.Engines.EngineOptimizer.SlotsPerParameter + s]);
+        if (KerasOptimizerLayout.HasUProduct(optimizer) && optimizer.State is PortableOptimizer portable)
+            vars[(k++).ToString()] = model.DType == DType.Float64
+                ? new H5Dataset(portable.NadamProduct)
+                : new H5Dataset((float)portable.NadamProduct);  // Keras 3.10+: after the slots, in the weights' dtype
         return vars;
     }
 

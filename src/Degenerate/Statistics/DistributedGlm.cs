@@ -18,14 +18,14 @@ internal static partial class DistributedGlm
     [
         x.GetLength(1), o.FitIntercept ? 1 : 0, (int)family, (int)link, weights is null ? 0 : 1, o.Offset is null ? 0 : 1,
         o.Exposure is null ? 0 : 1, o.FreqWeights is null ? 0 : 1, o.VarWeights is null ? 0 : 1, (int)o.CovType,
-        o.ObservedInformation ? 1 : 0, o.Tolerance, o.MaxIterations, o.Alpha, o.ClassNames?.Count ?? -1,
+        o.ObservedInformation ? 1 : 0, o.Tolerance, o.MaxIterations, o.Alpha, o.ClassNames?.Count ?? -1, o.VarPower,
     ];
 
     private static readonly string[] ShapeNames =
     [
         "x's number of columns", "FitIntercept", "the family", "the link", "whether weights are given", "whether Offset is given",
         "whether Exposure is given", "whether FreqWeights are given", "whether VarWeights are given", "CovType",
-        "ObservedInformation", "Tolerance", "MaxIterations", "Alpha", "the number of ClassNames",
+        "ObservedInformation", "Tolerance", "MaxIterations", "Alpha", "the number of ClassNames", "VarPower",
     ];
 
     public static GlmResult Fit(double[,] x, double[] y, Family family, Link link, GlmOptions options, double[]? weights)

@@ -20,7 +20,15 @@ public enum Family
 
     /// <summary>
     /// Overdispersed counts, V(μ) = μ + αμ² with a given α (<see cref="GlmOptions.Alpha"/>, default 1): statsmodels'
-    /// <c>families.NegativeBinomial(alpha)</c> GLM (the discrete NB2 model that estimates α is not available yet).
+    /// <c>families.NegativeBinomial(alpha)</c> GLM. <see cref="NegativeBinomialRegression"/> estimates α (NB2).
     /// </summary>
     NegativeBinomial,
+
+    /// <summary>
+    /// Tweedie, V(μ) = μᵖ with a given variance power p (<see cref="GlmOptions.VarPower"/>, default 1, as statsmodels;
+    /// 1 &lt; p &lt; 2 is the compound Poisson–gamma for non-negative data with exact zeros): statsmodels'
+    /// <c>families.Tweedie(var_power=p)</c>, log link by default, scale estimated. Its log-likelihood is not computed
+    /// (NaN, as statsmodels 0.13.5 reports it), so are AIC, BIC and the LR statistics.
+    /// </summary>
+    Tweedie,
 }

@@ -278,7 +278,8 @@ public static class Glm
             throw new NotSupportedException($"Solver.Adam has no activation for the Gaussian {problem.Link} link; use Newton or LBFGS"),
         Family.Gamma => throw new NotSupportedException($"Solver.Adam has no activation for the Gamma {problem.Link} link; use Newton or LBFGS"),
         Family.Multinomial => (problem.Classes, new Softmax(), new SparseCategoricalCrossentropy()),
-        Family.NegativeBinomial => throw new NotSupportedException("Solver.Adam has no negative binomial loss yet; use Newton or LBFGS"),
+        Family.NegativeBinomial => (1, problem.Link == Link.Log ? new Exponential() : null, new Losses.NegativeBinomial(problem.Alpha)),
+        Family.Tweedie => throw new NotSupportedException("Solver.Adam has no Tweedie loss; use Newton or LBFGS"),
         _ => throw new ArgumentOutOfRangeException(nameof(problem), problem.Family, "unknown family"),
     };
 
@@ -328,7 +329,7 @@ public static class Glm
             UseTDistribution = options.UseTDistribution, Epochs = options.Epochs, LearningRate = options.LearningRate,
             BatchSize = options.BatchSize, CovType = options.CovType, Groups = options.Groups,
             ClusterUseCorrection = options.ClusterUseCorrection, ClusterDfCorrection = options.ClusterDfCorrection,
-            Alpha = options.Alpha, Offset = options.Offset, Exposure = options.Exposure, FreqWeights = options.FreqWeights, VarWeights = options.VarWeights,
+            Alpha = model.Loss is Losses.NegativeBinomial nb ? nb.Alpha : options.Alpha, VarPower = options.VarPower, Offset = options.Offset, Exposure = options.Exposure, FreqWeights = options.FreqWeights, VarWeights = options.VarWeights,
         };
         using var problem = GlmInput.Build(xs, ys, ws, family, link, effective);
         GlmInput.CheckRank(problem, xs);
@@ -356,13 +357,15 @@ public static class Glm
             (Exponential, Poisson) => (Family.Poisson, Link.Log),
             (Exponential, Gamma) => (Family.Gamma, Link.Log),
             (Inverse, Gamma) => (Family.Gamma, Link.Inverse),
+            (Exponential, Losses.NegativeBinomial) => (Family.NegativeBinomial, Link.Log),
+            (null, Losses.NegativeBinomial) => (Family.NegativeBinomial, Link.Identity),
             _ => null,
         };
         if (pair is not { } p)
             throw new ArgumentException(
                 $"activation '{activation?.Name ?? "linear"}' with loss '{loss.Name}' is not a GLM; expected linear + mse, " +
                 "sigmoid, probit or cloglog + binary_crossentropy, softmax + (sparse_)categorical_crossentropy, exponential + poisson, " +
-                "linear + poisson, exponential + gamma or inverse + gamma", nameof(model));
+                "linear + poisson, exponential + gamma, inverse + gamma, or exponential (or linear) + negative_binomial", nameof(model));
         var units = p.Item1 == Family.Multinomial ? dense.Units : 1;
         if (dense.Units != units || (p.Item1 == Family.Multinomial && units < 2))
             throw new ArgumentException($"the Dense layer has {dense.Units} unit(s); a {p.Item1} GLM needs {(p.Item1 == Family.Multinomial ? "k >= 2 (one per class)" : "1")}", nameof(model));

@@ -20,7 +20,7 @@ internal sealed class GlmData
     public double[]? W { get; init; }
     public required double[] Eta { get; init; }
 
-    /// <summary>The negative binomial family's α (1 otherwise).</summary>
+    /// <summary>The family's parameter: the negative binomial's α, the Tweedie variance power (1 otherwise).</summary>
     public double Alpha { get; init; } = 1;
 
     public int Rows => Y.Length;

@@ -20,6 +20,8 @@ internal static class GlmInput
         if (o.BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(GlmOptions.BatchSize), o.BatchSize, "BatchSize must be > 0");
         if (!(o.Alpha > 0) || !double.IsFinite(o.Alpha))
             throw new ArgumentOutOfRangeException(nameof(GlmOptions.Alpha), o.Alpha, "Alpha (the negative binomial's) must be a finite value > 0");
+        if (!(o.VarPower >= 1) || !double.IsFinite(o.VarPower))
+            throw new ArgumentOutOfRangeException(nameof(GlmOptions.VarPower), o.VarPower, "VarPower (the Tweedie family's) must be a finite value >= 1");
         if (!(o.LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(GlmOptions.LearningRate), o.LearningRate, "LearningRate must be > 0");
     }
 
@@ -29,7 +31,7 @@ internal static class GlmInput
         {
             Family.Gaussian => Link.Identity,
             Family.Binomial or Family.Multinomial => Link.Logit,
-            Family.Poisson or Family.NegativeBinomial => Link.Log,
+            Family.Poisson or Family.NegativeBinomial or Family.Tweedie => Link.Log,
             Family.Gamma => Link.Inverse,
             _ => throw new ArgumentOutOfRangeException(nameof(family), family, "unknown family"),
         };
@@ -42,13 +44,14 @@ internal static class GlmInput
             (Family.Gamma, Link.Inverse or Link.Log or Link.Identity) => true,
             (Family.Multinomial, Link.Logit) => true,
             (Family.NegativeBinomial, Link.Log or Link.Identity) => true,
+            (Family.Tweedie, Link.Log or Link.Identity) => true,
             _ => false,
         };
         if (!ok)
             throw new ArgumentException(
                 $"link {resolved} is not supported with family {family}; supported: Gaussian (Identity, Log, Inverse), " +
                 "Binomial (Logit, Probit, CLogLog, Log), Poisson (Log, Identity, Sqrt), Gamma (Inverse, Log, Identity), " +
-                "Multinomial (Logit), NegativeBinomial (Log, Identity)", nameof(link));
+                "Multinomial (Logit), NegativeBinomial (Log, Identity), Tweedie (Log, Identity)", nameof(link));
         return resolved;
     }
 
@@ -74,7 +77,7 @@ internal static class GlmInput
         }
     }
 
-    public static void CheckResponse(Family family, double[] y, double[]? weights, int classes, string argument)
+    public static void CheckResponse(Family family, double[] y, double[]? weights, int classes, string argument, double varPower = 1)
     {
         for (var i = 0; i < y.Length; i++)
         {
@@ -84,6 +87,8 @@ internal static class GlmInput
                 Family.Binomial => v < 0 || v > 1 ? "must lie in [0, 1] (a 0/1 outcome or a proportion of successes)" : null,
                 Family.Poisson or Family.NegativeBinomial => v < 0 ? "must be a count >= 0" : null,
                 Family.Gamma => v <= 0 ? "must be > 0" : null,
+                Family.Tweedie => varPower < 2 ? (v < 0 ? $"must be >= 0 (var_power {F(varPower)})" : null)
+                    : (v <= 0 ? $"must be > 0 for var_power {F(varPower)} >= 2" : null),
                 Family.Multinomial => v < 0 || v >= classes || v != Math.Floor(v)
                     ? $"must be a class index 0..{classes - 1}" : null,
                 _ => null,
@@ -123,7 +128,7 @@ internal static class GlmInput
             classes = o.ClassNames?.Count ?? global?.Classes ?? (int)Math.Max(2, Math.Floor(y.Max()) + 1);
             if (classes < 2) throw new ArgumentException($"ClassNames has {classes} class(es); the multinomial family needs at least 2", nameof(GlmOptions.ClassNames));
         }
-        CheckResponse(family, y, weights, classes, nameof(y));
+        CheckResponse(family, y, weights, classes, nameof(y), o.VarPower);
 
         // statsmodels' k_constant: a column with no spread that is not all zeros is the constant.
         var constantData = global?.Constant ?? ConstantColumn(x);
@@ -146,7 +151,7 @@ internal static class GlmInput
                 X = data, Pin = pin, Y = yt, W = wt, YHost = y, WHost = product, Family = family, Link = link,
                 Intercept = intercept, ConstantColumn = constantColumn, ColumnNames = columns, Classes = classes, ClassNames = o.ClassNames,
                 Offset = offset, FreqWeights = freq, VarWeights = varWeights, Trials = trials,
-                Alpha = o.Alpha,
+                Alpha = family == Family.Tweedie ? o.VarPower : o.Alpha,
                 GlmNull = offset is not null || freq is not null || o.VarWeights is not null,
             };
         }

@@ -110,4 +110,10 @@ public sealed class GlmOptions
 
     /// <summary>The negative binomial family's α in V(μ) = μ + αμ² (statsmodels' default 1; must be &gt; 0).</summary>
     public double Alpha { get; init; } = 1.0;
+
+    /// <summary>
+    /// The Tweedie family's variance power p in V(μ) = μᵖ (statsmodels' <c>var_power</c>, default 1; must be &gt;= 1:
+    /// 1 is Poisson-like, 1 &lt; p &lt; 2 compound Poisson–gamma, 2 Gamma-like, p &gt; 2 positive stable).
+    /// </summary>
+    public double VarPower { get; init; } = 1.0;
 }

@@ -119,7 +119,7 @@ internal sealed class GlmProblem : IDisposable
     /// </summary>
     public IGlmKernels ProblemKernels => Offset is null && FusedSupported(Family, Link) ? Kernels : new GlmGeneralKernels(Offset, Alpha);
 
-    /// <summary>The negative binomial family's α (1 otherwise, unused).</summary>
+    /// <summary>The family's parameter: the negative binomial's α, the Tweedie variance power (1 otherwise, unused).</summary>
     public double Alpha { get; init; } = 1;
 
     internal static bool FusedSupported(Family family, Link link) => (family, link) is (Family.Gaussian, Link.Identity)

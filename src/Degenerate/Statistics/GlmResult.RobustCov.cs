@@ -118,6 +118,8 @@ public sealed partial class GlmResult
 
     private GlmResult WithCovariance(CovType covType, int[]? groupIndex, int groupCount, bool useCorrection, bool dfCorrection, bool? useT)
     {
+        if (AlphaEstimated && covType != CovType.NonRobust)
+            throw new NotSupportedException("robust covariances of the NB2 model (estimated alpha) are not supported yet");
         var copy = (GlmResult)MemberwiseClone();
         copy.UsesTDistribution = useT ?? UsesTDistribution;
         copy.CovType = covType;

@@ -142,6 +142,7 @@ public sealed partial class GlmResult
     public string Summary(string dependentVariable = "y")
     {
         if (IsLeastSquares && Data is not null) return OlsSummary(dependentVariable);
+        if (AlphaEstimated) return NegativeBinomialSummary(dependentVariable);
         const int width = 78;
         var ci = CultureInfo.InvariantCulture;
         var now = DateTime.UtcNow;
@@ -246,6 +247,8 @@ public sealed partial class GlmResult
                 .Select(i => (JsonNode?)A(Enumerable.Range(0, CovParams.GetLength(1)).Select(j => CovParams[i, j]))).ToArray()),
             ["cov_type"] = CovTypeName,
             ["use_t"] = UsesTDistribution,
+            ["alpha"] = N(Alpha),
+            ["var_power"] = N(VarPower),
             ["df_resid_inference"] = N(DfResidInference),
             ["llf"] = N(Llf),
             ["llnull"] = N(LlNull),

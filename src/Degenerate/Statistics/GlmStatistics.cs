@@ -108,7 +108,7 @@ internal static class GlmStatistics
         var nonFinite = new List<string>();
         if (!parameters.All(double.IsFinite)) nonFinite.Add("params");
         if (!bse.All(double.IsFinite)) nonFinite.Add("bse");
-        if (!double.IsFinite(fit.Llf)) nonFinite.Add("llf");
+        if (!double.IsFinite(fit.Llf) && family != Family.Tweedie) nonFinite.Add("llf");
         if (!double.IsFinite(fit.Deviance)) nonFinite.Add("deviance");
         if (!double.IsFinite(fit.Scale)) nonFinite.Add("scale");
         if (nonFinite.Count > 0)
@@ -125,7 +125,7 @@ internal static class GlmStatistics
             foreach (var warning in warnings) logger.LogWarning("GLM ({Family}, {Link}): {Warning}", family, problem.Link, warning);
         // Upper tails through the regularized incomplete gamma and beta functions, accurate far below 1e-16.
         var llr = 2 * (fit.Llf - fit.LlNull);
-        var llrPValue = dfModel > 0 ? SpecialFunctions.GammaUpperRegularized(dfModel / 2.0, Math.Max(llr, 0) / 2) : double.NaN;
+        var llrPValue = dfModel > 0 && double.IsFinite(llr) ? SpecialFunctions.GammaUpperRegularized(dfModel / 2.0, Math.Max(llr, 0) / 2) : double.NaN;
         double fValue = double.NaN, fPValue = double.NaN;
         if (leastSquares && dfModel > 0 && dfResid > 0)
         {
@@ -198,13 +198,14 @@ internal static class GlmStatistics
                 Family.Poisson => 2 * (XLogXOverM(y[i], m) - r),
                 Family.Gamma => 2 * (-Math.Log(y[i] / m) + r / m),
                 Family.NegativeBinomial => 2 * (XLogXOverM(y[i], m) - (y[i] + 1 / problem.Alpha) * Math.Log((y[i] + 1 / problem.Alpha) / (m + 1 / problem.Alpha))),
+                Family.Tweedie => LinkFunctions.TweedieDeviance(y[i], m, problem.Alpha),
                 _ => throw new ArgumentOutOfRangeException(nameof(family), family, "not a univariate family"),
             };
             pearson += wi * r * r / LinkFunctions.Variance(family, m, problem.Alpha);
         }
         var sums = problem.Sum(deviance, pearson, exact);  // every rank's rows (a distributed fit)
         (deviance, pearson, exact) = (sums[0], sums[1], (long)sums[2]);
-        var scale = family is Family.Gaussian or Family.Gamma ? pearson / dfResid : 1.0;
+        var scale = family is Family.Gaussian or Family.Gamma or Family.Tweedie ? pearson / dfResid : 1.0;
         var nullMu = NullMeans(problem);
         var wnobs = problem.WeightedRows;
         double llf, llnull;
@@ -265,6 +266,7 @@ internal static class GlmStatistics
     private static double LogLikelihood(GlmProblem problem, double[] mu, double[]? eta, double scale)
     {
         var y = problem.YHost;
+        if (problem.Family == Family.Tweedie) return double.NaN;  // decided before the loop: a distributed rank may have no rows
         double l = 0;
         for (var i = 0; i < y.Length; i++)
         {
@@ -296,6 +298,8 @@ internal static class GlmStatistics
                               + SpecialFunctions.GammaLn(y[i] + 1 / a) - SpecialFunctions.GammaLn(1 / a) - SpecialFunctions.GammaLn(y[i] + 1));
                     break;
                 }
+                case Family.Tweedie:
+                    return double.NaN;  // statsmodels 0.13.5 does not compute the Tweedie likelihood (eql=False): NaN
                 case Family.Gamma:
                 {
                     var ws = v / scale;

@@ -72,10 +72,11 @@ internal static class LinkFunctions
         }
     }
 
-    /// <summary>V(μ).</summary>
+    /// <summary>V(μ); <paramref name="alpha"/> is the family's parameter (negative binomial α, Tweedie variance power).</summary>
     public static double Variance(Family family, double mu, double alpha = 1) => family switch
     {
         Family.NegativeBinomial => mu + alpha * mu * mu,
+        Family.Tweedie => Math.Pow(mu, alpha),
         Family.Gaussian => 1,
         Family.Binomial => mu * (1 - mu),
         Family.Poisson => mu,
@@ -87,6 +88,7 @@ internal static class LinkFunctions
     public static double VarianceDerivative(Family family, double mu, double alpha = 1) => family switch
     {
         Family.NegativeBinomial => 1 + 2 * alpha * mu,
+        Family.Tweedie => alpha * Math.Pow(mu, alpha - 1),
         Family.Gaussian => 0,
         Family.Binomial => 1 - 2 * mu,
         Family.Poisson => 1,
@@ -125,10 +127,33 @@ internal static class LinkFunctions
             Family.Poisson => (y == 0 ? 0 : y * Math.Log(mu)) - mu,
             Family.Gamma => -y / mu - Math.Log(mu),
             Family.NegativeBinomial => (y == 0 ? 0 : y * Math.Log(alpha * mu / (1 + alpha * mu))) - Math.Log(1 + alpha * mu) / alpha,
+            Family.Tweedie => TweedieQuasiLikelihood(y, mu, alpha),
             _ => throw new ArgumentOutOfRangeException(nameof(family), family, "not a univariate family"),
         };
         return (s, h, w * l, r);
     }
+
+    /// <summary>
+    /// The Tweedie quasi-likelihood ∫ᵧ^μ (y − t)/tᵖ dt up to terms free of μ: y·μ¹⁻ᵖ/(1 − p) − μ²⁻ᵖ/(2 − p), with the
+    /// Poisson (p = 1) and Gamma (p = 2) limits. Its score and information are the GLM's, so it orders fits by deviance.
+    /// </summary>
+    public static double TweedieQuasiLikelihood(double y, double mu, double p) => p switch
+    {
+        1 => (y == 0 ? 0 : y * Math.Log(mu)) - mu,
+        2 => -y / mu - Math.Log(mu),
+        _ => y * Math.Pow(mu, 1 - p) / (1 - p) - Math.Pow(mu, 2 - p) / (2 - p),
+    };
+
+    /// <summary>
+    /// statsmodels' Tweedie unit deviance 2·(y²⁻ᵖ/((1 − p)(2 − p)) − y·μ¹⁻ᵖ/(1 − p) + μ²⁻ᵖ/(2 − p)), with the Poisson
+    /// (p = 1) and Gamma (p = 2) forms at those powers.
+    /// </summary>
+    public static double TweedieDeviance(double y, double mu, double p) => 2 * p switch
+    {
+        1 => y == 0 ? mu : y * Math.Log(y / mu) + mu - y,
+        2 => (y - mu) / mu - Math.Log(y / mu),
+        _ => Math.Pow(y, 2 - p) / ((1 - p) * (2 - p)) - y * Math.Pow(mu, 1 - p) / (1 - p) + Math.Pow(mu, 2 - p) / (2 - p),
+    };
 
     /// <summary>log(1 + eˣ) without overflow.</summary>
     public static double Softplus(double x) => x > 0 ? x + Math.Log(1 + Math.Exp(-x)) : Math.Log(1 + Math.Exp(x));

@@ -95,6 +95,7 @@ public class DistributedGlmTests
     [InlineData("gamma", "40,20")]
     [InlineData("gamma-log", "7,13,40")]
     [InlineData("negbin", "20,40")]
+    [InlineData("tweedie", "7,13,40")]
     [InlineData("multinomial", "7,13,40")]
     public void EveryRankGetsTheSingleProcessFit(string name, string sizes) => AssertDistributedEqualsSingle(name, sizes);
 

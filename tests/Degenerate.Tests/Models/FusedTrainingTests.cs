@@ -193,17 +193,51 @@ public class FusedTrainingTests
         // Metrics now ride the plan (FusedMetricsTests).
         model.Compile("adam", "binary_crossentropy", ["accuracy"]);
         Assert.NotNull(TrainingPlan.ForTraining(model, []));
+        // Clipping, Dropout between Dense layers and softmax heads ride it too (FusedExtensionsTests).
         model.Compile(new Adam(clipNorm: 1), "binary_crossentropy");
-        Assert.Null(TrainingPlan.ForTraining(model, []));
+        Assert.NotNull(TrainingPlan.ForTraining(model, []));
         model.Compile("adam", "mae");
+        Assert.Null(TrainingPlan.ForTraining(model, []));
+        // Cross-entropy on probabilities that are not a softmax's, and label smoothing, stay op by op.
+        model.Compile("adam", "categorical_crossentropy");
+        Assert.Null(TrainingPlan.ForTraining(model, []));
+        model.Compile("adam", new BinaryCrossentropy(labelSmoothing: 0.1));
         Assert.Null(TrainingPlan.ForTraining(model, []));
 
         using var withDropout = new Sequential(new Dense(2, "relu", inputDim: 3), new Dropout(0.5), new Dense(1)) { Device = Device.CPU };
         withDropout.Compile("adam", "mse");
-        Assert.Null(TrainingPlan.ForTraining(withDropout, []));
+        Assert.NotNull(TrainingPlan.ForTraining(withDropout, []));
+        using var dropoutLast = new Sequential(new Dense(2, "relu", inputDim: 3), new Dense(1), new Dropout(0.5)) { Device = Device.CPU };
+        dropoutLast.Compile("adam", "mse");
+        Assert.Null(TrainingPlan.ForTraining(dropoutLast, []));
+        using var twoDropouts = new Sequential(new Dense(2, "relu", inputDim: 3), new Dropout(0.5), new Dropout(0.2), new Dense(1)) { Device = Device.CPU };
+        twoDropouts.Compile("adam", "mse");
+        Assert.Null(TrainingPlan.ForTraining(twoDropouts, []));
+        using var noise = new Sequential(new Dense(2, "relu", inputDim: 3), new GaussianNoise(0.1), new Dense(1)) { Device = Device.CPU };
+        noise.Compile("adam", "mse");
+        Assert.Null(TrainingPlan.ForTraining(noise, []));
+        using var hiddenSoftmax = new Sequential(new Dense(3, "softmax", inputDim: 3), new Dense(3, "softmax")) { Device = Device.CPU };
+        hiddenSoftmax.Compile("adam", "categorical_crossentropy");
+        Assert.Null(TrainingPlan.ForTraining(hiddenSoftmax, []));
+        using var custom = new Sequential(new Dense(2, "relu", inputDim: 3, kernelRegularizer: new HalfSquares()), new Dense(1)) { Device = Device.CPU };
+        custom.Compile("adam", "mse");
+        Assert.Null(TrainingPlan.ForTraining(custom, []));
         using var gelu = new Sequential(new Dense(2, "gelu", inputDim: 3), new Dense(1)) { Device = Device.CPU };
         gelu.Compile("adam", "mse");
         Assert.Null(TrainingPlan.ForTraining(gelu, []));
+    }
+
+    // A regularizer of the user's own: the plan cannot know its gradient, so it must refuse.
+    private sealed class HalfSquares : Degenerate.Regularizers.Regularizer
+    {
+        public override Tensor Penalty(Tensor weight)
+        {
+            using var sq = weight.Square();
+            using var sum = sq.Sum();
+            return sum * 0.5;
+        }
+
+        public override string Describe() => "half_squares";
     }
 
     [SkippableFact]

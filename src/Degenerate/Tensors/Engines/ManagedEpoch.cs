@@ -23,12 +23,14 @@ internal static unsafe class ManagedEpoch<T> where T : unmanaged, IFloatingPoint
         public required T* SampleWeight { get; init; }  // null: weight 1
         public required long* Permutation { get; init; }  // null: rows in order
         public T* Predictions { get; init; }  // null: not recorded; else [rows, units], row k the k-th row visited
+        public T*[]? Noise { get; init; }  // per layer, dropout noise [rows, units] on its output (row k: k-th row visited), or null
         public required long Rows { get; init; }
     }
 
     /// <summary>Runs the epoch; returns Σ sample weight × per-sample loss. <paramref name="step"/> counts one update.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double Run(DenseLayout net, int loss, in Inputs data, long batch, double lr, ManagedUpdate<T> update, Func<long> step)
+    public static double Run(DenseLayout net, int loss, in Inputs data, long batch, double lr, ManagedUpdate<T> update, Func<long> step,
+        FusedTrainingOptions? options = null)
     {
         var L = net.Layers;
         long rows = data.Rows, width = net.In[0], classes = net.Out[L - 1];
@@ -44,6 +46,12 @@ internal static unsafe class ManagedEpoch<T> where T : unmanaged, IFloatingPoint
             z[l] = GC.AllocateUninitializedArray<T>(checked((int)(B * net.Out[l])), pinned: true);
             a[l] = GC.AllocateUninitializedArray<T>(checked((int)(B * net.Out[l])), pinned: true);
         }
+        // A layer followed by Dropout feeds the next one its output times the noise; a[l] keeps the activation's own
+        // output, which the activation's backward needs.
+        var noise = data.Noise;
+        var dropped = new T[L][];
+        for (var l = 0; l + 1 < L; l++)
+            if (noise?[l] != null) dropped[l] = GC.AllocateUninitializedArray<T>(checked((int)(B * net.Out[l])), pinned: true);
         var P = data.Permutation;
         var xb = GC.AllocateUninitializedArray<T>(P != null ? checked((int)(B * width)) : 0, pinned: true);
         var yb = GC.AllocateUninitializedArray<T>(P != null ? checked((int)(B * classes)) : 0, pinned: true);
@@ -59,6 +67,9 @@ internal static unsafe class ManagedEpoch<T> where T : unmanaged, IFloatingPoint
                 throw new ArgumentException($"training plan: permutation entry {P[r]} at {r} is outside [0, {rows})", "permutation");
         T* X = data.X, Y = data.Y, W = data.SampleWeight;
         var mse = loss == ManagedFusedKernels.LossMse;
+        var softmaxHead = loss == ManagedFusedKernels.LossSoftmaxCrossentropy;
+        var adjust = options is { AdjustsGradients: true };
+        long stepIndex = 0;
         double lossSum = 0;
         for (long start = 0; start < rows; start += batch)
         {
@@ -89,23 +100,32 @@ internal static unsafe class ManagedEpoch<T> where T : unmanaged, IFloatingPoint
             // Forward.
             for (var l = 0; l < L; l++)
             {
-                fixed (T* zl = z[l], al = a[l], input0 = l == 0 ? null : a[l - 1])
+                fixed (T* zl = z[l], al = a[l], input0 = l == 0 ? null : dropped[l - 1] ?? a[l - 1])
                 {
                     var input = l == 0 ? xs : input0;
                     var o = net.Out[l];
                     ManagedGemm<T>.Forward(input, data.Parameters[net.KernelIndex[l]], zl, n, net.In[l], o);
                     if (net.HasBias[l]) ManagedGemm<T>.AddBias(data.Parameters[net.BiasIndex[l]], zl, n, o);
                     if (l + 1 < L || mse) ManagedGemm<T>.Activate(net.Activations[l], zl, al, n * o);
+                    if (dropped[l] != null)
+                        fixed (T* dl = dropped[l])
+                            ManagedDropout<T>.Multiply(al, noise![l] + start * o, dl, n * o);
                 }
             }
             // The batch's output before its update, for compiled metrics (binary cross-entropy keeps only logits).
             if (data.Predictions != null)
                 fixed (T* zLast = z[L - 1], aLast = a[L - 1])
-                    ManagedGemm<T>.Activate(mse ? ManagedFusedKernels.Linear : net.Activations[L - 1], mse ? aLast : zLast,
+                    if (net.Activations[L - 1] == ManagedFusedKernels.Softmax)
+                        ManagedSoftmaxHead<T>.Probabilities(zLast, data.Predictions + start * classes, n, classes);
+                    else ManagedGemm<T>.Activate(mse ? ManagedFusedKernels.Linear : net.Activations[L - 1], mse ? aLast : zLast,
                         data.Predictions + start * classes, n * classes);
 
             // Loss and its gradient with respect to the last pre-activation, scaled by w_r / n.
             double batchLoss = 0;
+            if (softmaxHead)
+                fixed (T* zLast = z[L - 1], d0 = delta)
+                    batchLoss = ManagedSoftmaxHead<T>.LossAndGradient(zLast, ys, wb, d0, n, classes);
+            else
             fixed (T* zLast = z[L - 1], aLast = a[L - 1], d0 = delta)
             {
                 var d = d0;
@@ -145,7 +165,7 @@ internal static unsafe class ManagedEpoch<T> where T : unmanaged, IFloatingPoint
             // Backward, last layer first.
             for (var l = L - 1; l >= 0; l--)
             {
-                fixed (T* d = delta, pv = prev, input0 = l == 0 ? null : a[l - 1], gk = grads[net.KernelIndex[l]])
+                fixed (T* d = delta, pv = prev, input0 = l == 0 ? null : dropped[l - 1] ?? a[l - 1], gk = grads[net.KernelIndex[l]])
                 {
                     var input = l == 0 ? xs : input0;
                     long o = net.Out[l], i = net.In[l];
@@ -156,6 +176,7 @@ internal static unsafe class ManagedEpoch<T> where T : unmanaged, IFloatingPoint
                     if (l > 0)
                     {
                         ManagedGemm<T>.InputGradient(d, data.Parameters[net.KernelIndex[l]], pv, n, o, i);
+                        if (dropped[l - 1] != null) ManagedDropout<T>.Multiply(pv, noise![l - 1] + start * i, pv, n * i);
                         fixed (T* zp = z[l - 1], ap = a[l - 1])
                             ManagedGemm<T>.ActivationBackward(net.Activations[l - 1], zp, ap, pv, n * i);
                     }
@@ -163,10 +184,18 @@ internal static unsafe class ManagedEpoch<T> where T : unmanaged, IFloatingPoint
                 if (l > 0) (delta, prev) = (prev, delta);
             }
 
+            // Regularizers, clipping and weight decay (FusedTrainingOptions), at this step's learning rate.
+            var stepLr = options?.RateAt(stepIndex++, lr) ?? lr;
+            if (adjust)
+            {
+                var penalty = ManagedPlanGradients<T>.AddPenalties(options!, data.Parameters, grads, data.Sizes);
+                lossSum += penalty * n;  // Keras reports the loss with the penalty, once per row of the batch
+                ManagedPlanGradients<T>.BeforeUpdate(options!, data.Parameters, grads, data.Sizes, stepLr);
+            }
             var t = step();
             for (var p = 0; p < grads.Length; p++)
                 fixed (T* g = grads[p])
-                    update.Apply(data.Parameters[p], g, data.Slot1[p], data.Slot2[p], data.Slot3[p], data.Sizes[p], lr, t);
+                    update.Apply(data.Parameters[p], g, data.Slot1[p], data.Slot2[p], data.Slot3[p], data.Sizes[p], stepLr, t);
         }
         return lossSum;
     }

@@ -13,7 +13,7 @@ internal sealed class ManagedFusedKernels : IFusedKernels
 {
     // Codes as TrainingPlan (and plan.cpp) number them.
     internal const int Linear = 0, SigmoidCode = 1, Relu = 2, Tanh = 3, Softmax = 4;
-    internal const int LossMse = 0, LossBceLogits = 1;
+    internal const int LossMse = 0, LossBceLogits = 1, LossSoftmaxCrossentropy = 2;
 
     private readonly ITensorEngine _engine;
 
@@ -21,21 +21,33 @@ internal sealed class ManagedFusedKernels : IFusedKernels
 
     public bool RecordsPredictions => true;
 
+    public bool TrainsExtensions => true;
+
     public unsafe double FitEpoch(EngineOptimizer optimizer, int[] activations, int[] hasBias, int loss, EngineTensor x, EngineTensor y,
-        EngineTensor? sampleWeight, EngineTensor? permutation, long batchSize, double learningRate, EngineTensor? predictions = null)
+        EngineTensor? sampleWeight, EngineTensor? permutation, long batchSize, double learningRate, EngineTensor? predictions = null,
+        FusedTrainingOptions? options = null)
     {
         if (optimizer is not PortableOptimizer state)
             throw new ArgumentException(
                 $"the managed training plan updates a portable optimizer's state; got {optimizer?.GetType().Name ?? "null"}", nameof(optimizer));
         ObjectDisposedException.ThrowIf(state.IsDisposed, state);
-        if (loss is not (LossMse or LossBceLogits))
-            throw new ArgumentOutOfRangeException(nameof(loss), loss, "training plans support loss codes 0 (mean squared error) and 1 (binary cross-entropy from logits)");
+        if (loss is not (LossMse or LossBceLogits or LossSoftmaxCrossentropy))
+            throw new ArgumentOutOfRangeException(nameof(loss), loss,
+                "training plans support loss codes 0 (mean squared error), 1 (binary cross-entropy from logits) and 2 (categorical cross-entropy from logits)");
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(batchSize, 0);
         if (!(learningRate > 0) || !double.IsFinite(learningRate))
             throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "learning rate must be a finite value > 0");
-        foreach (var act in activations)
-            if (act is < Linear or > Tanh)
-                throw new ArgumentException($"training plans support activation codes 0-3 (linear, sigmoid, relu, tanh); got {act}", nameof(activations));
+        for (var l = 0; l < activations.Length; l++)
+        {
+            var act = activations[l];
+            // A softmax only as the output of the categorical cross-entropy head, which works on its logits.
+            if (act is < Linear or > Tanh && !(act == Softmax && l == activations.Length - 1 && loss == LossSoftmaxCrossentropy))
+                throw new ArgumentException(
+                    $"training plans support activation codes 0-3 (linear, sigmoid, relu, tanh), and 4 (softmax) as the last of a categorical cross-entropy head; got {act} at layer {l}",
+                    nameof(activations));
+        }
+        if (loss == LossSoftmaxCrossentropy && activations.Length > 0 && activations[^1] is not (Linear or Softmax))
+            throw new ArgumentException($"training plan: categorical cross-entropy needs a linear or softmax last layer; got activation {activations[^1]}", nameof(activations));
 
         var parameters = state.Parameters;
         var shapes = new long[parameters.Count][];
@@ -52,6 +64,7 @@ internal sealed class ManagedFusedKernels : IFusedKernels
         if (dtype is not (DType.Float32 or DType.Float64))
             throw new ArgumentException($"training plans run in float32 or float64; the parameters are {dtype}", nameof(optimizer));
         var net = DenseLayout.From(shapes, activations, hasBias);
+        options?.Validate(parameters.Count, activations.Length);
 
         var (xType, xShape, xDevice) = _engine.Info(x);
         RequireCpu(xDevice, "x");
@@ -98,16 +111,38 @@ internal sealed class ManagedFusedKernels : IFusedKernels
             // Written in place: the caller's own memory, never a converted copy.
             O = _engine.DataPointer(predictions);
         }
+        IntPtr[]? noise = null;
+        if (options?.DropoutNoise is { } masks)
+        {
+            noise = new IntPtr[masks.Length];
+            for (var l = 0; l < masks.Length; l++)
+            {
+                if (masks[l] is not { } mask) continue;
+                var (mType, mShape, mDevice) = _engine.Info(mask);
+                RequireCpu(mDevice, $"dropout noise of layer {l}");
+                if (mType != dtype || mShape.Length != 2 || mShape[0] != rows || mShape[1] != net.Out[l])
+                    throw new ArgumentException(
+                        $"training plan: dropout noise of layer {l} is {mType} [{string.Join(", ", mShape)}]; expected {dtype} [{rows}, {net.Out[l]}]",
+                        nameof(options));
+                noise[l] = (IntPtr)keep.Of(mask, dtype);
+            }
+        }
         if (rows == 0) return 0;
 
         return dtype == DType.Float64
-            ? Epoch<double>(state, net, loss, X, Y, W, P, O, rows, batchSize, learningRate)
-            : Epoch<float>(state, net, loss, X, Y, W, P, O, rows, batchSize, learningRate);
+            ? Epoch<double>(state, net, loss, X, Y, W, P, O, noise, rows, batchSize, learningRate, options)
+            : Epoch<float>(state, net, loss, X, Y, W, P, O, noise, rows, batchSize, learningRate, options);
     }
 
     private unsafe double Epoch<T>(PortableOptimizer state, DenseLayout net, int loss, void* x, void* y, void* w, void* perm,
-        void* predictions, long rows, long batch, double lr) where T : unmanaged, IFloatingPointIeee754<T>
+        void* predictions, IntPtr[]? noise, long rows, long batch, double lr, FusedTrainingOptions? options) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        T*[]? noisePointers = null;
+        if (noise is not null)
+        {
+            noisePointers = new T*[noise.Length];
+            for (var l = 0; l < noise.Length; l++) noisePointers[l] = (T*)noise[l];
+        }
         var data = new ManagedEpoch<T>.Inputs
         {
             Parameters = Pointers<T>(state.Parameters),
@@ -120,10 +155,11 @@ internal sealed class ManagedFusedKernels : IFusedKernels
             SampleWeight = (T*)w,
             Permutation = (long*)perm,
             Predictions = (T*)predictions,
+            Noise = noisePointers,
             Rows = rows,
         };
         var update = new ManagedUpdate<T>(state.Kind, state.Hyperparameters);
-        return ManagedEpoch<T>.Run(net, loss, data, batch, lr, update, state.AdvanceIterations);
+        return ManagedEpoch<T>.Run(net, loss, data, batch, lr, update, state.AdvanceIterations, options);
     }
 
     private unsafe T*[] Pointers<T>(IReadOnlyList<Tensor> tensors) where T : unmanaged
