@@ -20,6 +20,8 @@ DATASETS = {
     "multinomial_10k": ("multinomial", 10_000, 10, 5),
     "binomial_200k": ("binomial", 200_000, 20, None),
     "multinomial_50k": ("multinomial", 50_000, 20, 8),
+    "negbin_10k": ("negativebinomial", 10_000, 10, None),  # NB2, alpha estimated (--alpha ml)
+    "tweedie_10k": ("tweedie", 10_000, 10, None),  # var_power 1.5
 }
 
 
@@ -33,6 +35,13 @@ def generate(family, n, p, classes, rng):
         y = (rng.uniform(size=n) < 1 / (1 + np.exp(-eta))).astype(float)
     elif family == "poisson":
         y = rng.poisson(np.exp(0.5 * eta)).astype(float)
+    elif family == "negativebinomial":
+        alpha = 0.8  # overdispersed counts: Poisson with a gamma-distributed mean
+        y = rng.poisson(rng.gamma(1 / alpha, alpha * np.exp(0.5 * eta))).astype(float)
+    elif family == "tweedie":
+        mu, p, phi = np.exp(0.5 * eta), 1.5, 1.0  # compound Poisson-gamma: exact zeros and positive amounts
+        counts = rng.poisson(mu ** (2 - p) / (phi * (2 - p)))
+        y = np.where(counts > 0, rng.gamma(np.maximum(counts, 1) * (2 - p) / (p - 1), phi * (p - 1) * mu ** (p - 1)), 0.0)
     elif family == "gamma":
         shape = 3.0
         y = rng.gamma(shape, np.exp(0.5 * eta) / shape)  # log link

@@ -66,7 +66,7 @@ internal sealed class CommonOptions
         if (target.Contains(','))
             return ReadCounts(table, family, link, target, parse.GetValue(FeaturesOption), notFeatures, groups, columns);
         var data = Dataset.From(table, target, parse.GetValue(FeaturesOption), family == Family.Multinomial,
-            TargetDomain(family), notFeatures);
+            TargetDomain(family), notFeatures, consume: true);
         return new ModelSpec(table.Path, family, link, data) { Groups = groups, Columns = columns };
     }
 
@@ -81,7 +81,7 @@ internal sealed class CommonOptions
             throw new UsageException($"--target {target}: a two-column (successes,failures) target needs --family binomial");
         Func<double, string?> count = v => v >= 0 ? null : "is negative; successes and failures are counts >= 0";
         var failuresIndex = table.IndexOf(names[1], "--target");
-        var data = Dataset.From(table, names[0], features, false, count, [.. notFeatures, failuresIndex]);
+        var data = Dataset.From(table, names[0], features, false, count, [.. notFeatures, failuresIndex], consume: true);
         if (data.Features.Contains(names[1])) throw new UsageException($"--features: '{names[1]}' is the target's failures column");
         var failures = table.Numbers(failuresIndex, count);
         var trials = new double[failures.Length];
@@ -101,6 +101,7 @@ internal sealed class CommonOptions
         Family.Poisson => v => v >= 0 ? null : "is negative; the poisson family takes counts >= 0",
         Family.NegativeBinomial => v => v >= 0 ? null : "is negative; the negative binomial family takes counts >= 0",
         Family.Gamma => v => v > 0 ? null : "is not positive; the gamma family takes values > 0",
+        Family.Tweedie => v => v >= 0 ? null : "is negative; the tweedie family takes values >= 0",
         _ => null,
     };
 }

@@ -37,13 +37,38 @@ internal sealed class CsvColumn
         Add(double.NaN);
     }
 
-    public double this[int row] => _blocks[row >> BlockShift][row & (BlockSize - 1)];
+    public double this[int row] => Blocks[row >> BlockShift][row & (BlockSize - 1)];
+
+    /// <summary>Whether <see cref="Release"/> dropped the values.</summary>
+    public bool Released { get; private set; }
+
+    private List<double[]> Blocks => Released
+        ? throw new InvalidOperationException("this column's numbers were handed over to a Dataset and released")
+        : _blocks;
+
+    /// <summary>Rows [<paramref name="start"/>, <paramref name="start"/> + count) as one span (within one block).</summary>
+    public ReadOnlySpan<double> Block(int start, int count) => Blocks[start >> BlockShift].AsSpan(start & (BlockSize - 1), count);
+
+    /// <summary>The rows one block holds; <see cref="Block"/> never crosses a multiple of it.</summary>
+    public const int RowsPerBlock = BlockSize;
+
+    /// <summary>Drops the block holding row <paramref name="start"/> (its memory goes at the next collection).</summary>
+    public void ReleaseBlock(int start) => Blocks[start >> BlockShift] = [];
+
+    /// <summary>Drops every value; reading the column afterwards throws InvalidOperationException.</summary>
+    public void Release()
+    {
+        _blocks.Clear();
+        _current = [];
+        Released = true;
+    }
 
     public double[] ToArray()
     {
         var values = new double[_count];
+        var blocks = Blocks;
         for (int b = 0, at = 0; at < _count; b++, at += BlockSize)
-            _blocks[b].AsSpan(0, Math.Min(BlockSize, _count - at)).CopyTo(values.AsSpan(at));
+            blocks[b].AsSpan(0, Math.Min(BlockSize, _count - at)).CopyTo(values.AsSpan(at));
         return values;
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using Degenerate.IO;
 
 namespace Degenerate.Cli;
 
@@ -45,7 +46,7 @@ public sealed class CsvTable
         return Guarded(path, () =>
         {
             if (new FileInfo(path).Length == 0) throw new UsageException($"'{path}' is empty: expected a header line of column names, then data rows");
-            using var csv = CsvParser.Open(path);
+            using var csv = CsvParser.Open(path, error: message => new UsageException(message));
             var header = ReadHeader(path, csv);
             var columns = header.Select(_ => new CsvColumn()).ToArray();
             var lines = new LineMap(csv.Line + 1);
@@ -151,7 +152,7 @@ public sealed class CsvTable
         Guarded(Path, () =>
         {
             var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-            using var csv = CsvParser.Open(Path);
+            using var csv = CsvParser.Open(Path, error: message => new UsageException(message));
             csv.Read(); // the header
             var row = 0;
             for (; row <= stopAfterRow && csv.Read(); row++)
@@ -194,6 +195,36 @@ public sealed class CsvTable
         var values = _columns[column];
         for (var i = 0; i < RowCount; i++) x[i, j] = values[i];
     }
+
+    /// <summary>
+    /// <see cref="CopyNumbers"/> for several columns at once, block of rows by block of rows, releasing each block of
+    /// those columns as soon as it is copied: the parsed numbers and the design are never both whole in memory
+    /// (issue 14: the CLI's memory stays near the size of the parsed data). The columns cannot be read again.
+    /// </summary>
+    internal void MoveNumbers(IReadOnlyList<int> columns, double[,] x)
+    {
+        foreach (var c in columns) Check(c, null);
+        long p = x.GetLength(1);
+        // x's elements in row-major order (a rectangular array is one block of memory); long offsets: it may hold
+        // more than int.MaxValue numbers.
+        ref var first = ref System.Runtime.CompilerServices.Unsafe.As<byte, double>(
+            ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(x));
+        for (var start = 0; start < RowCount; start += CsvColumn.RowsPerBlock)
+        {
+            var count = Math.Min(CsvColumn.RowsPerBlock, RowCount - start);
+            for (var j = 0; j < columns.Count; j++)
+            {
+                var values = _columns[columns[j]].Block(start, count);
+                ref var cell = ref System.Runtime.CompilerServices.Unsafe.Add(ref first, (nint)(start * p + j));
+                for (var i = 0; i < values.Length; i++) System.Runtime.CompilerServices.Unsafe.Add(ref cell, (nint)(i * p)) = values[i];
+            }
+            foreach (var c in columns) _columns[c].ReleaseBlock(start);
+        }
+        foreach (var c in columns) _columns[c].Release();
+    }
+
+    /// <summary>Drops a column's numbers (they were copied elsewhere); reading it afterwards throws.</summary>
+    internal void Release(int column) => _columns[column].Release();
 
     private void Check(int column, Func<double, string?>? domain)
     {

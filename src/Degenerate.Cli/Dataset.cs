@@ -53,8 +53,13 @@ public sealed class Dataset
     /// <param name="categoricalTarget">Whether the target holds class labels.</param>
     /// <param name="targetDomain">For a numeric target, says what is wrong with a value the model cannot take (null when fine).</param>
     /// <param name="notFeatures">Columns that are not features by default (e.g. the cluster column of --groups).</param>
+    /// <param name="consume">
+    /// Hand the table's numbers over: each block of the target's and the features' numbers is released as soon as it
+    /// is copied, and so are the columns nothing asked for (those in <paramref name="notFeatures"/> stay), so the table
+    /// and the design are never both whole in memory. Those columns cannot be read from the table afterwards.
+    /// </param>
     public static Dataset From(CsvTable table, string target, string? features, bool categoricalTarget,
-        Func<double, string?>? targetDomain = null, IReadOnlyCollection<int>? notFeatures = null)
+        Func<double, string?>? targetDomain = null, IReadOnlyCollection<int>? notFeatures = null, bool consume = false)
     {
         ArgumentNullException.ThrowIfNull(table);
         if (string.IsNullOrWhiteSpace(target)) throw new UsageException("--target: give the name of the column to model");
@@ -67,8 +72,15 @@ public sealed class Dataset
         else y = table.Numbers(targetIndex, targetDomain);
         CheckNotConstant(table, target, y, classes);
 
+        if (consume)
+        {
+            var kept = notFeatures ?? [];
+            for (var c = 0; c < table.Columns.Count; c++)
+                if (!featureIndices.Contains(c) && !kept.Contains(c)) table.Release(c);  // the target (copied) and the unused
+        }
         var x = new double[table.RowCount, featureIndices.Length];
-        for (var j = 0; j < featureIndices.Length; j++) table.CopyNumbers(featureIndices[j], x, j);
+        if (consume) table.MoveNumbers(featureIndices, x);
+        else for (var j = 0; j < featureIndices.Length; j++) table.CopyNumbers(featureIndices[j], x, j);
         return new Dataset(target, featureIndices.Select(i => table.Columns[i]).ToArray(), x, y, classes);
     }
 

@@ -7,7 +7,7 @@ namespace Degenerate.Cli;
 
 /// <summary>
 /// <c>degenerate glm DATA.csv --target COL|S,F --family F [--features A,B] [--link L] [--solver S] [--offset COL]
-/// [--exposure COL] [--freq-weights COL] [--var-weights COL] [--json]</c>: fits the
+/// [--exposure COL] [--freq-weights COL] [--var-weights COL] [--alpha A|ml] [--var-power P] [--json]</c>: fits the
 /// GLM by maximum likelihood and prints statsmodels' summary, or with <c>--json</c> every statistic keyed by
 /// statsmodels' attribute names.
 /// </summary>
@@ -29,7 +29,8 @@ internal static class GlmCommand
         var offset = new Option<string?>("--offset") { Description = "a column added to the linear predictor as is (statsmodels' offset; not a feature)" };
         var exposure = new Option<string?>("--exposure") { Description = "a column of exposures > 0 whose log is added to the linear predictor (log link; not a feature)" };
         var freqWeights = new Option<string?>("--freq-weights") { Description = "a column of frequency weights: each row stands for that many observations (not a feature)" };
-        var alpha = new Option<double?>("--alpha") { Description = "the negative binomial family's alpha in V(mu) = mu + alpha*mu^2 (default 1, as statsmodels)" };
+        var alpha = new Option<string?>("--alpha") { Description = "the negative binomial family's alpha in V(mu) = mu + alpha*mu^2 (default 1, as statsmodels' GLM), or 'ml' to estimate it with the coefficients (statsmodels' discrete NegativeBinomial, NB2)" };
+        var varPower = new Option<double?>("--var-power") { Description = "the tweedie family's variance power p in V(mu) = mu^p, >= 1 (default 1, as statsmodels)" };
         var varWeights = new Option<string?>("--var-weights") { Description = "a column of variance (prior) weights (not a feature)" };
         var distributed = new DistributedOption();
         var command = new Command("glm", "Fit a generalized linear model and print statsmodels' summary (or --json).");
@@ -49,6 +50,7 @@ internal static class GlmCommand
         command.Options.Add(varWeights);
         command.Options.Add(alpha);
         command.Options.Add(distributed.Option);
+        command.Options.Add(varPower);
         command.SetAction(parse => CliApp.Guard(stderr, () =>
         {
             var fits = parse.GetValue(repeat);
@@ -67,16 +69,23 @@ internal static class GlmCommand
             var extra = new Dictionary<string, string>();
             foreach (var option in new[] { offset, exposure, freqWeights, varWeights })
                 if (parse.GetValue(option) is { } column) extra[option.Name] = column;
-            if (parse.GetValue(alpha) is { } a && !(a > 0 && double.IsFinite(a)))
-                throw new UsageException($"--alpha: must be a positive number, got {a.ToString(CultureInfo.InvariantCulture)}");
+            var (givenAlpha, estimateAlpha) = ParseAlpha(parse.GetValue(alpha));
+            if (parse.GetValue(varPower) is { } p && !(p >= 1 && double.IsFinite(p)))
+                throw new UsageException($"--var-power: must be a number >= 1, got {p.ToString(CultureInfo.InvariantCulture)}");
             using var group = distributed.Join(parse);
             if (group is not null && chosenCov == CovType.Cluster)
                 throw new UsageException("--distributed: --cov-type cluster is not available for a distributed fit (a cluster may span shards)");
             var spec = common.Read(parse, groupsColumn, extra, DistributedOption.ShardPath(parse.GetValue(common.DataArgument)!, group));
             if (group is not null && spec.Family == Family.Multinomial)
                 throw new UsageException("--distributed: the multinomial family is not available here (each shard would number its own class labels)");
+            if (group is not null && estimateAlpha)
+                throw new UsageException("--distributed: --alpha ml is not distributed; give alpha as a number");
             if (parse.GetValue(alpha) is not null && spec.Family != Family.NegativeBinomial)
                 throw new UsageException($"--alpha: used only with --family negativebinomial, not {Names.Lower(spec.Family)}");
+            if (estimateAlpha && spec.Link is { } l && l != Link.Log)
+                throw new UsageException($"--alpha ml: the NB2 model has the log link only, not {Names.Lower(l)}");
+            if (parse.GetValue(varPower) is not null && spec.Family != Family.Tweedie)
+                throw new UsageException($"--var-power: used only with --family tweedie, not {Names.Lower(spec.Family)}");
             var defaults = new GlmOptions();
             var options = new GlmOptions
             {
@@ -92,7 +101,8 @@ internal static class GlmCommand
                 Exposure = spec.Columns.GetValueOrDefault("--exposure"),
                 FreqWeights = spec.Columns.GetValueOrDefault("--freq-weights"),
                 VarWeights = spec.Columns.GetValueOrDefault("--var-weights"),
-                Alpha = parse.GetValue(alpha) ?? defaults.Alpha,
+                Alpha = givenAlpha ?? defaults.Alpha,
+                VarPower = parse.GetValue(varPower) ?? defaults.VarPower,
                 ProcessGroup = group,
             };
             GlmResult? result = null;
@@ -100,7 +110,9 @@ internal static class GlmCommand
             for (var i = 0; i < fits; i++)
             {
                 var clock = Stopwatch.StartNew();
-                result = Glm.Fit(spec.Data.X, spec.Proportions ?? spec.Data.Y, spec.Family, spec.Link, options, spec.Trials);
+                result = estimateAlpha
+                    ? NegativeBinomialRegression.Fit(spec.Data.X, spec.Data.Y, options)
+                    : Glm.Fit(spec.Data.X, spec.Proportions ?? spec.Data.Y, spec.Family, spec.Link, options, spec.Trials);
                 seconds.Add(clock.Elapsed.TotalSeconds);
             }
             if (group is { IsMain: false }) return 0;  // only rank 0 prints
@@ -111,6 +123,15 @@ internal static class GlmCommand
             return 0;
         }));
         return command;
+    }
+
+    // --alpha: a number > 0 (the GLM with that alpha) or "ml" (NB2, alpha estimated).
+    private static (double? Alpha, bool Estimate) ParseAlpha(string? value)
+    {
+        if (value is null) return (null, false);
+        if (value.Trim().Equals("ml", StringComparison.OrdinalIgnoreCase)) return (null, true);
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var a) && a > 0 && double.IsFinite(a)) return (a, false);
+        throw new UsageException($"--alpha: must be a positive number or 'ml' (estimate it), got '{value}'");
     }
 
     private static CovType ParseCovType(string value) => value.ToLowerInvariant() switch

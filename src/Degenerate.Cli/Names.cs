@@ -13,7 +13,8 @@ internal static class Names
         "gamma" => Family.Gamma,
         "multinomial" or "mnlogit" => Family.Multinomial,
         "negativebinomial" or "negative_binomial" or "negbin" => Family.NegativeBinomial,
-        _ => throw new UsageException($"--family: unknown family '{name}'; expected gaussian, binomial, poisson, gamma, multinomial or negativebinomial"),
+        "tweedie" => Family.Tweedie,
+        _ => throw new UsageException($"--family: unknown family '{name}'; expected gaussian, binomial, poisson, gamma, multinomial, negativebinomial or tweedie"),
     };
 
     public static Link ParseLink(string name) => name.Trim().ToLowerInvariant() switch

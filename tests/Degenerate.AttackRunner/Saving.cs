@@ -20,6 +20,17 @@ internal static class Saving
         return $"{new FileInfo(path).Length} bytes";
     });
 
+    /// <summary>Writes a small model to <paramref name="path"/> in the format its name asks for: a .dgm model file, Keras
+    /// weights (.weights.h5) or ONNX (.onnx).</summary>
+    public static string Write(string path)
+    {
+        using var model = new Sequential(new Dense(3, "relu", inputDim: 2), new Dense(1, "sigmoid")) { Device = Device.CPU };
+        if (path.EndsWith(".weights.h5", StringComparison.Ordinal)) model.SaveWeights(path);
+        else if (path.EndsWith(".onnx", StringComparison.Ordinal)) model.ExportOnnx(path);
+        else model.Save(path);
+        return $"{new FileInfo(path).Length} bytes";
+    }
+
     /// <summary>Saves over <paramref name="path"/> until killed, announcing each finished save.</summary>
     public static void SaveForever(string path)
     {

@@ -14,6 +14,7 @@ internal static class Scenarios
         ["load-weights"] = LoadWeightsInto,
         ["save"] = args => Saving.SaveOnce(args[0]),
         ["save-loop"] = args => Saving.SaveForever(args[0]),
+        ["write"] = paths => Each(paths, Saving.Write),
         ["concurrent"] = Concurrency.Run,
     };
 
@@ -52,7 +53,7 @@ internal static class Scenarios
         foreach (var path in paths) Case(path, () => load(path));
     }
 
-    // The architecture of the test suite's valid file (AttackTests' ModelFiles.Model): LoadWeights needs a model of
+    // The architecture of the test suite's valid file (tests/Shared/ModelFileFraming.cs's SmallModel): LoadWeights needs a model of
     // the same shapes to load into.
     private static void LoadWeightsInto(string[] paths) => Each(paths, p =>
     {

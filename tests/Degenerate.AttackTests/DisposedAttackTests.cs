@@ -26,6 +26,9 @@ public sealed class DisposedAttackTests
     [InlineData("model.get-weights")]
     [InlineData("model.save")]
     [InlineData("model.load-weights")]
+    [InlineData("model.save-weights")]
+    [InlineData("model.save-weights-h5")]
+    [InlineData("model.export-onnx")]
     [InlineData("model.summary")]
     public void ADisposedModelNamesItself(string attack) =>
         Assert.Contains("model 'victim' was disposed", Disposed(attack));

@@ -21,7 +21,7 @@ public sealed class FuzzCorpusTests : IDisposable
         foreach (var input in inputs)
         {
             var bytes = File.ReadAllBytes(input);
-            foreach (var (suffix, content) in new[] { ("sealed", ModelFiles.Reseal(bytes)), ("raw", bytes) })
+            foreach (var (suffix, content) in new[] { ("sealed", Degenerate.TestShared.ModelFileFraming.Reseal(bytes)), ("raw", bytes) })
             {
                 var path = Path.Combine(_dir, $"{Path.GetFileName(input)}.{suffix}.dgm");
                 File.WriteAllBytes(path, content);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using static Degenerate.AttackTests.ModelFiles;
+using static Degenerate.TestShared.ModelFileFraming;
 
 namespace Degenerate.AttackTests;
 
@@ -104,11 +105,8 @@ public sealed class ModelFileAttackTests : IDisposable
         Skip.If(OperatingSystem.IsWindows(), "FIFOs, /dev/zero and Unix permissions");
         var fifo = Path.Combine(_dir, "fifo.dgm");
         using (var mk = System.Diagnostics.Process.Start("mkfifo", [fifo])) mk.WaitForExit();
-        var locked = Path.Combine(_dir, "locked.dgm");
-        File.WriteAllBytes(locked, Valid());
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(locked, UnixFileMode.None);
         var missing = Path.Combine(_dir, "missing.dgm");
-        var run = Child.Run("load", _dir, "/dev/zero", fifo, locked, missing);
+        var run = Child.Run("load", _dir, "/dev/zero", fifo, missing);
 
         Assert.StartsWith("error InvalidDataException: ", run[_dir]);
         Assert.Contains("directory", run[_dir]);
@@ -117,8 +115,33 @@ public sealed class ModelFileAttackTests : IDisposable
         Assert.StartsWith("error InvalidDataException: ", run[fifo]); // refused before opening: a FIFO would block
         Assert.Contains("not a regular file", run[fifo]);
         Assert.StartsWith("error FileNotFoundException: ", run[missing]);
-        // Root reads a file without permission bits; anyone else is told it cannot be read.
-        if (Environment.UserName != "root") Assert.StartsWith("error UnauthorizedAccessException: ", run[locked]);
-        else Assert.StartsWith("ok ", run[locked]);
+    }
+
+    [SkippableFact]
+    public void AFileWithoutReadPermissionIsRefused()
+    {
+        if (OperatingSystem.IsWindows()) throw new SkipException("Unix permission bits");
+        Unprivileged? asUser = null;
+        if (Unprivileged.IsRoot)
+        {
+            // Root reads any file whatever its bits (as in CI): the child drops to nobody, who must be able to reach
+            // the file (the temporary folder is owner-only) but not read it.
+            var (way, why) = Unprivileged.Find();
+            Skip.If(way is null, $"running as root and {why}");
+            asUser = way;
+            File.SetUnixFileMode(_dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherExecute);
+        }
+        var locked = Path.Combine(_dir, "locked.dgm");
+        var readable = Path.Combine(_dir, "readable.dgm");
+        File.WriteAllBytes(locked, Valid());
+        File.Copy(locked, readable);
+        File.SetUnixFileMode(locked, UnixFileMode.None);
+        File.SetUnixFileMode(readable, UnixFileMode.UserRead | UnixFileMode.OtherRead);
+        var run = Child.Run("load", asUser, locked, readable);
+
+        // The readable copy proves the child really ran (as nobody, when root) and could load a file at all.
+        Assert.StartsWith("ok 2 layers, weight sums ", run[readable]);
+        Assert.StartsWith("error UnauthorizedAccessException: ", run[locked]);
+        Assert.Contains(locked, run[locked]);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Degenerate.IO;
 
 namespace Degenerate.Cli.Tests;
 
@@ -34,7 +35,8 @@ public sealed class CsvParserTests
 
     private static (List<string[]> Records, List<int> Lines) Parse(string text, int buffer)
     {
-        using var parser = new CsvParser("t.csv", new MemoryStream(Encoding.UTF8.GetBytes(text)), buffer);
+        using var parser = new CsvParser("t.csv", new MemoryStream(Encoding.UTF8.GetBytes(text)), buffer,
+            error: message => new UsageException(message));
         var records = new List<string[]>();
         var lines = new List<int>();
         while (parser.Read())

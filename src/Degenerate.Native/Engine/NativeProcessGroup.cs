@@ -3,19 +3,8 @@ using Degenerate.Tensors.Engines;
 namespace Degenerate.Engines.Native;
 
 /// <summary>Owns one ProcessGroupGloo of the shim.</summary>
-internal sealed class NativeProcessGroup(IntPtr pointer) : ICollectiveGroup
+internal sealed class NativeProcessGroup(IntPtr pointer) : NativeOwned(pointer), ICollectiveGroup
 {
-    private IntPtr _pointer = pointer;
-
-    private IntPtr Pointer
-    {
-        get
-        {
-            ObjectDisposedException.ThrowIf(_pointer == IntPtr.Zero, this);
-            return _pointer;
-        }
-    }
-
     public unsafe void AllReduce(IReadOnlyList<EngineTensor> tensors, int op, long bucketBytes, TimeSpan timeout)
     {
         using var handles = new HandleArray(tensors);
@@ -43,9 +32,5 @@ internal sealed class NativeProcessGroup(IntPtr pointer) : ICollectiveGroup
 
     public void Barrier(TimeSpan timeout) => Native.Check(Native.dg_pg_barrier(Pointer, NativeDistributed.Milliseconds(timeout)));
 
-    public void Dispose()
-    {
-        var p = Interlocked.Exchange(ref _pointer, IntPtr.Zero);
-        if (p != IntPtr.Zero) Native.dg_pg_free(p);
-    }
+    protected override void Free(IntPtr pointer) => Native.dg_pg_free(pointer);
 }

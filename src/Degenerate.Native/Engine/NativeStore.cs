@@ -3,19 +3,8 @@ using Degenerate.Tensors.Engines;
 namespace Degenerate.Engines.Native;
 
 /// <summary>Owns one c10d store of the shim.</summary>
-internal sealed class NativeStore(IntPtr pointer) : ICollectiveStore
+internal sealed class NativeStore(IntPtr pointer) : NativeOwned(pointer), ICollectiveStore
 {
-    private IntPtr _pointer = pointer;
-
-    internal IntPtr Pointer
-    {
-        get
-        {
-            ObjectDisposedException.ThrowIf(_pointer == IntPtr.Zero, this);
-            return _pointer;
-        }
-    }
-
     public unsafe void Set(string key, byte[] value)
     {
         fixed (byte* p = value) Native.Check(Native.dg_store_set(Pointer, key, p, value.Length));
@@ -40,9 +29,5 @@ internal sealed class NativeStore(IntPtr pointer) : ICollectiveStore
         return result;
     }
 
-    public void Dispose()
-    {
-        var p = Interlocked.Exchange(ref _pointer, IntPtr.Zero);
-        if (p != IntPtr.Zero) Native.dg_store_free(p);
-    }
+    protected override void Free(IntPtr pointer) => Native.dg_store_free(pointer);
 }

@@ -6,7 +6,8 @@ namespace Degenerate.Activations;
 public sealed class Elu : ActivationFunction
 {
     /// <summary>Creates the activation with the given alpha (Keras default 1.0).</summary>
-    public Elu(double alpha = 1.0) => Alpha = alpha;
+    public Elu(double alpha = 1.0) =>
+        Alpha = double.IsFinite(alpha) ? alpha : throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must be a finite number");
 
     /// <summary>Scale of the negative part.</summary>
     public double Alpha { get; }

@@ -21,6 +21,9 @@ public sealed class EarlyStopping : Callback
         ArgumentException.ThrowIfNullOrWhiteSpace(monitor);
         if (!double.IsFinite(minDelta)) throw new ArgumentOutOfRangeException(nameof(minDelta), minDelta, "minDelta must be finite");
         if (patience < 0) throw new ArgumentOutOfRangeException(nameof(patience), patience, "patience must be >= 0");
+        if (baseline is { } b && !double.IsFinite(b))
+            throw new ArgumentOutOfRangeException(nameof(baseline), b, "baseline must be finite (or null for none)");
+        if (startFromEpoch < 0) throw new ArgumentOutOfRangeException(nameof(startFromEpoch), startFromEpoch, "startFromEpoch must be >= 0");
         Monitor = monitor;
         MinDelta = Math.Abs(minDelta);
         Patience = patience;

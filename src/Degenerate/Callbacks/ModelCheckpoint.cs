@@ -19,6 +19,8 @@ public sealed partial class ModelCheckpoint : Callback
         bool saveWeightsOnly = false, MonitorMode mode = MonitorMode.Auto, double? initialValueThreshold = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(filepath);
+        if (initialValueThreshold is { } t && !double.IsFinite(t))
+            throw new ArgumentOutOfRangeException(nameof(initialValueThreshold), t, "initialValueThreshold must be finite (or null for none)");
         Filepath = filepath;
         Monitor = monitor;
         Verbose = verbose;

@@ -6,7 +6,8 @@ namespace Degenerate.Initializers;
 public sealed class Constant : Initializer
 {
     /// <summary>Creates the initializer.</summary>
-    public Constant(double value) => Value = value;
+    public Constant(double value) =>
+        Value = double.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "value must be a finite number");
 
     /// <summary>The value.</summary>
     public double Value { get; }

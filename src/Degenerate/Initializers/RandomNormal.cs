@@ -8,6 +8,9 @@ public sealed class RandomNormal : Initializer
     /// <summary>Creates the initializer.</summary>
     public RandomNormal(double mean = 0.0, double stddev = 0.05)
     {
+        if (!double.IsFinite(mean)) throw new ArgumentOutOfRangeException(nameof(mean), mean, "mean must be a finite number");
+        if (!(stddev >= 0) || double.IsInfinity(stddev))
+            throw new ArgumentOutOfRangeException(nameof(stddev), stddev, "stddev must be a finite number >= 0");
         Mean = mean;
         StdDev = stddev;
     }

@@ -8,6 +8,9 @@ public sealed class RandomUniform : Initializer
     /// <summary>Creates the initializer.</summary>
     public RandomUniform(double minval = -0.05, double maxval = 0.05)
     {
+        if (!double.IsFinite(minval)) throw new ArgumentOutOfRangeException(nameof(minval), minval, "minval must be a finite number");
+        if (!double.IsFinite(maxval) || maxval < minval)
+            throw new ArgumentOutOfRangeException(nameof(maxval), maxval, $"maxval must be a finite number >= minval ({minval})");
         MinVal = minval;
         MaxVal = maxval;
     }

@@ -11,13 +11,11 @@ namespace Degenerate.Layers;
 /// moving statistics follow them: moving = moving · momentum + batch · (1 − momentum). In inference (Evaluate, Predict)
 /// μ and σ² are the moving statistics. As in Keras, a frozen layer (<see cref="Layer.Trainable"/> false) runs in
 /// inference mode even in Fit, and leaves its moving statistics alone.
-/// Weights, in Keras's order and names: <c>gamma</c> [features] (when <see cref="Scale"/>), <c>beta</c> [features]
-/// (when <see cref="Center"/>), both trainable; <c>moving_mean</c> and <c>moving_variance</c> [features], non-trainable.
+/// Weights, in Keras's order and names: <c>gamma</c> [features] (when <see cref="AffineNormalization.Scale"/>), <c>beta</c> [features]
+/// (when <see cref="AffineNormalization.Center"/>), both trainable; <c>moving_mean</c> and <c>moving_variance</c> [features], non-trainable.
 /// </summary>
-public sealed class BatchNormalization : Layer
+public sealed class BatchNormalization : AffineNormalization
 {
-    private Tensor? _gamma;
-    private Tensor? _beta;
     private Tensor? _movingMean;
     private Tensor? _movingVariance;
 
@@ -33,39 +31,18 @@ public sealed class BatchNormalization : Layer
     /// <param name="name">Layer name; default "batch_normalization", ...</param>
     public BatchNormalization(double momentum = 0.99, double epsilon = 1e-3, bool center = true, bool scale = true,
         Initializer? betaInitializer = null, Initializer? gammaInitializer = null,
-        Initializer? movingMeanInitializer = null, Initializer? movingVarianceInitializer = null, string? name = null) : base(name)
+        Initializer? movingMeanInitializer = null, Initializer? movingVarianceInitializer = null, string? name = null)
+        : base(epsilon, center, scale, betaInitializer, gammaInitializer, name)
     {
         if (!(momentum >= 0 && momentum <= 1))
             throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "momentum must be in [0, 1]");
-        if (!(epsilon > 0) || double.IsInfinity(epsilon))
-            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "epsilon must be a finite number > 0");
         Momentum = momentum;
-        Epsilon = epsilon;
-        Center = center;
-        Scale = scale;
-        BetaInitializer = betaInitializer ?? new Zeros();
-        GammaInitializer = gammaInitializer ?? new Constant(1.0);
         MovingMeanInitializer = movingMeanInitializer ?? new Zeros();
         MovingVarianceInitializer = movingVarianceInitializer ?? new Constant(1.0);
     }
 
-    /// <summary>Weight of the old moving statistics in each training update.</summary>
+    /// <summary>Weight of the old moving statistics in each update.</summary>
     public double Momentum { get; }
-
-    /// <summary>Added to the variance before the square root.</summary>
-    public double Epsilon { get; }
-
-    /// <summary>Whether beta is added.</summary>
-    public bool Center { get; }
-
-    /// <summary>Whether gamma multiplies.</summary>
-    public bool Scale { get; }
-
-    /// <summary>Initializer of beta.</summary>
-    public Initializer BetaInitializer { get; }
-
-    /// <summary>Initializer of gamma.</summary>
-    public Initializer GammaInitializer { get; }
 
     /// <summary>Initializer of moving_mean.</summary>
     public Initializer MovingMeanInitializer { get; }
@@ -73,41 +50,31 @@ public sealed class BatchNormalization : Layer
     /// <summary>Initializer of moving_variance.</summary>
     public Initializer MovingVarianceInitializer { get; }
 
-    /// <summary>The scale [features] (null until built or without scale). Owned by the layer.</summary>
-    public Tensor? Gamma => _gamma;
-
-    /// <summary>The offset [features] (null until built or without center). Owned by the layer.</summary>
-    public Tensor? Beta => _beta;
-
-    /// <summary>The moving mean [features] used at inference (null until built). Owned by the layer.</summary>
+    /// <summary>The moving mean [features] (null until built). Owned by the layer.</summary>
     public Tensor? MovingMean => _movingMean;
 
-    /// <summary>The moving variance [features] used at inference (null until built). Owned by the layer.</summary>
+    /// <summary>The moving variance [features] (null until built). Owned by the layer.</summary>
     public Tensor? MovingVariance => _movingVariance;
 
     /// <inheritdoc/>
     public override string BaseName => "batch_normalization";
 
     /// <inheritdoc/>
-    public override long OutputDim(long inputDim) => inputDim;
-
-    /// <inheritdoc/>
     protected override void CreateWeights(long inputDim, DType dtype, Device device)
     {
-        if (Scale) _gamma = OwnWeight(GammaInitializer.Create([inputDim], dtype, device), trainable: true);
-        if (Center) _beta = OwnWeight(BetaInitializer.Create([inputDim], dtype, device), trainable: true);
+        base.CreateWeights(inputDim, dtype, device);
         _movingMean = OwnWeight(MovingMeanInitializer.Create([inputDim], dtype, device), trainable: false);
         _movingVariance = OwnWeight(MovingVarianceInitializer.Create([inputDim], dtype, device), trainable: false);
     }
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Tensor> Weights => NormalizationMath.Present(_gamma, _beta, _movingMean, _movingVariance);
+    public override IReadOnlyList<Tensor> Weights => [.. AffineWeights, .. new[] { _movingMean, _movingVariance }.OfType<Tensor>()];
 
     /// <inheritdoc/>
-    protected override IReadOnlyList<Tensor> GradientWeights => NormalizationMath.Present(_gamma, _beta);
+    protected override IReadOnlyList<Tensor> GradientWeights => AffineWeights;
 
     /// <inheritdoc/>
-    public override IReadOnlyList<string> WeightNames => [.. NormalizationMath.Names(Scale, Center), "moving_mean", "moving_variance"];
+    public override IReadOnlyList<string> WeightNames => [.. AffineNames, "moving_mean", "moving_variance"];
 
     internal override IReadOnlyList<(string Name, long[] Shape)> PlannedWeights(long inputDim) =>
         WeightNames.Select(n => (n, new[] { inputDim })).ToList();
@@ -120,62 +87,36 @@ public sealed class BatchNormalization : Layer
     {
         EnsureBuilt(x);
         using var scope = new DisposeScope();
-        Tensor mean, variance;
-        if (training && Trainable)
+        if (!(training && Trainable)) return scope.MoveToOuter(Normalize(x, _movingMean!, _movingVariance!));
+        var mean = x.Mean(0);
+        var variance = (x - mean).Square().Mean(0);
+        using (Autograd.NoGrad())
         {
-            mean = x.Mean(0);
-            variance = (x - mean).Square().Mean(0);
-            using (Autograd.NoGrad())
-            {
-                _movingMean!.CopyFrom(_movingMean * Momentum + mean * (1 - Momentum));
-                _movingVariance!.CopyFrom(_movingVariance * Momentum + variance * (1 - Momentum));
-            }
+            _movingMean!.CopyFrom(_movingMean * Momentum + mean * (1 - Momentum));
+            _movingVariance!.CopyFrom(_movingVariance * Momentum + variance * (1 - Momentum));
         }
-        else
-        {
-            mean = _movingMean!;
-            variance = _movingVariance!;
-        }
-        var normalized = (x - mean) / (variance + Epsilon).Sqrt();
-        return scope.MoveToOuter(NormalizationMath.Affine(normalized, _gamma, _beta));
+        return scope.MoveToOuter(Normalize(x, mean, variance));
     }
 
     /// <inheritdoc/>
-    public override JsonObject GetConfig() => new()
-    {
-        ["class_name"] = "BatchNormalization",
-        ["name"] = Name,
-        ["trainable"] = Trainable,
-        ["axis"] = -1,
-        ["momentum"] = Momentum,
-        ["epsilon"] = Epsilon,
-        ["center"] = Center,
-        ["scale"] = Scale,
-        ["beta_initializer"] = NormalizationMath.InitializerName(BetaInitializer),
-        ["gamma_initializer"] = NormalizationMath.InitializerName(GammaInitializer),
-        ["moving_mean_initializer"] = NormalizationMath.InitializerName(MovingMeanInitializer),
-        ["moving_variance_initializer"] = NormalizationMath.InitializerName(MovingVarianceInitializer),
-    };
+    public override JsonObject GetConfig() => Config("BatchNormalization", [("momentum", Momentum)],
+    [
+        ("moving_mean_initializer", InitializerName(MovingMeanInitializer)),
+        ("moving_variance_initializer", InitializerName(MovingVarianceInitializer)),
+    ]);
 
     internal static new BatchNormalization FromConfig(JsonObject c)
     {
-        if (c["axis"] is { } axis && (int)axis != -1) throw new FormatException($"BatchNormalization axis {(int)axis} is not supported (only -1)");
-        return new(
-            Convert.ToDouble((double?)c["momentum"] ?? 0.99, CultureInfo.InvariantCulture),
-            Convert.ToDouble((double?)c["epsilon"] ?? 1e-3, CultureInfo.InvariantCulture),
-            (bool?)c["center"] ?? true,
-            (bool?)c["scale"] ?? true,
-            NormalizationMath.Initializer(c, "beta_initializer", new Zeros()),
-            NormalizationMath.Initializer(c, "gamma_initializer", new Constant(1.0)),
-            NormalizationMath.Initializer(c, "moving_mean_initializer", new Zeros()),
-            NormalizationMath.Initializer(c, "moving_variance_initializer", new Constant(1.0)),
+        var (epsilon, center, scale, beta, gamma) = ReadConfig(c, "BatchNormalization");
+        return new(Convert.ToDouble((double?)c["momentum"] ?? 0.99, CultureInfo.InvariantCulture), epsilon, center, scale, beta, gamma,
+            InitializerFrom(c, "moving_mean_initializer", new Zeros()),
+            InitializerFrom(c, "moving_variance_initializer", new Constant(1.0)),
             (string?)c["name"]);
     }
 
     internal override void MoveTo(DType dtype, Device device)
     {
-        _gamma = MoveWeight(_gamma, dtype, device);
-        _beta = MoveWeight(_beta, dtype, device);
+        base.MoveTo(dtype, device);
         _movingMean = MoveWeight(_movingMean, dtype, device);
         _movingVariance = MoveWeight(_movingVariance, dtype, device);
     }
@@ -183,8 +124,6 @@ public sealed class BatchNormalization : Layer
     /// <inheritdoc/>
     public override void Dispose()
     {
-        _gamma?.Dispose();
-        _beta?.Dispose();
         _movingMean?.Dispose();
         _movingVariance?.Dispose();
         base.Dispose();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Degenerate.Activations;
 using Degenerate.Tensors;
 
@@ -17,22 +16,12 @@ public sealed class BinaryCrossentropy : Loss
     /// <param name="labelSmoothing">Keras's <c>label_smoothing</c> in [0, 1]: targets become y·(1 − ls) + 0.5·ls.</param>
     public BinaryCrossentropy(bool fromLogits = false, double labelSmoothing = 0)
     {
-        if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
-            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "labelSmoothing must be in [0, 1]");
         FromLogits = fromLogits;
-        LabelSmoothing = labelSmoothing;
+        LabelSmoothing = BinaryTargets.CheckSmoothing(labelSmoothing);
     }
 
     /// <summary>How far targets are pulled towards the uniform distribution (0: not at all).</summary>
     public double LabelSmoothing { get; }
-
-    // The smoothed targets (a new tensor the caller disposes), or null when there is no smoothing.
-    private Tensor? Smooth(Tensor yTrue)
-    {
-        if (LabelSmoothing == 0) return null;
-        using var scaled = yTrue * (1 - LabelSmoothing);
-        return scaled + 0.5 * LabelSmoothing;
-    }
 
     /// <summary>Whether predictions are logits rather than probabilities.</summary>
     public bool FromLogits { get; }
@@ -43,30 +32,22 @@ public sealed class BinaryCrossentropy : Loss
     /// <inheritdoc/>
     public override Tensor PerSample(Tensor yTrue, Tensor yPred)
     {
-        using var smoothed = Smooth(yTrue);
+        using var smoothed = BinaryTargets.Smooth(yTrue, LabelSmoothing);
         return PerSampleOf(smoothed ?? yTrue, yPred);
     }
 
     private Tensor PerSampleOf(Tensor yTrue, Tensor yPred)
     {
         if (FromLogits) return FromLogitValues(yTrue, yPred);
-        using var p = yPred.Clamp(Epsilon, 1 - Epsilon);
-        using var logP = p.Log();
-        using var oneMinusP = 1 - p;
-        using var logQ = oneMinusP.Log();
-        using var oneMinusY = 1 - yTrue;
-        using var a = yTrue * logP;
-        using var b = oneMinusY * logQ;
-        using var sum = a + b;
-        using var mean = sum.Mean(-1);
-        return -mean;
+        using var elementwise = BinaryTargets.Clipped(yTrue, yPred);
+        return elementwise.Mean(-1);
     }
 
     /// <inheritdoc/>
     public override Tensor? PerSampleFromLogits(Tensor yTrue, Tensor logits, ActivationFunction activation)
     {
         if (FromLogits || activation is not Sigmoid) return null;
-        using var smoothed = Smooth(yTrue);
+        using var smoothed = BinaryTargets.Smooth(yTrue, LabelSmoothing);
         return FromLogitValues(smoothed ?? yTrue, logits);
     }
 
@@ -84,12 +65,6 @@ public sealed class BinaryCrossentropy : Loss
     public override void ValidateTargets(Tensor y, long outputUnits, string argument)
     {
         base.ValidateTargets(y, outputUnits, argument);
-        using var min = y.Min();
-        using var max = y.Max();
-        double lo = min.Item(), hi = max.Item();
-        if (lo < 0 || hi > 1)
-            throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture,
-                    $"{argument} holds labels in [{lo}, {hi}], but binary cross-entropy needs labels in [0, 1]"), argument);
+        BinaryTargets.CheckLabels(y, argument, "binary cross-entropy");
     }
 }

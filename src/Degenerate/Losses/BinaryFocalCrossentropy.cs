@@ -1,4 +1,3 @@
-using System.Globalization;
 using Degenerate.Tensors;
 
 namespace Degenerate.Losses;
@@ -24,13 +23,11 @@ public sealed class BinaryFocalCrossentropy : Loss
             throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must be in [0, 1]");
         if (!(gamma >= 0) || double.IsInfinity(gamma))
             throw new ArgumentOutOfRangeException(nameof(gamma), gamma, "gamma must be finite and >= 0");
-        if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
-            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "labelSmoothing must be in [0, 1]");
         ApplyClassBalancing = applyClassBalancing;
         Alpha = alpha;
         Gamma = gamma;
         FromLogits = fromLogits;
-        LabelSmoothing = labelSmoothing;
+        LabelSmoothing = BinaryTargets.CheckSmoothing(labelSmoothing);
     }
 
     /// <summary>Whether labels are weighed by alpha / 1 − alpha.</summary>
@@ -55,11 +52,9 @@ public sealed class BinaryFocalCrossentropy : Loss
     public override Tensor PerSample(Tensor yTrue, Tensor yPred)
     {
         using var scope = new DisposeScope();
-        var y = LabelSmoothing == 0 ? yTrue : yTrue * (1 - LabelSmoothing) + 0.5 * LabelSmoothing;
+        var y = BinaryTargets.Smooth(yTrue, LabelSmoothing) ?? yTrue;
         var p = FromLogits ? yPred.Sigmoid() : yPred;
-        // Keras's backend binary_crossentropy on probabilities: clipped to [1e-7, 1 − 1e-7].
-        var clipped = p.Clamp(Epsilon, 1 - Epsilon);
-        var bce = -(y * clipped.Log() + (1 - y) * (1 - clipped).Log());
+        var bce = BinaryTargets.Clipped(y, p);
         // p_t from the unclipped probabilities, as Keras.
         var pT = y * p + (1 - y) * (1 - p);
         var focal = (1 - pT).Pow(Gamma) * bce;
@@ -72,12 +67,6 @@ public sealed class BinaryFocalCrossentropy : Loss
     public override void ValidateTargets(Tensor y, long outputUnits, string argument)
     {
         base.ValidateTargets(y, outputUnits, argument);
-        using var min = y.Min();
-        using var max = y.Max();
-        double lo = min.Item(), hi = max.Item();
-        if (lo < 0 || hi > 1)
-            throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture,
-                    $"{argument} holds labels in [{lo}, {hi}], but binary focal cross-entropy needs labels in [0, 1]"), argument);
+        BinaryTargets.CheckLabels(y, argument, "binary focal cross-entropy");
     }
 }

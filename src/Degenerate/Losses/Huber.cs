@@ -8,7 +8,7 @@ public sealed class Huber : Loss
     /// <summary>Creates the loss.</summary>
     public Huber(double delta = 1.0)
     {
-        if (!(delta > 0)) throw new ArgumentOutOfRangeException(nameof(delta), delta, "delta must be > 0");
+        if (!(delta > 0) || double.IsInfinity(delta)) throw new ArgumentOutOfRangeException(nameof(delta), delta, "delta must be a finite number > 0");
         Delta = delta;
     }
 

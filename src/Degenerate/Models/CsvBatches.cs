@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using Degenerate.IO;
 
 namespace Degenerate.Models;
 
@@ -7,8 +8,10 @@ namespace Degenerate.Models;
 /// A numeric CSV file read lazily as a sequence of batches for <c>Fit</c>, <c>Evaluate</c> and <c>Predict</c> (as
 /// Keras users stream a file with <c>tf.data</c>): each enumeration opens the file and reads
 /// <see cref="BatchSize"/> rows at a time, so memory holds one batch however many rows the file has. The columns in
-/// <see cref="TargetColumns"/> are the targets, the others the features, in file order. Fields are plain numbers
-/// (invariant culture, no quoting); a bad field is an <see cref="InvalidDataException"/> naming its line and column.
+/// <see cref="TargetColumns"/> are the targets, the others the features, in file order. Records are read as RFC 4180
+/// says (the CLI's parser: a quoted field may hold separators, line breaks and doubled quotes; blank lines are skipped;
+/// a UTF-8 byte order mark is ignored), so a header with quoted names works; data fields are numbers (invariant
+/// culture, quoted or not). A bad field is an <see cref="InvalidDataException"/> naming its line and column.
 /// </summary>
 public sealed class CsvBatches : IEnumerable<Batch>
 {
@@ -32,6 +35,8 @@ public sealed class CsvBatches : IEnumerable<Batch>
             throw new ArgumentException($"integerTargets takes exactly one target column, not {targetColumns.Count}", nameof(integerTargets));
         if (separator is '"' or '\r' or '\n' || char.IsDigit(separator) || separator is '.' or '-' or '+')
             throw new ArgumentException($"separator '{separator}' cannot separate numbers", nameof(separator));
+        if (separator > 127)
+            throw new ArgumentException($"separator '{separator}' (U+{(int)separator:X4}) must be an ASCII character", nameof(separator));
         Path = path;
         BatchSize = batchSize;
         _targets = targetColumns.ToArray();
@@ -61,23 +66,14 @@ public sealed class CsvBatches : IEnumerable<Batch>
     /// <inheritdoc/>
     public IEnumerator<Batch> GetEnumerator()
     {
-        using var reader = new StreamReader(Path, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Options = FileOptions.SequentialScan, BufferSize = 1 << 16 });
-        var lineNumber = 0;
-        if (HasHeader)
-        {
-            reader.ReadLine();
-            lineNumber++;
-        }
+        using var csv = CsvParser.Open(Path, Separator);
+        if (HasHeader) csv.Read();
         int columns = -1;
         bool[] isTarget = [];
         var rows = new List<double[]>(BatchSize);
-        string? line;
-        while ((line = reader.ReadLine()) is not null)
+        while (csv.Read())
         {
-            lineNumber++;
-            if (line.Length == 0) continue;
-            var values = ParseLine(line, lineNumber, ref columns, ref isTarget);
-            rows.Add(values);
+            rows.Add(ParseRecord(csv, ref columns, ref isTarget));
             if (rows.Count == BatchSize)
             {
                 yield return ToBatch(rows, isTarget);
@@ -89,10 +85,10 @@ public sealed class CsvBatches : IEnumerable<Batch>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private double[] ParseLine(string line, int lineNumber, ref int columns, ref bool[] isTarget)
+    private double[] ParseRecord(CsvParser csv, ref int columns, ref bool[] isTarget)
     {
-        var span = line.AsSpan().TrimEnd('\r');
-        var count = span.Count(Separator) + 1;
+        var count = csv.FieldCount;
+        var lineNumber = csv.Line;
         if (columns < 0)
         {
             columns = count;
@@ -113,13 +109,14 @@ public sealed class CsvBatches : IEnumerable<Batch>
             throw new InvalidDataException($"'{Path}' line {lineNumber} has {count} fields; the first data line has {columns}");
         }
         var values = new double[columns];
-        var column = 0;
-        foreach (var range in span.Split(Separator))
+        var fields = csv.Fields;
+        for (var column = 0; column < columns; column++)
         {
-            var field = span[range].Trim();
-            if (!double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out values[column]))
-                throw new InvalidDataException($"'{Path}' line {lineNumber}, column {column}: '{field}' is not a number");
-            column++;
+            var field = fields[column];
+            var bytes = csv.Buffer.Slice(field.Start, field.Length);
+            // A quoted number may carry blanks inside its quotes; unquoted fields come trimmed.
+            if (!double.TryParse(field.Quoted ? bytes.Trim(" \t"u8) : bytes, NumberStyles.Float, CultureInfo.InvariantCulture, out values[column]))
+                throw new InvalidDataException($"'{Path}' line {lineNumber}, column {column}: '{csv.Text(field)}' is not a number");
         }
         return values;
     }

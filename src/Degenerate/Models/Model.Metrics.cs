@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Degenerate.Metrics;
 
 namespace Degenerate.Models;
@@ -18,6 +19,24 @@ public abstract partial class Model
         foreach (var m in _compiledMetrics)
             if (m.Key == name) return m.Metric.HigherIsBetter;
         return null;
+    }
+
+    // What a saved file keeps of the compiled metrics (compile.metrics or compile.weighted_metrics): the names given to
+    // Compile, or else each metric object's Keras-style {"class_name", "config"} where it has one (others are left out,
+    // with a warning).
+    internal List<JsonNode> SavedMetrics(bool weighted)
+    {
+        var names = weighted ? WeightedMetricNames : MetricNames;
+        if (names.Count > 0) return names.Select(n => (JsonNode)n).ToList();
+        var saved = new List<JsonNode>();
+        foreach (var m in _compiledMetrics.Where(c => c.Weighted == weighted))
+        {
+            if (MetricConfig.ToConfig(m.Metric) is { } config) saved.Add(config);
+            else
+                Logger?.LogWarning("metric {Metric} ({Type}) is not written to the model file: give it to Compile by name to keep it",
+                    m.Key, m.Metric.GetType().Name);
+        }
+        return saved;
     }
 
     // The compiled metrics' running values under their logged keys: what Keras's batch-end logs carry.

@@ -223,7 +223,8 @@ public abstract partial class Model : IDisposable
 
     /// <summary>
     /// Configures training with metric objects (e.g. <c>new AUC(curve: "PR")</c>); <paramref name="weightedMetrics"/>
-    /// see sample weights. Metric objects are not written to saved files (names given as strings are).
+    /// see sample weights. Saved files keep PrecisionAtRecall (and the other threshold-search metrics), Precision, Recall
+    /// and AUC objects with their settings; other metric objects are left out (names given as strings are kept).
     /// </summary>
     public void Compile(Optimizer optimizer, Loss loss, IEnumerable<Metric> metrics, IEnumerable<Metric>? weightedMetrics = null)
     {

@@ -255,10 +255,10 @@ internal static class ModelFile
                 ["gamma"] = loss is BinaryFocalCrossentropy fg ? fg.Gamma : null,
                 ["apply_class_balancing"] = loss is BinaryFocalCrossentropy fb ? fb.ApplyClassBalancing : null,
             },
-            ["metrics"] = new JsonArray(model.MetricNames.Select(m => (JsonNode)m).ToArray()),
+            ["metrics"] = new JsonArray(model.SavedMetrics(weighted: false).ToArray()),
         };
-        if (model.WeightedMetricNames.Count > 0)
-            config["weighted_metrics"] = new JsonArray(model.WeightedMetricNames.Select(m => (JsonNode)m).ToArray());
+        if (model.SavedMetrics(weighted: true) is { Count: > 0 } weightedMetrics)
+            config["weighted_metrics"] = new JsonArray(weightedMetrics.ToArray());
         return config;
     }
 

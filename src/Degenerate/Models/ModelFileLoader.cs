@@ -284,9 +284,11 @@ internal static class ModelFileLoader
         var delta = f.OptionalNumber(l["delta"], "compile.loss.delta");
         var smoothing = f.OptionalNumber(l["label_smoothing"], "compile.loss.label_smoothing") ?? 0;
         var metricNodes = f.OptionalArray(c["metrics"], "compile.metrics");
-        var metrics = metricNodes?.Select((m, i) => f.Text(m, $"compile.metrics[{i}]")).ToList();
         var weightedNodes = f.OptionalArray(c["weighted_metrics"], "compile.weighted_metrics");
-        var weightedMetrics = weightedNodes?.Select((m, i) => f.Text(m, $"compile.weighted_metrics[{i}]")).ToList();
+        // Metric objects are saved as {"class_name", "config"} (Keras's form), names as strings.
+        var objects = (metricNodes ?? []).Concat(weightedNodes ?? []).Any(m => m is JsonObject);
+        var metrics = objects ? null : metricNodes?.Select((m, i) => f.Text(m, $"compile.metrics[{i}]")).ToList();
+        var weightedMetrics = objects ? null : weightedNodes?.Select((m, i) => f.Text(m, $"compile.weighted_metrics[{i}]")).ToList();
         Loss loss;
         try
         {
@@ -308,6 +310,20 @@ internal static class ModelFileLoader
         {
             optimizer.Dispose();
             throw f.Bad($"compile.loss is not a valid loss: {e.Message}", e);
+        }
+        if (objects)
+        {
+            Metrics.Metric ObjectAt(JsonNode? node, string where)
+            {
+                try { return Metrics.MetricConfig.FromConfig(f.Object(node, where)); }
+                catch (Exception e) when (ModelFileFields.IsConfigError(e) || e is FormatException or OverflowException)
+                {
+                    throw f.Bad($"{where} is not a valid metric: {e.Message}", e);
+                }
+            }
+            model.Compile(optimizer, loss, (metricNodes ?? []).Select((m, i) => ObjectAt(m, $"compile.metrics[{i}]")).ToList(),
+                (weightedNodes ?? []).Select((m, i) => ObjectAt(m, $"compile.weighted_metrics[{i}]")).ToList());
+            return;
         }
         try
         {

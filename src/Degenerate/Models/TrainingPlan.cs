@@ -68,6 +68,8 @@ internal sealed class TrainingPlan
             return null;
         // A portable optimizer's state is trained by the managed kernels, an engine optimizer's by the engine's own.
         if (optimizer is not (SGD or Adam or RMSprop or Adagrad)) return null;
+        // The fused epoch decays every parameter: weights excluded from weight decay keep the op-by-op path.
+        if (optimizer.WeightDecay is > 0 && ExcludesFromDecay(model, optimizer)) return null;
         foreach (var c in callbacks)
         {
             if (c is ProgbarLogger p)
@@ -111,6 +113,23 @@ internal sealed class TrainingPlan
                 return null;
         }
         return new TrainingPlan(stack, loss, sparse, l1, l2);
+    }
+
+    // Whether the optimizer skips the decay of any trainable weight (ExcludeFromWeightDecay, by reference or by the
+    // weight's name as Model.BuildOptimizer gives it).
+    private static bool ExcludesFromDecay(Model model, Optimizer optimizer)
+    {
+        foreach (var layer in model.Layers)
+        {
+            var weights = layer.Weights.ToList();
+            foreach (var w in layer.TrainableWeights)
+            {
+                var i = weights.FindIndex(x => ReferenceEquals(x, w));
+                var name = i >= 0 && i < layer.WeightNames.Count ? layer.WeightNames[i] : "";
+                if (!optimizer.UsesWeightDecay(w, name)) return true;
+            }
+        }
+        return false;
     }
 
     // Per trainable parameter (the optimizer's order) the L1 and L2 factors of its regularizer; Regularized null when

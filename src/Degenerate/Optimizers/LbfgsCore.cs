@@ -60,6 +60,14 @@ internal sealed class LbfgsCore
     public bool HasHistory => _pairs.Count > 0;
 
     /// <summary>
+    /// The decrease a quasi-Newton step from a point with gradient <paramref name="g"/> promises, −½ g·d (½ gᵀH⁻¹g,
+    /// the Newton decrement's square over 2, with L-BFGS's H): unlike |g| it does not change when the parameters are
+    /// rescaled, so it tells a converged fit from one whose gradient is small only because its features are.
+    /// Infinity without curvature pairs (nothing is known of the scale yet).
+    /// </summary>
+    public double PredictedDecrease(double[] g) => HasHistory ? -0.5 * Dot(g, Direction(g)) : double.PositiveInfinity;
+
+    /// <summary>
     /// One L-BFGS iteration from x (value f, gradient g): direction, strong-Wolfe step, history update. Returns the
     /// new point, value and gradient, and the largest |step|; null when no step decreases f (numerical optimum).
     /// </summary>
@@ -106,6 +114,7 @@ internal sealed class LbfgsCore
         double[] x, double f0, double slope0, double[] d, double a1)
     {
         double aPrev = 0, fPrev = f0, sPrev = slope0;
+        (double[] X, double F, double[] G)? accepted = null;
         var a = a1;
         for (var i = 0; i < 30; i++)
         {
@@ -117,9 +126,12 @@ internal sealed class LbfgsCore
             aPrev = a;
             fPrev = e.F;
             sPrev = e.Slope;
+            accepted = (e.X, e.F, e.G);
             a *= 2;
         }
-        return null;
+        // Still descending steeply after 2^30 times the first step (a direction far too short, as on features scaled
+        // by 1e-12): the farthest point tried lowered the loss, so take it; the (s, y) pair it gives rescales the next.
+        return accepted;
     }
 
     private static (double[] X, double F, double[] G)? Zoom(Func<double[], (double F, double[] G)> fg, double[] x,

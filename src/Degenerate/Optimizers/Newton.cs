@@ -15,7 +15,7 @@ public sealed class Newton : FullBatchOptimizer
     /// <summary>Creates the solver.</summary>
     public Newton(double tolerance = 1e-8, double ridge = 1e-10) : base(tolerance)
     {
-        if (!(ridge >= 0)) throw new ArgumentOutOfRangeException(nameof(ridge), ridge, "ridge must be >= 0");
+        if (!(ridge >= 0) || double.IsInfinity(ridge)) throw new ArgumentOutOfRangeException(nameof(ridge), ridge, "ridge must be a finite value >= 0");
         Ridge = ridge;
     }
 

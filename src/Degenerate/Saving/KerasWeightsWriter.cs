@@ -44,6 +44,11 @@ internal static class KerasWeightsWriter
             file.Write(temp);
             File.Move(temp, full, overwrite: true);
         }
+        catch (UnauthorizedAccessException e)
+        {
+            // The operating system names the temporary file; the user needs the path they gave, as Save says it.
+            throw new UnauthorizedAccessException($"cannot save to '{path}': no permission to write it or to create files in folder '{dir}'; an existing file there is unchanged", e);
+        }
         finally
         {
             if (File.Exists(temp)) File.Delete(temp);

@@ -33,6 +33,11 @@ internal static class OnnxExporter
             File.WriteAllBytes(temp, bytes);
             File.Move(temp, full, overwrite: true);
         }
+        catch (UnauthorizedAccessException e)
+        {
+            // The operating system names the temporary file; the user needs the path they gave.
+            throw new UnauthorizedAccessException($"cannot export to '{path}': no permission to write it or to create files in folder '{Path.GetDirectoryName(full)}'; an existing file there is unchanged", e);
+        }
         finally
         {
             if (File.Exists(temp)) File.Delete(temp);

@@ -18,21 +18,33 @@ internal static class ColumnScaling
         if (x is null) return null;
         int n = x.GetLength(0), p = x.GetLength(1);
         if (n == 0 || p == 0) return null;
+        // Two row-major passes (the array's own order) with per-column accumulators, each column summed in row order.
+        var max = new double[p];
+        for (var i = 0; i < n; i++)
+        {
+            for (var c = 0; c < p; c++)
+            {
+                var v = Math.Abs(x[i, c]);
+                if (!double.IsFinite(v)) return null;
+                if (v > max[c]) max[c] = v;
+            }
+        }
+        var sum = new double[p];
+        var divisor = new double[p];
+        for (var c = 0; c < p; c++) divisor[c] = max[c] > 0 ? max[c] : 1;
+        for (var i = 0; i < n; i++)
+        {
+            for (var c = 0; c < p; c++)
+            {
+                var v = x[i, c] / divisor[c];
+                sum[c] += v * v;
+            }
+        }
         var scale = new double[p];
         var any = false;
         for (var c = 0; c < p; c++)
         {
-            double max = 0;
-            for (var i = 0; i < n; i++)
-            {
-                var v = Math.Abs(x[i, c]);
-                if (!double.IsFinite(v)) return null;
-                if (v > max) max = v;
-            }
-            double sum = 0;
-            if (max > 0)
-                for (var i = 0; i < n; i++) { var v = x[i, c] / max; sum += v * v; }
-            var rms = max * Math.Sqrt(sum / n);
+            var rms = max[c] * Math.Sqrt(sum[c] / n);
             scale[c] = 1;
             if (rms == 0) continue;
             var exponent = (int)Math.Round(Math.Log2(rms));

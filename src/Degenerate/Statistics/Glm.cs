@@ -119,8 +119,20 @@ public static class Glm
     internal static (int Iterations, bool Converged, bool Perfect, int Fallbacks, double MaxStep, Tensor? Information) Newton(
         GlmProblem problem, Tensor beta, double tolerance, int maxIterations)
     {
-        var o = problem.ProblemKernels.Newton(problem.X.Handle, problem.Intercept, problem.Y.Handle, problem.W?.Handle, problem.Family,
+        var kernels = problem.ProblemKernels;
+        // A large design starts from a row sample's MLE (GlmWarmStart); should full-data Newton then fail, it reruns from
+        // the usual start, so the warm start never changes what the fit ends with.
+        using var start = GlmWarmStart.Applies(problem, kernels) ? beta.Clone() : null;
+        var warm = start is not null && GlmWarmStart.Run(problem, kernels, beta, tolerance, maxIterations, Ridge);
+        var o = kernels.Newton(problem.X.Handle, problem.Intercept, problem.Y.Handle, problem.W?.Handle, problem.Family,
             problem.Link, tolerance, maxIterations, Ridge, beta.Handle, wantInformation: true);
+        if (warm && !(o.Converged && !o.PerfectPrediction))
+        {
+            o.Information?.Dispose();
+            beta.CopyFrom(start!);
+            o = kernels.Newton(problem.X.Handle, problem.Intercept, problem.Y.Handle, problem.W?.Handle, problem.Family,
+                problem.Link, tolerance, maxIterations, Ridge, beta.Handle, wantInformation: true);
+        }
         Tensor? information = null;
         if (o.Information is { } info)
         {

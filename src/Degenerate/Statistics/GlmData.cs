@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Degenerate.Statistics;
 
 /// <summary>
@@ -7,7 +10,14 @@ namespace Degenerate.Statistics;
 /// </summary>
 internal sealed class GlmData
 {
-    public required double[] X { get; init; }
+    /// <summary>The data columns row-major (a copy), or null when <see cref="Matrix"/> holds them.</summary>
+    public double[]? X { get; init; }
+
+    /// <summary>
+    /// The caller's own x (no copy of a million-row design after every fit), when <see cref="X"/> is null: as statsmodels'
+    /// model keeps a reference to its exog, statistics computed later read the array as it is then.
+    /// </summary>
+    public double[,]? Matrix { get; init; }
     public required int Columns { get; init; }
     public required bool Intercept { get; init; }
 
@@ -36,6 +46,12 @@ internal sealed class GlmData
     {
         var c = 0;
         if (Intercept) row[c++] = 1;
-        Array.Copy(X, (long)i * Columns, row, c, Columns);
+        if (X is not null)
+        {
+            Array.Copy(X, (long)i * Columns, row, c, Columns);
+            return;
+        }
+        var all = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<byte, double>(ref MemoryMarshal.GetArrayDataReference(Matrix!)), Matrix!.Length);
+        all.Slice(i * Columns, Columns).CopyTo(row.AsSpan(c));
     }
 }

@@ -49,45 +49,13 @@ internal sealed class GlmGeneralKernels : IGlmKernels
         var xt = new Tensor(E.Alias(x));
         var yt = new Tensor(E.Alias(y));
         var wt = weights is null ? null : new Tensor(E.Alias(weights));
-        var b = new Tensor(E.Alias(beta));  // shares beta's storage: the steps update the caller's tensor
-        using var noGrad = Autograd.NoGrad();
-        int iterations = 0, fallbacks = 0;
-        bool converged = false, perfect = false;
-        var maxStep = double.NaN;
-        Tensor? lastInformation = null;
-        for (var it = 1; it <= maxIterations; it++)
-        {
-            // Fisher scoring: the expected information, as statsmodels' IRLS.
-            var r = Pass(xt, intercept, yt, wt, family, link, false, b);
-            if (family == Family.Binomial && r.MaxResidual < 1e-10)
-            {
-                perfect = true;
-                break;
-            }
-            if (wantInformation) lastInformation = r.Information;
-            var info = ridge > 0 ? r.Information + Tensor.Eye(r.Information.Size(0), DType.Float64, r.Information.Device) * ridge
-                : r.Information;
-            var step = GlmTensorKernels.Step(info, r.Score, out var fallback);
-            if (fallback) fallbacks++;
-            var largest = step.Abs().Max().Item();
-            maxStep = largest;
-            iterations = it;
-            if (!double.IsFinite(largest)) break;
-            b.AddInPlace(step.Reshape(b.Shape));
-            if (largest <= tolerance)
-            {
-                converged = true;
-                break;
-            }
-        }
-        return new GlmNewtonOutcome(iterations, converged, perfect, fallbacks, maxStep,
-            lastInformation is null ? null : E.Alias(lastInformation.Handle));
+        // Fisher scoring: the expected information, as statsmodels' IRLS.
+        return GlmTensorKernels.NewtonLoop(b => Pass(xt, intercept, yt, wt, family, link, false, b), new Tensor(E.Alias(beta)), family,
+            tolerance, maxIterations, ridge, wantInformation);
     }
 
-    private readonly record struct PassResult(Tensor Score, Tensor Information, double Kernel, double MaxResidual);
-
     // The one place where the per-iteration sums (score, information, log-likelihood) are accumulated.
-    private PassResult Pass(Tensor x, bool intercept, Tensor y, Tensor? w, Family family, Link link, bool observed, Tensor beta)
+    private GlmTensorKernels.PassResult Pass(Tensor x, bool intercept, Tensor y, Tensor? w, Family family, Link link, bool observed, Tensor beta)
     {
         if (family == Family.Multinomial)
             throw new ArgumentException("the multinomial family takes no offset", nameof(family));
@@ -124,6 +92,6 @@ internal sealed class GlmGeneralKernels : IGlmKernels
             g.AddInPlace(xt.MatMul(st));
             info.AddInPlace(xt.MatMul(xc * ht.Unsqueeze(1)));
         }
-        return new PassResult(g, info, ll, maxResidual);
+        return new GlmTensorKernels.PassResult(g, info, ll, maxResidual);
     }
 }

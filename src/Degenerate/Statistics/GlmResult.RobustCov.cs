@@ -118,8 +118,6 @@ public sealed partial class GlmResult
 
     private GlmResult WithCovariance(CovType covType, int[]? groupIndex, int groupCount, bool useCorrection, bool dfCorrection, bool? useT)
     {
-        if (AlphaEstimated && covType != CovType.NonRobust)
-            throw new NotSupportedException("robust covariances of the NB2 model (estimated alpha) are not supported yet");
         var copy = (GlmResult)MemberwiseClone();
         copy.UsesTDistribution = useT ?? UsesTDistribution;
         copy.CovType = covType;
@@ -137,7 +135,9 @@ public sealed partial class GlmResult
             $"robust covariances are not available for the {Family} family (only Gaussian, Binomial, Poisson and Gamma)");
         copy._nonRobust = _nonRobust ?? CovParams;
         copy._nonRobustF ??= (FValue, FPValue);
-        copy.SetCovariance(RobustCovariance.Compute(this, data, covType, groupIndex, groupCount, useCorrection));
+        copy.SetCovariance(AlphaEstimated
+            ? NegativeBinomialRegression.RobustCovariance(data, copy._nonRobust, groupIndex, groupCount, useCorrection)
+            : RobustCovariance.Compute(this, data, covType, groupIndex, groupCount, useCorrection));
         if (IsLeastSquares && !double.IsNaN(FValue))
         {
             // statsmodels' OLS fvalue with a robust covariance: the F test that every slope is zero under it.

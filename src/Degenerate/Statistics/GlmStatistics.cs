@@ -49,9 +49,12 @@ internal static class GlmStatistics
         if (family != Family.Multinomial)
         {
             using var scope = new DisposeScope();
+            // A design viewed in place (pinned on the CPU) is the caller's array: keep the reference, not a copy.
+            var matrix = problem.Pin.IsAllocated ? problem.Pin.Target as double[,] : null;
             data = new GlmData
             {
-                X = problem.X.To(DType.Float64, Device.CPU).Reshape(-1).ToArray<double>(), Columns = (int)problem.X.Size(1),
+                X = matrix is null ? problem.X.To(DType.Float64, Device.CPU).Reshape(-1).ToArray<double>() : null, Matrix = matrix,
+                Columns = (int)problem.X.Size(1),
                 Intercept = problem.Intercept, ConstantColumn = problem.ConstantColumn, Y = y, W = w, Eta = eta, Alpha = problem.Alpha, Shards = problem.Shards,
             };
         }
@@ -268,6 +271,8 @@ internal static class GlmStatistics
         var y = problem.YHost;
         if (problem.Family == Family.Tweedie) return double.NaN;  // decided before the loop: a distributed rank may have no rows
         double l = 0;
+        // The null model's means are one value (without an offset): its logarithms are taken once, not once per row.
+        double lastMu = double.NaN, logMu = 0, logOneMinusMu = 0;
         for (var i = 0; i < y.Length; i++)
         {
             var f = problem.FreqWeights?[i] ?? 1;
@@ -284,7 +289,7 @@ internal static class GlmStatistics
                         : SpecialFunctions.GammaLn(t + 1) - SpecialFunctions.GammaLn(s + 1) - SpecialFunctions.GammaLn(t - s + 1);
                     var kernel = eta is not null
                         ? LinkFunctions.Terms(Family.Binomial, problem.Link, y[i], eta[i], 1, false).L
-                        : (y[i] == 0 ? 0 : y[i] * Math.Log(mu[i])) + (y[i] == 1 ? 0 : (1 - y[i]) * Math.Log(1 - mu[i]));
+                        : (y[i] == 0 ? 0 : y[i] * LogMu(i)) + (y[i] == 1 ? 0 : (1 - y[i]) * LogOneMinusMu(i));
                     li = v * (c + t * kernel);
                     break;
                 }
@@ -311,7 +316,27 @@ internal static class GlmStatistics
             }
             l += f * li;
         }
-        return problem.Sum(l)[0];
+        return l;
+
+        double LogMu(int i)
+        {
+            Refresh(i);
+            return logMu;
+        }
+
+        double LogOneMinusMu(int i)
+        {
+            Refresh(i);
+            return logOneMinusMu;
+        }
+
+        void Refresh(int i)
+        {
+            if (mu[i] == lastMu) return;
+            lastMu = mu[i];
+            logMu = Math.Log(lastMu);
+            logOneMinusMu = Math.Log(1 - lastMu);
+        }
     }
 
     // The first row's null mean (the weighted mean of y without an offset); a distributed fit takes the union's first row.

@@ -12,7 +12,17 @@ internal sealed partial class GlmTensorKernels
         var xt = View(x);
         var yt = View(y);
         var wt = weights is null ? null : View(weights);
-        var b = View(beta);  // shares beta's storage: the steps update the caller's tensor
+        return NewtonLoop(b => Pass(xt, intercept, yt, wt, family, link, false, b), View(beta), family, tolerance, maxIterations, ridge,
+            wantInformation);
+    }
+
+    /// <summary>
+    /// Newton iterations from β, updating β in place (it shares the caller's storage), each on the pass at the current β:
+    /// the loop of every portable GLM kernel (fused families here, the general ones in <see cref="GlmGeneralKernels"/>).
+    /// </summary>
+    internal static GlmNewtonOutcome NewtonLoop(Func<Tensor, PassResult> pass, Tensor b, Family family, double tolerance, int maxIterations,
+        double ridge, bool wantInformation)
+    {
         using var noGrad = Autograd.NoGrad();
         int iterations = 0, fallbacks = 0;
         bool converged = false, perfect = false;
@@ -22,7 +32,7 @@ internal sealed partial class GlmTensorKernels
         for (var it = 1; it <= maxIterations; it++)
         {
             // Fisher scoring (expected information) is Newton for canonical links and IRLS for the others.
-            var r = Pass(xt, intercept, yt, wt, family, link, false, b);
+            var r = pass(b);
             if (classifies && r.MaxResidual < 1e-10)
             {
                 // Every observation fitted exactly: the MLE is at infinity (statsmodels' perfect-prediction check).

@@ -18,6 +18,15 @@ internal sealed partial class GlmTensorKernels : IGlmKernels
 
     private GlmTensorKernels() { }
 
+    private static readonly AsyncLocal<bool> TensorOnly = new();
+
+    /// <summary>Tests: the tensor-operation pass (what other devices run) even for a design on the CPU.</summary>
+    internal static bool TensorPassOnly
+    {
+        get => TensorOnly.Value;
+        set => TensorOnly.Value = value;
+    }
+
     private static ITensorEngine E => Engine.Current;
 
     /// <summary>A scope-owned Tensor over the caller's engine tensor (an alias: disposing it leaves the caller's alone).</summary>
@@ -54,7 +63,7 @@ internal sealed partial class GlmTensorKernels : IGlmKernels
     }
 
     /// <summary>One pass: score, information, log-likelihood kernel and max |y − μ| (for perfect-prediction checks).</summary>
-    private readonly record struct PassResult(Tensor Score, Tensor Information, double Kernel, double MaxResidual);
+    internal readonly record struct PassResult(Tensor Score, Tensor Information, double Kernel, double MaxResidual);
 
     private static PassResult Pass(Tensor x, bool intercept, Tensor y, Tensor? w, Family family, Link link, bool observed, Tensor beta)
     {
@@ -174,6 +183,8 @@ internal sealed partial class GlmTensorKernels : IGlmKernels
         Tensor beta)
     {
         long n = x.Size(0), p = x.Size(1) + (intercept ? 1 : 0);
+        if (x.Device.Type == DeviceType.Cpu && p < 64 && !TensorPassOnly && GlmHostPass.Supported && GlmHostPass.Covers(family, link))
+            return HostUnivariate(x, intercept, y, w, family, link, observed, beta);
         var g = Tensor.Zeros([p], DType.Float64, x.Device);
         var info = Tensor.Zeros([p, p], DType.Float64, x.Device);
         var ll = Tensor.Zeros([], DType.Float64, x.Device);
@@ -193,6 +204,18 @@ internal sealed partial class GlmTensorKernels : IGlmKernels
             maxResid.CopyFrom(maxResid.Maximum(r.Abs().Max()));
         }
         return new PassResult(g, info, ll.Item(), maxResid.Item());
+    }
+
+    // A design in host memory: the managed pass over the caller's data in place (no chunk copies, no weighted copies).
+    private static unsafe PassResult HostUnivariate(Tensor x, bool intercept, Tensor y, Tensor? w, Family family, Link link, bool observed,
+        Tensor beta)
+    {
+        using var host = new HostMemory(E);
+        var sums = GlmHostPass.Run((double*)host.Of(x.Handle, DType.Float64), x.Size(0), (int)x.Size(1), intercept,
+            (double*)host.Of(y.Handle, DType.Float64), w is null ? null : (double*)host.Of(w.Handle, DType.Float64), family, link, observed,
+            (double*)host.Of(beta.Handle, DType.Float64), Math.Max(1, E.Threads));
+        return new PassResult(Tensor.FromArray(sums.Score, x.Device), Tensor.FromArray(sums.Information, x.Device), sums.Kernel,
+            sums.MaxResidual);
     }
 
     // Multinomial logit, class 0 the reference: β is [k−1, p] (class-major, statsmodels' order), y holds class indices.

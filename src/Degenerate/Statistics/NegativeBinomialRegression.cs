@@ -25,11 +25,12 @@ public static class NegativeBinomialRegression
     /// Fits NB2 by Newton's method on (β, log α) from statsmodels' start (the Poisson fit and the moment estimate of α),
     /// and reports the covariance from the observed information in (β, α), as statsmodels does. Options used:
     /// FitIntercept, FeatureNames, Tolerance (largest step in β and log α), MaxIterations, Logger, Device,
-    /// UseTDistribution (default z), Offset and Exposure. <see cref="GlmOptions.Alpha"/> is ignored (α is estimated).
+    /// UseTDistribution (default z), Offset and Exposure, and CovType with Groups (HC0; HC1–HC3 give HC0 as statsmodels'
+    /// discrete models do; cluster over every parameter, α included). <see cref="GlmOptions.Alpha"/> is ignored (α is estimated).
     /// </summary>
     /// <exception cref="ArgumentException">Bad input (mismatched lengths, NaN, negative counts, a rank-deficient design).</exception>
-    /// <exception cref="NotSupportedException">Options the discrete model does not take: frequency or variance weights, a
-    /// robust covariance type, or a solver other than Newton.</exception>
+    /// <exception cref="NotSupportedException">Options the discrete model does not take: frequency or variance weights, or
+    /// a solver other than Newton.</exception>
     public static GlmResult Fit(double[,] x, double[] y, GlmOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(x);
@@ -38,8 +39,7 @@ public static class NegativeBinomialRegression
         GlmInput.CheckOptions(options);
         if (options.FreqWeights is not null || options.VarWeights is not null)
             throw new NotSupportedException("NegativeBinomialRegression takes no FreqWeights or VarWeights (statsmodels' discrete NegativeBinomial has none)");
-        if (options.CovType != CovType.NonRobust)
-            throw new NotSupportedException($"CovType {options.CovType} is not supported by NegativeBinomialRegression yet; only NonRobust");
+        GlmResult.CheckCovOptions(options, x.GetLength(0), Family.NegativeBinomial);
         if (options.Solver != Solver.Newton)
             throw new NotSupportedException($"NegativeBinomialRegression fits by Newton's method only; Solver {options.Solver} is not supported");
         if (options.ProcessGroup is not null)
@@ -90,7 +90,53 @@ public static class NegativeBinomialRegression
         if (!nullFit.Converged)
             warnings.Add($"The null (constant-only) model did not converge in {nullFit.Iterations} iterations; llnull and the LR test are approximate.");
 
-        return Result(problem, fit, nullFit.Llf, full, warnings, options);
+        return Result(problem, fit, nullFit.Llf, full, warnings, options).WithOptionsCovariance(options);
+    }
+
+    /// <summary>
+    /// The sandwich B·M·B of the NB2 parameters (β and α) as statsmodels' discrete models build it: B the inverse
+    /// observed information (<paramref name="breadInverse"/>, the non-robust covariance), M the sum of the rows' score
+    /// vectors' outer products (summed within clusters first, times G/(G − 1)·(n − 1)/(n − K) with K counting α when
+    /// corrected). Every HC type is HC0 here, as statsmodels' NegativeBinomial results have no cov_HC1..cov_HC3.
+    /// </summary>
+    internal static double[,] RobustCovariance(GlmData data, double[,] breadInverse, int[]? groupIndex, int groupCount, bool useCorrection)
+    {
+        var n = data.Rows;
+        var k = data.Params;
+        var kk = k + 1;
+        var groups = groupIndex is null ? n : groupCount;
+        var sums = new double[groups, kk];
+        var row = new double[k];
+        for (var i = 0; i < n; i++)
+        {
+            data.Row(i, row);
+            var t = NegativeBinomialTerms.Of(data.Y[i], data.Eta[i], data.Alpha, false);
+            var g = groupIndex?[i] ?? i;
+            for (var a = 0; a < k; a++) sums[g, a] += row[a] * t.ScoreEta;
+            sums[g, k] += t.ScoreDispersion;
+        }
+        var meat = new double[kk, kk];
+        for (var g = 0; g < groups; g++)
+            for (var a = 0; a < kk; a++)
+                for (var b = 0; b < kk; b++) meat[a, b] += sums[g, a] * sums[g, b];
+        var factor = groupIndex is not null && useCorrection ? groupCount / (groupCount - 1.0) * (n - 1.0) / (n - kk) : 1.0;
+        var left = new double[kk, kk];
+        for (var a = 0; a < kk; a++)
+            for (var b = 0; b < kk; b++)
+            {
+                double v = 0;
+                for (var c = 0; c < kk; c++) v += breadInverse[a, c] * meat[c, b];
+                left[a, b] = v;
+            }
+        var cov = new double[kk, kk];
+        for (var a = 0; a < kk; a++)
+            for (var b = 0; b < kk; b++)
+            {
+                double v = 0;
+                for (var c = 0; c < kk; c++) v += left[a, c] * breadInverse[c, b];
+                cov[a, b] = v * factor;
+            }
+        return cov;
     }
 
     private static double MomentAlpha(double[] y, double[] eta, double dfResid)

@@ -71,4 +71,47 @@ public class ThresholdSearchMetricsInFitTests
         weighted.UpdateState(yt, p, Tensor.FromArray(w));
         Assert.Equal(weighted.Result(), logs["weighted_auc_ml"], 1e-12);
     }
+
+    [Fact]
+    public void MetricObjectsAreSavedAndLoadedWithTheirSettings()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"threshold-metrics-{Guid.NewGuid():N}.dgm");
+        try
+        {
+            var (x, y, w) = Data(29, 3, 2, binary: true);
+            using var model = Model("tanh", "bce/sigmoid", "adam", DType.Float64, null);
+            model.Compile(MakeOptimizer("adam"), model.Loss!,
+                [.. Plain(), new PrecisionAtRecall(0.4, numThresholds: 7, classId: 1, name: "par7"), new Precision([0.3, 0.6], topK: 1, name: "p2"),
+                 new AUC(thresholds: [0.2, 0.7], curve: "PR", summationMethod: "majoring", name: "auc_manual")],
+                [new RecallAtPrecision(0.55, name: "rap"), new AUC(fromLogits: true, name: "auc_logits")]);
+            model.Save(path);
+            using var loaded = Sequential.Load(path);
+            Assert.Equal(model.Metrics.Select(m => (m.GetType(), m.Name)), loaded.Metrics.Select(m => (m.GetType(), m.Name)));
+            Assert.Equal(["rap", "auc_logits"], loaded.WeightedMetrics.Select(m => m.Name));
+            var par = Assert.IsType<PrecisionAtRecall>(loaded.Metrics.Single(m => m.Name == "par7"));
+            Assert.Equal((0.4, 7, (int?)1), (par.Value, par.NumThresholds, par.ClassId));
+            var p2 = Assert.IsType<Precision>(loaded.Metrics.Single(m => m.Name == "p2"));
+            Assert.Equal([0.3, 0.6], p2.Thresholds);
+            Assert.Equal(1, p2.TopK);
+            Assert.Equal([ConfusionStateNegInf], Assert.IsType<Precision>(loaded.Metrics.Single(m => m.Name == "precision")).Thresholds);
+            var ml = Assert.IsType<AUC>(loaded.Metrics.Single(m => m.Name == "auc_ml"));
+            Assert.True(ml.MultiLabel);
+            Assert.Equal([0.75, 0.25], ml.LabelWeights!);
+            var manual = Assert.IsType<AUC>(loaded.Metrics.Single(m => m.Name == "auc_manual"));
+            Assert.Equal(new[] { -1e-7, 0.2, 0.7, 1 + 1e-7 }, manual.Thresholds);
+            Assert.Equal(("PR", "majoring"), (manual.Curve, manual.SummationMethod));
+            Assert.True(Assert.IsType<AUC>(loaded.WeightedMetrics[1]).FromLogits);
+            // Evaluated alike, every figure.
+            var a = model.Evaluate(x, y, batchSize: 8, sampleWeight: w);
+            var b = loaded.Evaluate(x, y, batchSize: 8, sampleWeight: w);
+            Assert.Equal(a.Keys.Order(), b.Keys.Order());
+            foreach (var key in a.Keys) Assert.Equal(a[key], b[key], 1e-12);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private const double ConfusionStateNegInf = -1e10;
 }

@@ -81,4 +81,36 @@ public sealed class CsvBatchesTests : IDisposable
         Assert.Contains("line 3", ragged.Message);
         Assert.Throws<FileNotFoundException>(() => new CsvBatches(Path.Combine(_dir, "none.csv"), 1, [1]).First());
     }
+
+    [Fact]
+    public void QuotingFollowsRfc4180()
+    {
+        // Quoted header names with separators, doubled quotes and a line break; quoted numbers; CRLF and a BOM; a
+        // record spread over two lines by a quoted line break inside the header counts its lines.
+        var path = Write("q.csv",
+            "\uFEFF\"size, m\",\"say \"\"hi\"\"\",\"two\r\nlines\"\r\n" +
+            "1.5,\"2\",3\r\n" +
+            "\" 4 \", 5 ,\"6e1\"\r\n" +
+            "\r\n" +
+            "7,8,9");
+        var batch = new CsvBatches(path, 10, [-1]).Single();
+        Assert.Equal([1.5, 2, 4, 5, 7, 8], Values(batch.X));
+        Assert.Equal([3, 60, 9], Values(batch.Y));
+        // Tab-separated, with an empty quoted cell: tabs separate rather than being trimmed away.
+        var tabs = Write("t.tsv", "a\tb\n1\t2\n\"\"\t3\n");
+        var empty = Assert.Throws<InvalidDataException>(() => new CsvBatches(tabs, 10, [1], separator: '\t').ToList());
+        Assert.Contains("line 3, column 0", empty.Message);
+        var good = Write("g.tsv", "a\tb\n1\t2\n\"3\"\t4\n");
+        Assert.Equal([1, 3], Values(new CsvBatches(good, 10, [1], separator: '\t').Single().X));
+        // A quoted separator inside a number cell is text, not two cells: the message names the line after the
+        // multi-line header, and the column.
+        var comma = Write("c.csv", "\"x\ny\",z\n\"1,5\",2\n");
+        var e = Assert.Throws<InvalidDataException>(() => new CsvBatches(comma, 10, [1]).ToList());
+        Assert.Contains("line 3, column 0", e.Message);
+        Assert.Contains("'1,5'", e.Message);
+        // Text after a closing quote is malformed CSV.
+        var broken = Write("b.csv", "x,y\n\"1\"2,3\n");
+        Assert.Contains("text after a closing quote", Assert.Throws<InvalidDataException>(() => new CsvBatches(broken, 10, [1]).ToList()).Message);
+        Assert.Throws<ArgumentException>("separator", () => new CsvBatches(path, 1, [1], separator: '\u00A7'));
+    }
 }

@@ -115,7 +115,7 @@ public class FusedExtensionsTests
         return (x, labels, hot);
     }
 
-    private static (History History, double[][] Weights, long Iterations) Train(string name, DType dtype, bool eager, bool portable,
+    private static (History History, double[][] Weights, long Iterations, double[] Predictions) Train(string name, DType dtype, bool eager, bool portable,
         Sequential? copyFrom)
     {
         Optimizer.ForcePortable = portable;
@@ -144,7 +144,9 @@ public class FusedExtensionsTests
                 ? new Dictionary<int, double> { [0] = 0.5, [1] = 2.0, [2] = 1.25 } : null;
             Degenerate.Random.Seed(11);
             var history = model.Fit(x, y, epochs: 4, batchSize: 8, validationSplit: 0.2, sampleWeight: w, verbose: 0, classWeight: classWeight);
-            return (history, Weights(model), model.Optimizer!.Iterations);
+            // The fused prediction (Dropout the identity there) against the op-by-op forward in inference mode.
+            using var predicted = model.Predict(x, batchSize: 8);
+            return (history, Weights(model), model.Optimizer!.Iterations, predicted.To(DType.Float64, Device.CPU).ToArray<double>());
         }
         finally
         {
@@ -169,6 +171,49 @@ public class FusedExtensionsTests
             for (var i = 0; i < e.Weights.Length; i++) Assert.Equal(e.Weights[i], p.Weights[i], new Tolerance(tolerance));
             Assert.Equal(16, e.Iterations);
             Assert.Equal(e.Iterations, p.Iterations);
+            Assert.Equal(e.Predictions, p.Predictions, new Tolerance(tolerance));
+        }
+    }
+
+    [SkippableFact]
+    public void KernelsRejectBadOptionsBeforeTraining()
+    {
+        Skip.If(Engine.Current.FusedKernels is null, $"the {Engine.Name} engine has no fused training plans");
+        foreach (var portable in Engine.Name == "native" ? new[] { false, true } : [true])
+        {
+            Optimizer.ForcePortable = portable;
+            try
+            {
+                using var model = new Sequential(new Dense(4, "relu", inputDim: 2), new Dense(3, "softmax")) { DType = DType.Float64, Device = Device.CPU };
+                model.Compile("sgd", "categorical_crossentropy");
+                model.Fit(new double[,] { { 0, 0 } }, new double[,] { { 1, 0, 0 } }, epochs: 1, verbose: 0);  // builds the optimizer
+                var state = model.Optimizer!.State!;
+                var kernels = portable ? new Degenerate.Tensors.Engines.ManagedFusedKernels(Engine.Current) : Engine.Current.FusedKernels!;
+                using var x = Tensor.Zeros([4, 2], DType.Float64, Device.CPU);
+                using var y = Tensor.Zeros([4, 3], DType.Float64, Device.CPU);
+                using var badNoise = Tensor.Ones([3, 4], DType.Float64, Device.CPU);
+                var before = Weights(model);
+                double Run(int[] activations, Degenerate.Tensors.Engines.FusedTrainingOptions? options) =>
+                    kernels.FitEpoch(state, activations, [1, 1], 2, x.Handle, y.Handle, null, null, 2, 0.1, null, options);
+                Exception Fails(int[] activations, Degenerate.Tensors.Engines.FusedTrainingOptions? options) =>
+                    Assert.ThrowsAny<Exception>(() => Run(activations, options));
+
+                // Four parameters (two kernels, two biases): three factors are an error, as are a negative clip, a
+                // softmax before the last layer and noise of the wrong shape.
+                Assert.Contains("3 L1 factors", Fails([2, 4], new() { L1 = [0, 0, 0] }).Message);
+                Assert.Contains("ClipNorm", Fails([2, 4], new() { ClipNorm = -1 }).Message);
+                Assert.Contains("softmax", Fails([4, 4], null).Message);
+                Assert.Contains("dropout noise of layer 0", Fails([2, 4], new() { DropoutNoise = [badNoise.Handle, null] }).Message);
+                Assert.Contains("learning rate", Fails([2, 4], new() { LearningRates = [0.1, double.NaN] }).Message);
+                // Nothing was trained by the refused calls.
+                var after = Weights(model);
+                for (var i = 0; i < before.Length; i++) Assert.Equal(before[i], after[i]);
+                Assert.Equal(1, model.Optimizer!.Iterations);
+            }
+            finally
+            {
+                Optimizer.ForcePortable = false;
+            }
         }
     }
 }

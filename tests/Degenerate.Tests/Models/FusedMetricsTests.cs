@@ -54,26 +54,15 @@ public class FusedMetricsTests
         string weighted, bool classWeight, DType dtype, bool eager, bool portable, Sequential fresh)
     {
         var (x, y, w) = Data(37, 3, 2, binary: head.StartsWith("bce", StringComparison.Ordinal));
-        Optimizer.ForcePortable = portable;
-        try
+        return PlanTraining.Fit(eager, portable, () => Compiled(head, optimizer, metrics, weighted, dtype, fresh), model =>
         {
-            using var model = Compiled(head, optimizer, metrics, weighted, dtype, fresh);
-            model.RunEagerly = eager;
-            // The plan must actually train the model with metrics, or this test compares the op-by-op path with itself.
-            if (!eager)
+            using (model)
             {
-                Assert.NotNull(TrainingPlan.ForTraining(model, []));
-                Assert.Equal(portable || Engine.Name != "native", model.Optimizer!.State is PortableOptimizer);
+                var history = model.Fit(x, y, epochs: 4, batchSize: 8, validationSplit: 0.2, sampleWeight: w, verbose: 0,
+                    classWeight: classWeight ? new Dictionary<int, double> { [0] = 0.5, [1] = 2.0 } : null);
+                return (history, Weights(model), model.Optimizer!.Iterations);
             }
-            Degenerate.Random.Seed(11);
-            var history = model.Fit(x, y, epochs: 4, batchSize: 8, validationSplit: 0.2, sampleWeight: w, verbose: 0,
-                classWeight: classWeight ? new Dictionary<int, double> { [0] = 0.5, [1] = 2.0 } : null);
-            return (history, Weights(model), model.Optimizer!.Iterations);
-        }
-        finally
-        {
-            Optimizer.ForcePortable = false;
-        }
+        });
     }
 
     private static void Compare(string head, string optimizer, string metrics, string weighted, bool classWeight, DType dtype, double tolerance)

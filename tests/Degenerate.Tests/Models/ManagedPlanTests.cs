@@ -32,26 +32,16 @@ public class ManagedPlanTests
         string hidden, string head, string optimizer, DType dtype, bool eager, bool portable, Sequential? copyFrom, out Sequential model)
     {
         var (x, y, w) = Data(37, 3, 2, binary: head.StartsWith("bce", StringComparison.Ordinal));
-        Optimizer.ForcePortable = portable;
-        try
+        Sequential? trained = null;
+        var result = PlanTraining.Fit(eager, portable, () => trained = Model(hidden, head, optimizer, dtype, copyFrom), m =>
         {
-            model = Model(hidden, head, optimizer, dtype, copyFrom);
-            model.RunEagerly = eager;
-            if (!eager)
-            {
-                Assert.NotNull(TrainingPlan.ForTraining(model, []));
-                Assert.Equal(portable || Engine.Name != "native", model.Optimizer!.State is PortableOptimizer);
-            }
             // Shuffled batches with a ragged last one, sample weights, a validation split: every path of Fit.
-            Degenerate.Random.Seed(11);
-            var history = model.Fit(x, y, epochs: 4, batchSize: 8, validationSplit: 0.2, sampleWeight: w, verbose: 0);
-            using var predicted = model.Predict(x, batchSize: 8);
-            return (history, Weights(model), model.Optimizer!.Iterations, predicted.To(DType.Float64, Device.CPU).ToArray<double>());
-        }
-        finally
-        {
-            Optimizer.ForcePortable = false;
-        }
+            var history = m.Fit(x, y, epochs: 4, batchSize: 8, validationSplit: 0.2, sampleWeight: w, verbose: 0);
+            using var predicted = m.Predict(x, batchSize: 8);
+            return (history, Weights(m), m.Optimizer!.Iterations, predicted.To(DType.Float64, Device.CPU).ToArray<double>());
+        });
+        model = trained!;
+        return result;
     }
 
     private static void CompareWithEager(string hidden, string head, string optimizer, DType dtype, double tolerance)

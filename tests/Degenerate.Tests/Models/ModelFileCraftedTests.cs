@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Degenerate.Layers;
 using Degenerate.Models;
+using static Degenerate.TestShared.ModelFileFraming;
 using static Degenerate.Tests.Models.ModelFileCrafting;
 
 namespace Degenerate.Tests.Models;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Degenerate.Models;
+using static Degenerate.TestShared.ModelFileFraming;
 using static Degenerate.Tests.Models.ModelFileCrafting;
 
 namespace Degenerate.Tests.Models;

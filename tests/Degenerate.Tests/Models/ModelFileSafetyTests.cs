@@ -4,6 +4,7 @@ using System.Text;
 using Degenerate.Layers;
 using Degenerate.Models;
 using Degenerate.Tensors;
+using static Degenerate.TestShared.ModelFileFraming;
 using static Degenerate.Tests.Models.ModelFileCrafting;
 
 namespace Degenerate.Tests.Models;

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 
-namespace Degenerate.Cli;
+namespace Degenerate.IO;
 
 /// <summary>One field of a record: where its text lies in the parser's buffer.</summary>
 internal struct CsvField
@@ -14,15 +14,18 @@ internal struct CsvField
 
 /// <summary>
 /// A streaming CSV reader over UTF-8 bytes, one buffer at a time, so that memory does not grow with the file: comma
-/// separated, records end at \n, \r\n or \r, empty lines skipped, unquoted fields trimmed of spaces and tabs,
-/// quoted fields kept as written (doubled quotes stand for one; an unclosed quote runs to the end of the file).
-/// The caller sees each record's fields as spans of the buffer, valid until it returns.
+/// separated (or another ASCII separator), records end at \n, \r\n or \r, empty lines skipped, unquoted fields
+/// trimmed of spaces and tabs (unless the separator is one), quoted fields kept as written (RFC 4180: separators and
+/// line breaks inside, doubled quotes stand for one; an unclosed quote runs to the end of the file). The caller sees
+/// each record's fields as spans of the buffer, valid until it returns. Shared by the CLI's tables and CsvBatches.
 /// </summary>
 internal sealed class CsvParser : IDisposable
 {
-    private static readonly SearchValues<byte> FieldEnds = SearchValues.Create(",\n\r"u8);
     private const int InitialBuffer = 1 << 20;
 
+    private readonly SearchValues<byte> _fieldEnds;
+    private readonly byte _separator;
+    private readonly Func<string, Exception> _error;
     private readonly string _path;
     private readonly Stream _stream;
     private byte[] _buffer;
@@ -31,9 +34,18 @@ internal sealed class CsvParser : IDisposable
     private CsvField[] _fields = new CsvField[16];
     private int _line = 1;
 
-    /// <summary>Reads <paramref name="stream"/> (named <paramref name="path"/> in messages); the buffer grows past <paramref name="bufferBytes"/> for longer records.</summary>
-    public CsvParser(string path, Stream stream, int bufferBytes = InitialBuffer)
+    /// <summary>
+    /// Reads <paramref name="stream"/> (named <paramref name="path"/> in messages); the buffer grows past
+    /// <paramref name="bufferBytes"/> for longer records. Malformed quoting is reported through
+    /// <paramref name="error"/> (an <see cref="InvalidDataException"/> by default).
+    /// </summary>
+    public CsvParser(string path, Stream stream, int bufferBytes = InitialBuffer, char separator = ',', Func<string, Exception>? error = null)
     {
+        if (separator is '"' or '\n' or '\r' || separator > 127)
+            throw new ArgumentException($"separator '{separator}' must be an ASCII character other than a quote or a line end", nameof(separator));
+        _separator = (byte)separator;
+        _fieldEnds = SearchValues.Create([_separator, (byte)'\n', (byte)'\r']);
+        _error = error ?? (message => new InvalidDataException(message));
         _path = path;
         _stream = stream;
         _buffer = ArrayPool<byte>.Shared.Rent(bufferBytes);
@@ -42,8 +54,9 @@ internal sealed class CsvParser : IDisposable
         if (_end >= 3 && _buffer[0] == 0xEF && _buffer[1] == 0xBB && _buffer[2] == 0xBF) _pos = 3;
     }
 
-    public static CsvParser Open(string path) =>
-        new(path, new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan));
+    public static CsvParser Open(string path, char separator = ',', Func<string, Exception>? error = null) =>
+        new(path, new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan),
+            InitialBuffer, separator, error);
 
     /// <summary>The bytes the current record's fields point into.</summary>
     public ReadOnlySpan<byte> Buffer => _buffer;
@@ -123,7 +136,7 @@ internal sealed class CsvParser : IDisposable
             if (count == _fields.Length) Array.Resize(ref _fields, count * 2);
             ref var field = ref _fields[count++];
             // Leading blanks, then either a quoted field or text up to the next comma or line end.
-            while (p < _end && (b[p] == ' ' || b[p] == '\t')) p++;
+            while (p < _end && IsBlank(b[p])) p++;
             if (p < _end && b[p] == '"')
             {
                 var content = p + 1;
@@ -146,21 +159,21 @@ internal sealed class CsvParser : IDisposable
                 field = new CsvField { Start = content, Length = q - content, Quoted = true, HasEscapes = escapes };
                 lines += b.AsSpan(content, q - content).Count((byte)'\n');
                 p = Math.Min(q + 1, _end);
-                while (p < _end && (b[p] == ' ' || b[p] == '\t')) p++;
-                if (p < _end && b[p] != ',' && b[p] != '\n' && b[p] != '\r')
-                    throw new UsageException($"'{_path}' is not valid CSV: line {_line + lines} has text after a closing quote (a quote inside a quoted field is written twice: \"\")");
+                while (p < _end && IsBlank(b[p])) p++;
+                if (p < _end && b[p] != _separator && b[p] != '\n' && b[p] != '\r')
+                    throw _error($"'{_path}' is not valid CSV: line {_line + lines} has text after a closing quote (a quote inside a quoted field is written twice: \"\")");
             }
             else
             {
                 var rest = b.AsSpan(p, _end - p);
-                var next = rest.IndexOfAny(FieldEnds);
+                var next = rest.IndexOfAny(_fieldEnds);
                 if (next < 0)
                 {
                     if (!_eof) return Outcome.NeedMore;
                     next = rest.Length;
                 }
                 var length = next;
-                while (length > 0 && (b[p + length - 1] == ' ' || b[p + length - 1] == '\t')) length--;
+                while (length > 0 && IsBlank(b[p + length - 1])) length--;
                 field = new CsvField { Start = p, Length = length };
                 p += next;
             }
@@ -169,7 +182,7 @@ internal sealed class CsvParser : IDisposable
                 if (!_eof) return Outcome.NeedMore;
                 break; // the last record needs no line end
             }
-            if (b[p] == ',') { p++; continue; }
+            if (b[p] == _separator) { p++; continue; }
             // A line end: \r\n counts once (and needs its \n in the buffer to know).
             if (b[p] == '\r')
             {
@@ -185,6 +198,9 @@ internal sealed class CsvParser : IDisposable
         FieldCount = count;
         return Outcome.Record;
     }
+
+    // Spaces and tabs around a field are not part of it, unless one of them is the separator.
+    private bool IsBlank(byte c) => (c == ' ' || c == '\t') && c != _separator;
 
     // Moves the unfinished record to the front of the buffer (growing it when the record fills it) and reads more.
     private void Refill(int recordStart)

@@ -1,0 +1,252 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Degenerate.Tensors.Engines;
+
+namespace Degenerate.Statistics;
+
+/// <summary>
+/// One GLM pass over a float64 design in host memory, in managed code: glm.cpp's pass for the engines whose GLM
+/// kernels are written on tensor operations (TorchSharp), when the design is on the CPU. Per block of 128 rows the
+/// linear predictor and the per-observation terms run as scalar loops; then XᵀHX (upper triangle) and the score Xᵀs
+/// accumulate together through 4×8 register tiles of AVX2 FMAs over the block, packed once into zero-padded buffers
+/// that stay in L1. Tiles strictly below the diagonal are skipped (XᵀHX is symmetric). Nothing of the size of the
+/// design is allocated; an intercept's column of ones is implicit.
+/// </summary>
+internal static unsafe class GlmHostPass
+{
+    private const int Pack = 128;
+
+    // Rows per parallel block: blocks are contiguous row ranges, summed in block order (deterministic per thread count).
+    private const long MinBlockRows = 4096;
+
+    /// <summary>Whether this CPU runs the kernel (AVX2 and FMA).</summary>
+    public static bool Supported => Avx2.IsSupported && Fma.IsSupported;
+
+    /// <summary>Whether the families' formulas here cover (family, link): the canonical links and Gamma/log.</summary>
+    public static bool Covers(Family family, Link link) => (family, link) is (Family.Gaussian, Link.Identity)
+        or (Family.Binomial, Link.Logit) or (Family.Poisson, Link.Log) or (Family.Gamma, Link.Inverse) or (Family.Gamma, Link.Log);
+
+    /// <summary>Score, information (both halves), log-likelihood kernel and max |y − μ| of one pass.</summary>
+    public readonly record struct Sums(double[] Score, double[,] Information, double Kernel, double MaxResidual);
+
+    /// <summary>
+    /// One pass over x [n × cols] (row-major; the design is [1, x] when <paramref name="intercept"/>) at β [p], with
+    /// optional per-row weights w (null: ones), on up to <paramref name="threads"/> threads.
+    /// </summary>
+    public static Sums Run(double* x, long n, int cols, bool intercept, double* y, double* w, Family family, Link link, bool observed,
+        double* beta, int threads)
+    {
+        var p = cols + (intercept ? 1 : 0);
+        var blocks = (int)Math.Max(1, Math.Min(threads, n / MinBlockRows));
+        var states = new State[blocks];
+        var job = new Job(x, n, cols, intercept, y, w, family, link, observed, beta);
+        if (blocks == 1) states[0] = Block(job, 0, n);
+        else Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = blocks },
+            b => states[b] = Block(job, n * b / blocks, n * (b + 1) / blocks));
+        var score = new double[p];
+        var info = new double[p, p];
+        double kernel = 0, maxResidual = 0;
+        foreach (var s in states)
+        {
+            for (var a = 0; a < p; a++)
+            {
+                for (var c = a; c < p; c++) info[a, c] += s.G[a * s.Cols8 + c];
+                score[a] += s.G[p * s.Cols8 + a];
+            }
+            kernel += s.Kernel;
+            maxResidual = Math.Max(maxResidual, s.MaxResidual);  // NaN propagates, as libtorch's max
+        }
+        for (var a = 0; a < p; a++)
+            for (var c = a + 1; c < p; c++) info[c, a] = info[a, c];
+        return new Sums(score, info, kernel, maxResidual);
+    }
+
+    private readonly struct Job(double* x, long n, int cols, bool intercept, double* y, double* w, Family family, Link link, bool observed,
+        double* beta)
+    {
+        public readonly double* X = x, Y = y, W = w, Beta = beta;
+        public readonly long N = n;
+        public readonly int Cols = cols;
+        public readonly bool Intercept = intercept, Observed = observed;
+        public readonly Family Family = family;
+        public readonly Link Link = link;
+    }
+
+    // One block's accumulators: G is [rows4 × cols8], rows a < p the upper triangle of XᵀHX, row p the score.
+    private sealed class State(int p)
+    {
+        public readonly int Rows4 = (p + 1 + 3) / 4 * 4, Cols8 = (p + 7) / 8 * 8;
+        public readonly double[] G = new double[((p + 1 + 3) / 4 * 4) * ((p + 7) / 8 * 8)];
+        public double Kernel, MaxResidual;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static State Block(Job job, long first, long last)
+    {
+        int cols = job.Cols, off = job.Intercept ? 1 : 0, p = cols + off;
+        var st = new State(p);
+        int P4 = st.Rows4, P8 = st.Cols8;
+        // Zero padding beyond p (and beyond the score column) is set once and never written.
+        var xpArr = GC.AllocateArray<double>(Pack * P8, pinned: true);
+        var vpArr = GC.AllocateArray<double>(Pack * P4, pinned: true);
+        fixed (double* g = st.G)
+        {
+            var xp = (double*)Unsafe.AsPointer(ref xpArr[0]);
+            var vp = (double*)Unsafe.AsPointer(ref vpArr[0]);
+            double kernel = 0, maxResidual = 0;
+            var b0 = job.Intercept ? job.Beta[0] : 0;
+            var bx = job.Beta + off;
+            for (var r0 = first; r0 < last; r0 += Pack)
+            {
+                var nr = (int)Math.Min(Pack, last - r0);
+                for (var k = 0; k < nr; k++)
+                {
+                    var row = r0 + k;
+                    var xr = job.X + row * cols;
+                    var eta = Dot(xr, bx, cols) + b0;
+                    Terms(job.Family, job.Link, job.Observed, eta, job.Y[row], out var s, out var h, out var l, out var resid);
+                    if (job.W != null)
+                    {
+                        var wk = job.W[row];
+                        s *= wk;
+                        h *= wk;
+                        l *= wk;
+                    }
+                    kernel += l;
+                    maxResidual = Math.Max(maxResidual, Math.Abs(resid));
+                    double* xo = xp + k * P8, vo = vp + k * P4;
+                    if (off == 1)
+                    {
+                        xo[0] = 1;
+                        vo[0] = h;
+                    }
+                    for (var a = 0; a < cols; a++)
+                    {
+                        xo[off + a] = xr[a];
+                        vo[off + a] = h * xr[a];
+                    }
+                    vo[p] = s;
+                }
+                Tiles(xp, vp, g, nr, p, P4, P8);
+            }
+            st.Kernel = kernel;
+            st.MaxResidual = maxResidual;
+        }
+        return st;
+    }
+
+    // G[a0..a0+4, b0..b0+8] += Σₖ vp[k, a]·xp[k, b] for every tile on or above the diagonal, and the score row's tiles.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tiles(double* xp, double* vp, double* g, int nr, int p, int P4, int P8)
+    {
+        for (var a0 = 0; a0 < P4; a0 += 4)
+        {
+            var scoreRow = a0 + 3 >= p;
+            for (var b0 = 0; b0 < P8; b0 += 8)
+            {
+                if (!scoreRow && b0 + 7 < a0) continue;
+                Vector256<double> c00 = default, c01 = default, c10 = default, c11 = default,
+                    c20 = default, c21 = default, c30 = default, c31 = default;
+                double* xk = xp + b0, vk = vp + a0;
+                for (var k = 0; k < nr; k++, xk += P8, vk += P4)
+                {
+                    var x0 = Avx.LoadVector256(xk);
+                    var x1 = Avx.LoadVector256(xk + 4);
+                    var v = Vector256.Create(vk[0]);
+                    c00 = Fma.MultiplyAdd(v, x0, c00);
+                    c01 = Fma.MultiplyAdd(v, x1, c01);
+                    v = Vector256.Create(vk[1]);
+                    c10 = Fma.MultiplyAdd(v, x0, c10);
+                    c11 = Fma.MultiplyAdd(v, x1, c11);
+                    v = Vector256.Create(vk[2]);
+                    c20 = Fma.MultiplyAdd(v, x0, c20);
+                    c21 = Fma.MultiplyAdd(v, x1, c21);
+                    v = Vector256.Create(vk[3]);
+                    c30 = Fma.MultiplyAdd(v, x0, c30);
+                    c31 = Fma.MultiplyAdd(v, x1, c31);
+                }
+                var o = g + a0 * P8 + b0;
+                Add(o, c00, c01);
+                Add(o + P8, c10, c11);
+                Add(o + 2 * P8, c20, c21);
+                Add(o + 3 * P8, c30, c31);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add(double* o, Vector256<double> lo, Vector256<double> hi)
+    {
+        Avx.Store(o, Avx.Add(Avx.LoadVector256(o), lo));
+        Avx.Store(o + 4, Avx.Add(Avx.LoadVector256(o + 4), hi));
+    }
+
+    // Σ a[i]·b[i] with two vector accumulators (the linear predictor of one row).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Dot(double* a, double* b, int n)
+    {
+        var i = 0;
+        var sum = 0.0;
+        if (n >= 8)
+        {
+            Vector256<double> s0 = default, s1 = default;
+            for (; i + 8 <= n; i += 8)
+            {
+                s0 = Fma.MultiplyAdd(Avx.LoadVector256(a + i), Avx.LoadVector256(b + i), s0);
+                s1 = Fma.MultiplyAdd(Avx.LoadVector256(a + i + 4), Avx.LoadVector256(b + i + 4), s1);
+            }
+            sum = Vector256.Sum(Avx.Add(s0, s1));
+        }
+        for (; i < n; i++) sum += a[i] * b[i];
+        return sum;
+    }
+
+    /// <summary>Per-observation score weight s = ∂ℓ/∂η, information weight h, kernel ℓ and y − μ (glm.cpp's formulas).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Terms(Family family, Link link, bool observed, double eta, double y, out double s, out double h, out double l,
+        out double resid)
+    {
+        var mu = link switch
+        {
+            Link.Identity => eta,
+            Link.Logit => 1 / (1 + Math.Exp(-eta)),
+            Link.Log => Math.Exp(eta),
+            _ => 1 / eta,  // Link.Inverse (Covers admits no other)
+        };
+        resid = y - mu;
+        switch (family)
+        {
+            case Family.Gaussian:
+                s = resid;
+                h = 1;
+                l = -0.5 * resid * resid;
+                return;
+            case Family.Binomial:
+                s = resid;
+                h = mu * (1 - mu);
+                l = y * eta - (eta > 20 ? eta : ManagedGemm<double>.Log1p(Math.Exp(eta)));  // libtorch's softplus threshold
+                return;
+            case Family.Poisson:
+                s = resid;
+                h = mu;
+                l = y * eta - mu;
+                return;
+            default:
+                if (link == Link.Inverse)
+                {
+                    // μ = 1/η: ∂ℓ/∂η = μ − y, −∂²ℓ/∂η² = μ² (canonical up to sign)
+                    s = -resid;
+                    h = mu * mu;
+                    l = -y * eta + Math.Log(eta);
+                    return;
+                }
+                // Gamma/log, μ = e^η: ∂ℓ/∂η = y/μ − 1; expected information 1, observed y/μ
+                var ratio = y * Math.Exp(-eta);
+                s = ratio - 1;
+                h = observed ? ratio : 1;
+                l = -ratio - eta;
+                return;
+        }
+    }
+}
