@@ -316,7 +316,7 @@ internal static class GlmStatistics
             }
             l += f * li;
         }
-        return l;
+        return problem.Sum(l)[0];
 
         double LogMu(int i)
         {
