@@ -6,7 +6,7 @@ namespace Degenerate.Cli;
 
 /// <summary>
 /// The <c>degenerate</c> command: <c>glm</c> fits a generalized linear model to a CSV file and prints a
-/// statsmodels-style summary (or JSON); <c>ladder</c> sets the GLM beside a small network on a validation split.
+/// statsmodels-style summary (or JSON); <c>predict</c> gives predictions with intervals from a saved fit; <c>ladder</c> sets the GLM beside a small network on a validation split.
 /// Exit codes: 0 success, 1 an unexpected failure, 2 bad input (options, file, columns, cells).
 /// </summary>
 public static class CliApp
@@ -31,11 +31,12 @@ public static class CliApp
         try
         {
             // A plain Command named "degenerate" rather than RootCommand, whose name would be the assembly's.
-            var root = new Command("degenerate", "GLMs with statsmodels' statistics, and the regression-vs-network ladder, on CSV files.")
+            var root = new Command("degenerate", "GLMs with statsmodels' statistics and predictions, and the regression-vs-network ladder, on CSV files.")
             {
                 new HelpOption(),
                 new VersionOption(),
                 GlmCommand.Create(stdout, stderr),
+                PredictCommand.Create(stdout, stderr),
                 LadderCommand.Create(stdout, stderr),
                 LaunchCommand.Create(stdout, stderr),
             };

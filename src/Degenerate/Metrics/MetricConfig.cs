@@ -5,7 +5,8 @@ namespace Degenerate.Metrics;
 
 // The saved form of a metric object, as Keras serializes compile metrics ({"class_name", "config"} with get_config's
 // keys), for the metrics whose settings a name cannot carry: the threshold-search metrics, Precision/Recall (top_k,
-// class_id, thresholds) and AUC (label_weights, ...). Other metric objects have none and are not saved.
+// class_id, thresholds), AUC (label_weights, ...) and the IoU metrics (num_classes, ...). Other metric objects have none
+// and are not saved.
 internal static class MetricConfig
 {
     public static JsonObject? ToConfig(Metric metric)
@@ -50,6 +51,15 @@ internal static class MetricConfig
                     ["thresholds"] = evenly ? null : new JsonArray(a.Thresholds.Skip(1).Take(a.NumThresholds - 2).Select(v => (JsonNode)v).ToArray()),
                 };
                 break;
+            case IoU iou:
+                className = iou.GetType().Name;
+                config = new JsonObject { ["num_classes"] = iou.NumClasses, ["ignore_class"] = iou.IgnoreClass };
+                if (iou is IoU and not (MeanIoU or OneHotMeanIoU))
+                    config["target_class_ids"] = new JsonArray(iou.TargetClassIds.Select(v => (JsonNode)v).ToArray());
+                if (iou is IoU and not (OneHotIoU or OneHotMeanIoU or BinaryIoU)) config["sparse_y_true"] = iou.SparseYTrue;
+                if (iou is not BinaryIoU) config["sparse_y_pred"] = iou.SparseYPred;
+                if (iou is BinaryIoU b) config["threshold"] = b.Threshold;
+                break;
             default:
                 return null;
         }
@@ -77,6 +87,9 @@ internal static class MetricConfig
         int? OptionalInt(string key) => c[key] is { } n ? checked((int)n.GetValue<double>()) : null;
         double[]? Numbers(string key) => (c[key] as JsonArray)?.Select(v => v!.GetValue<double>()).ToArray();
         var thresholdsCount = OptionalInt("num_thresholds") ?? 200;
+        int Int(string key) => OptionalInt(key) ?? throw new ArgumentException($"saved metric {className} has no \"{key}\"");
+        int[] Ints(string key) => (c[key] as JsonArray)?.Select(v => checked((int)v!.GetValue<double>())).ToArray()
+            ?? throw new ArgumentException($"saved metric {className} has no \"{key}\" list");
         return className switch
         {
             "PrecisionAtRecall" => new PrecisionAtRecall(Number("recall"), thresholdsCount, OptionalInt("class_id"), name),
@@ -88,8 +101,16 @@ internal static class MetricConfig
             "AUC" => new AUC(thresholdsCount, c["curve"]?.GetValue<string>() ?? "ROC",
                 c["summation_method"]?.GetValue<string>() ?? "interpolation", Numbers("thresholds"),
                 c["multi_label"]?.GetValue<bool>() ?? false, c["from_logits"]?.GetValue<bool>() ?? false, name, Numbers("label_weights")),
+            "IoU" => new IoU(Int("num_classes"), Ints("target_class_ids"), name, OptionalInt("ignore_class"),
+                c["sparse_y_true"]?.GetValue<bool>() ?? true, c["sparse_y_pred"]?.GetValue<bool>() ?? true),
+            "MeanIoU" => new MeanIoU(Int("num_classes"), name, OptionalInt("ignore_class"),
+                c["sparse_y_true"]?.GetValue<bool>() ?? true, c["sparse_y_pred"]?.GetValue<bool>() ?? true),
+            "OneHotIoU" => new OneHotIoU(Int("num_classes"), Ints("target_class_ids"), name, OptionalInt("ignore_class"),
+                c["sparse_y_pred"]?.GetValue<bool>() ?? false),
+            "OneHotMeanIoU" => new OneHotMeanIoU(Int("num_classes"), name, OptionalInt("ignore_class"), c["sparse_y_pred"]?.GetValue<bool>() ?? false),
+            "BinaryIoU" => new BinaryIoU(Ints("target_class_ids"), c["threshold"]?.GetValue<double>() ?? 0.5, name),
             _ => throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"saved metric class '{className}' is unknown; saved metric objects are PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity, SpecificityAtSensitivity, Precision, Recall and AUC")),
+                $"saved metric class '{className}' is unknown; saved metric objects are PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity, SpecificityAtSensitivity, Precision, Recall, AUC and the IoU metrics")),
         };
     }
 }

@@ -66,6 +66,8 @@ internal sealed class TrainingPlan
         if (!extended && (optimizer.ClipNorm is not null || optimizer.ClipValue is not null || optimizer.GlobalClipnorm is not null
                 || optimizer.WeightDecay is not null || optimizer.LearningRateSchedule is not null))
             return null;
+        // The plans decay every weight alike; exclusions (ExcludeFromWeightDecay) are honoured op by op.
+        if (optimizer.ExcludesFromWeightDecay) return null;
         // A portable optimizer's state is trained by the managed kernels, an engine optimizer's by the engine's own.
         if (optimizer is not (SGD or Adam or RMSprop or Adagrad)) return null;
         // The fused epoch decays every parameter: weights excluded from weight decay keep the op-by-op path.

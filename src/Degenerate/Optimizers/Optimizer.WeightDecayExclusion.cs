@@ -56,6 +56,9 @@ public abstract partial class Optimizer
         _decays = null;
     }
 
+    // Whether some weights are excluded: the fused training plan decays every weight alike, so such a model trains op by op.
+    internal bool ExcludesFromWeightDecay => WeightDecay is not null && (_excludedTensors.Count > 0 || _excludedNames is not null);
+
     /// <summary>Whether <see cref="WeightDecay"/> applies to the weight (false when it was excluded).</summary>
     public bool UsesWeightDecay(Tensor weight, string? name = null)
     {

@@ -19,7 +19,7 @@ namespace Degenerate.Statistics;
 /// Console.WriteLine(result.Summary());
 /// File.WriteAllText("fit.json", result.ToJson());
 /// </code></example>
-public static class Glm
+public static partial class Glm
 {
     /// <summary>statsmodels' ridge on the Newton Hessian's diagonal (<c>ridge_factor</c>).</summary>
     public const double Ridge = 1e-10;
@@ -45,7 +45,7 @@ public static class Glm
             return scaled.Data is null ? scaled : scaled.ForOriginalColumns(scale, ColumnScaling.RowMajor(x));
         }
         using var problem = GlmInput.Build(x, y, weights, family, resolved, options, skipConstant: true);
-        GlmInput.CheckRank(problem, x);
+        if (GlmInput.CheckRank(problem, x) is { } design) return FitFactorized(problem, design, x, y, weights, options);
         return options.Solver switch
         {
             Solver.Newton => FitNewton(problem, options),
@@ -245,7 +245,8 @@ public static class Glm
 
     // ------------------------------------------------------------------ Adam (a network, then FromModel)
 
-    private static GlmResult FitAdam(double[,] x, double[] y, double[]? weights, GlmProblem problem, GlmOptions options)
+    private static GlmResult FitAdam(double[,] x, double[] y, double[]? weights, GlmProblem problem, GlmOptions options,
+        (GlmProblem Problem, DesignFactorization Design, double[,] X)? factorized = null)
     {
         if (problem.Offset is not null)
             throw new NotSupportedException("Solver.Adam trains a network, which takes no offset or exposure yet; use Newton or LBFGS");
@@ -266,7 +267,7 @@ public static class Glm
         Data yData = problem.Family == Family.Multinomial ? y.Select(v => (int)v).ToArray() : y;
         model.Fit(x, yData, epochs: options.Epochs, batchSize: options.BatchSize, verbose: 0,
             sampleWeight: problem.WHost is null ? null : (Data?)problem.WHost);
-        return FromProblem(model, problem, options, "Adam", options.Epochs);
+        return FromProblem(model, problem, options, "Adam", options.Epochs, factorized);
     }
 
     private static (int Units, ActivationFunction? Activation, Loss Loss) NetworkFor(GlmProblem problem) => problem.Family switch
@@ -344,8 +345,10 @@ public static class Glm
             Alpha = model.Loss is Losses.NegativeBinomial nb ? nb.Alpha : options.Alpha, VarPower = options.VarPower, Offset = options.Offset, Exposure = options.Exposure, FreqWeights = options.FreqWeights, VarWeights = options.VarWeights,
         };
         using var problem = GlmInput.Build(xs, ys, ws, family, link, effective);
-        GlmInput.CheckRank(problem, xs);
-        return FromProblem(model, problem, effective, "model", (int)Math.Min(int.MaxValue, model.Optimizer?.Iterations ?? 0));
+        var design = GlmInput.CheckRank(problem, xs);
+        using var orthogonal = design is null ? null : OrthogonalProblem(problem, design);
+        return FromProblem(model, problem, effective, "model", (int)Math.Min(int.MaxValue, model.Optimizer?.Iterations ?? 0),
+            design is null ? null : (orthogonal!, design, xs));
     }
 
     private static (Dense Dense, Family Family, Link Link) Identify(Model model)
@@ -386,7 +389,9 @@ public static class Glm
 
     // Coefficients from the layer's weights (multinomial: differences from class 0), then the statistics there, with
     // a check that the weights are at the maximum: the Newton step from them must be negligible.
-    private static GlmResult FromProblem(Model model, GlmProblem problem, GlmOptions options, string method, int iterations)
+    // An ill-conditioned design's statistics are computed on its Q (Glm.Factorized.cs) and mapped back.
+    private static GlmResult FromProblem(Model model, GlmProblem problem, GlmOptions options, string method, int iterations,
+        (GlmProblem Problem, DesignFactorization Design, double[,] X)? factorized = null)
     {
         var dense = (Dense)model.Layers[0];
         double[,] kernel;
@@ -408,6 +413,12 @@ public static class Glm
             for (var f = 0; f < p; f++) values[offset + c++] = kernel[f, j] - (problem.Family == Family.Multinomial ? kernel[f, 0] : 0);
         }
         var warnings = new List<string>();
+        var original = problem;
+        if (factorized is { } orthogonal)
+        {
+            values = orthogonal.Design.ToOrthogonal(values);
+            problem = orthogonal.Problem;
+        }
         using var beta = Tensor.FromArray(values, problem.BetaShape, problem.X.Device);
         double largest;
         using (var scope = new DisposeScope())
@@ -422,6 +433,7 @@ public static class Glm
             warnings.Add(string.Create(CultureInfo.InvariantCulture,
                 $"The weights are not at the maximum likelihood: a Newton step from them changes a coefficient by {largest:G3} " +
                 $"(more than {threshold:G3}); train longer or with an exact solver (Newton) before reading the statistics."));
-        return GlmStatistics.Compute(problem, beta, method, iterations, stationary, warnings, options);
+        var result = GlmStatistics.Compute(problem, beta, method, iterations, stationary, warnings, options);
+        return factorized is { } g ? result.ForFactorizedDesign(g.Design, g.X, original.Intercept, options) : result;
     }
 }

@@ -37,7 +37,17 @@ public sealed class GlmOptions
     /// Standard errors from the observed information even for non-canonical links (Gamma with log link). Default
     /// false: the expected information, as statsmodels' GLM (IRLS) prints. For canonical links both are the same.
     /// </summary>
-    public bool ObservedInformation { get; init; }
+    public bool ObservedInformation { get => _observedInformation; init => _observedInformation = value; }
+
+    private bool _observedInformation;
+
+    /// <summary>A copy with <see cref="ObservedInformation"/> on (statsmodels' discrete models use the Hessian).</summary>
+    internal GlmOptions WithObservedInformation()
+    {
+        var copy = (GlmOptions)MemberwiseClone();
+        copy._observedInformation = true;
+        return copy;
+    }
 
     /// <summary>
     /// t (true) or normal (false) reference distribution for the test statistics and intervals. Default (null): t

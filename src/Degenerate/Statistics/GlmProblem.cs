@@ -15,6 +15,9 @@ internal sealed class GlmProblem : IDisposable
     /// <summary>The data columns (without the ones column).</summary>
     public required Tensor X { get; init; }
 
+    /// <summary>The caller's x itself (what <see cref="X"/> holds on its device), for the statistics' host rows; null if unknown.</summary>
+    public double[,]? Source { get; init; }
+
     /// <summary>Keeps the caller's array pinned while <see cref="X"/> views it.</summary>
     public GCHandle Pin { get; init; }
     public required Tensor Y { get; init; }

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace Degenerate.Statistics;
 
 public sealed partial class GlmResult
@@ -19,44 +16,4 @@ public sealed partial class GlmResult
 
     /// <summary>The Tweedie family's variance power p (<see cref="GlmOptions.VarPower"/>); NaN for the other families.</summary>
     public double VarPower => Family == Family.Tweedie && Data is { } data ? data.Alpha : double.NaN;
-
-    // statsmodels' DiscreteResults.summary() for NegativeBinomial: the discrete-model header, then the coefficients.
-    private string NegativeBinomialSummary(string dependentVariable)
-    {
-        var ci = CultureInfo.InvariantCulture;
-        var now = DateTime.UtcNow;
-        var header = new StringBuilder();
-        var headerWidth = AppendTwoColumns(header,
-        [
-            ("Dep. Variable:", dependentVariable),
-            ("Model:", "NegativeBinomial"),
-            ("Method:", "MLE"),
-            ("Date:", now.ToString("ddd, dd MMM yyyy", ci)),
-            ("Time:", now.ToString("HH:mm:ss", ci)),
-            ("converged:", Converged ? "True" : "False"),
-            ("Covariance Type:", CovTypeName),
-        ],
-        [
-            ("No. Observations:", PyFormat.DOrF(Nobs)),
-            ("Df Residuals:", PyFormat.DOrF(DfResid)),
-            ("Df Model:", PyFormat.DOrF(DfModel)),
-            ("Pseudo R-squ.:", PyFormat.G(PseudoRSquared, 4)),
-            ("Log-Likelihood:", PyFormat.G(Llf, 5)),
-            ("LL-Null:", PyFormat.G(LlNull, 5)),
-            ("LLR p-value:", PyFormat.G(LlrPValue, 4)),
-        ]);
-        var sb = new StringBuilder();
-        sb.AppendLine(Center("NegativeBinomial Regression Results", headerWidth));
-        sb.AppendLine(new string('=', headerWidth));
-        sb.Append(header);
-        sb.AppendLine(new string('=', 78));
-        AppendParamsTable(sb);
-        if (Warnings.Count > 0)
-        {
-            sb.AppendLine();
-            sb.AppendLine("Warnings:");
-            for (var i = 0; i < Warnings.Count; i++) sb.AppendLine($"[{i + 1}] {Warnings[i]}");
-        }
-        return sb.ToString();
-    }
 }

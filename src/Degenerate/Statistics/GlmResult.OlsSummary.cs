@@ -74,7 +74,6 @@ public sealed partial class GlmResult
         sb.AppendLine(Center(model + " Regression Results", headerWidth));
         sb.AppendLine(new string('=', headerWidth));
         sb.Append(header);
-        sb.AppendLine(new string('=', width));  // the coefficient table's own top rule
         AppendParamsTable(sb);
         AppendTwoColumns(sb,
         [

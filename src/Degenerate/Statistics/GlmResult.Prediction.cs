@@ -23,7 +23,9 @@ public sealed partial class GlmResult
     {
         ArgumentNullException.ThrowIfNull(x);
         if (!(alpha > 0 && alpha < 1)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must be in (0, 1)");
-        var data = Data ?? throw new NotSupportedException($"predictions with intervals are not available for the {Family} family");
+        // The data's layout, or a layout read back from ToJson's output (FromJson) when the data are not kept.
+        var data = Data is { } d ? (d.Intercept, d.Columns) : _restoredLayout
+            ?? throw new NotSupportedException($"predictions with intervals are not available for the {Family} family");
         var rows = x.GetLength(0);
         if (x.GetLength(1) != data.Columns)
         {
@@ -57,7 +59,7 @@ public sealed partial class GlmResult
         }
         // statsmodels' PredictionResults use df_resid (not df_resid_inference) for the t quantile.
         var q = UsesTDistribution ? StudentT.InvCDF(0, 1, DfResid, 1 - alpha / 2) : Normal.InvCDF(0, 1, 1 - alpha / 2);
-        var k = data.Params;
+        var k = data.Columns + (data.Intercept ? 1 : 0);
         var row = new double[k];
         var mean = new double[rows];
         var meanSe = new double[rows];
@@ -81,12 +83,9 @@ public sealed partial class GlmResult
                         $"x contains a non-finite value ({v:R}) at row {i}, column {j}"), nameof(x));
                 row[c++] = v;
             }
-            double e = shift[i], variance = 0;
-            for (var a = 0; a < k; a++)
-            {
-                e += row[a] * Params[a];
-                for (var b = 0; b < k; b++) variance += row[a] * CovParams[a, b] * row[b];
-            }
+            var e = shift[i];
+            for (var a = 0; a < k; a++) e += row[a] * Params[a];
+            var variance = PredictionVariance(row);
             var se = Math.Sqrt(Math.Max(variance, 0));
             eta[i] = e;
             etaSe[i] = se;

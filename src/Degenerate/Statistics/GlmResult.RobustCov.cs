@@ -129,13 +129,18 @@ public sealed partial class GlmResult
             if (CovType != CovType.NonRobust && _nonRobust is { } original) copy.SetCovariance(original);
             else copy.SetCovariance(CovParams);
             if (_nonRobustF is { } f) (copy.FValue, copy.FPValue) = f;
+            copy._gammaCov = _factorized?.NonRobust;
             return copy;
         }
         var data = Data ?? throw new NotSupportedException(
             $"robust covariances are not available for the {Family} family (only Gaussian, Binomial, Poisson and Gamma)");
         copy._nonRobust = _nonRobust ?? CovParams;
         copy._nonRobustF ??= (FValue, FPValue);
-        copy.SetCovariance(AlphaEstimated
+        // A fit on an ill-conditioned design's Q: the sandwich for γ, mapped to β (GlmResult.Factorized.cs).
+        copy._gammaCov = _factorized is { } fz ? RobustCovariance.Compute(this, fz.Data, covType, groupIndex, groupCount, useCorrection) : null;
+        copy.SetCovariance(_factorized is { } map
+            ? map.Map(copy._gammaCov!)
+            : AlphaEstimated
             ? NegativeBinomialRegression.RobustCovariance(data, copy._nonRobust, groupIndex, groupCount, useCorrection)
             : RobustCovariance.Compute(this, data, covType, groupIndex, groupCount, useCorrection));
         if (IsLeastSquares && !double.IsNaN(FValue))
@@ -144,8 +149,8 @@ public sealed partial class GlmResult
             var slopes = Enumerable.Range(0, Params.Count).Where(j => j != data.ConstantColumn).ToArray();
             var r = new double[slopes.Length, Params.Count];
             for (var i = 0; i < slopes.Length; i++) r[i, slopes[i]] = 1;
-            var f = copy.FTest(r);
-            (copy.FValue, copy.FPValue) = (f.Statistic, f.PValue);
+            var f = copy._factorized is null ? copy.FTest(r) : null;
+            (copy.FValue, copy.FPValue) = f is null ? copy.FactorizedSlopesF(slopes) : (f.Statistic, f.PValue);
         }
         return copy;
     }

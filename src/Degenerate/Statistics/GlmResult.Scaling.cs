@@ -18,6 +18,7 @@ public sealed partial class GlmResult
         copy.Params = Params.Select((b, j) => b * factor[j]).ToArray();
         copy.SetCovariance(Scaled(CovParams, factor));
         if (_nonRobust is { } nonRobust) copy._nonRobust = Scaled(nonRobust, factor);
+        if (_factorized is { } fz) copy._factorized = fz.Scaled(factor);
         copy.Data = new GlmData
         {
             X = originalX, Columns = data.Columns, Intercept = data.Intercept, ConstantColumn = data.ConstantColumn,

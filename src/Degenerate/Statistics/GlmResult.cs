@@ -21,6 +21,23 @@ public sealed partial class GlmResult
     /// <summary>The link.</summary>
     public Link Link { get; internal init; }
 
+    /// <summary>
+    /// The statsmodels model this result reads as, which picks the summary's header: "OLS" (or "WLS" with weights) for
+    /// the Gaussian family with identity link, "MNLogit" for the multinomial family, "GLM" for the other families, and
+    /// "Logit", "Probit" or "Poisson" for the fits of <see cref="DiscreteModel"/>, "NegativeBinomial" for
+    /// <see cref="NegativeBinomialRegression"/>'s. See docs/glm.md.
+    /// </summary>
+    public string ModelName => _modelName ?? (Family, Link) switch
+    {
+        _ when AlphaEstimated => "NegativeBinomial",
+        (Family.Multinomial, _) => "MNLogit",
+        (Family.Gaussian, Link.Identity) => Data?.W is null ? "OLS" : "WLS",
+        _ => "GLM",
+    };
+
+    // Set by DiscreteModel (and a result read back from JSON); copies (robust covariances, rescaling) keep it.
+    internal string? _modelName;
+
     /// <summary>The solver that produced <see cref="Params"/> ("Newton", "LBFGS", "Adam" or "model" for <see cref="Glm.FromModel"/>).</summary>
     public string Method { get; internal init; } = "";
 
@@ -112,7 +129,7 @@ public sealed partial class GlmResult
     public bool Converged { get; internal init; }
 
     /// <summary>Diagnoses found while fitting (separation, non-convergence, ...), also sent to the logger.</summary>
-    public IReadOnlyList<string> Warnings { get; internal init; } = [];
+    public IReadOnlyList<string> Warnings { get; internal set; } = [];
 
     /// <summary>Confidence intervals for the coefficients at level 1 − <paramref name="alpha"/>.</summary>
     public (double[] Lower, double[] Upper) ConfInt(double alpha = 0.05)
@@ -131,101 +148,6 @@ public sealed partial class GlmResult
 
     internal double Quantile(double p) => UsesTDistribution ? StudentT.InvCDF(0, 1, DfResidInference, p) : Normal.InvCDF(0, 1, p);
 
-    private string Model => (Family, Link) switch
-    {
-        (Family.Multinomial, _) => "MNLogit",
-        (Family.Gaussian, Link.Identity) => "OLS",
-        _ => "GLM",
-    };
-
-    /// <summary>A text report laid out like statsmodels' <c>summary()</c>: a header block, then the coefficient table.</summary>
-    public string Summary(string dependentVariable = "y")
-    {
-        if (IsLeastSquares && Data is not null) return OlsSummary(dependentVariable);
-        if (AlphaEstimated) return NegativeBinomialSummary(dependentVariable);
-        const int width = 78;
-        var ci = CultureInfo.InvariantCulture;
-        var now = DateTime.UtcNow;
-        string G(double v, string format = "G6") => double.IsNaN(v) ? "nan" : v.ToString(format, ci);
-        var left = new List<(string, string)>
-        {
-            ("Dep. Variable:", dependentVariable),
-            ("Model:", Model),
-            ("Model Family:", Family.ToString()),
-            ("Link Function:", Link.ToString()),
-            ("Method:", Method),
-            ("Date:", now.ToString("ddd, dd MMM yyyy", ci)),
-            ("Time:", now.ToString("HH:mm:ss", ci)),
-            ("No. Iterations:", Iterations.ToString(ci)),
-            ("Converged:", Converged ? "True" : "False"),
-            ("Covariance Type:", CovTypeName),
-            (double.IsNaN(FValue) ? "" : "F-statistic:", double.IsNaN(FValue) ? "" : G(FValue, "G4")),
-        };
-        var right = new List<(string, string)>
-        {
-            ("No. Observations:", G(Nobs)),
-            ("Df Residuals:", G(DfResid)),
-            ("Df Model:", G(DfModel)),
-            ("Scale:", G(Scale, "F4")),
-            ("Log-Likelihood:", G(Llf, "F3")),
-            ("LL-Null:", G(LlNull, "F3")),
-            ("Deviance:", G(Deviance, "F3")),
-            ("Pearson chi2:", G(PearsonChi2, "G4")),
-            ("Pseudo R-squ.:", G(PseudoRSquared, "F4")),
-            (double.IsNaN(RSquared) ? "AIC:" : "R-squared:", double.IsNaN(RSquared) ? G(Aic, "F3") : G(RSquared, "F4")),
-            double.IsNaN(FValue) ? ("LLR p-value:", G(LlrPValue, "G4")) : ("Prob (F-statistic):", G(FPValue, "G4")),
-        };
-        var title = Family == Family.Multinomial ? "MNLogit Regression Results"
-            : Family == Family.Gaussian && Link == Link.Identity ? "OLS Regression Results"
-            : "Generalized Linear Model Regression Results";
-        var sb = new StringBuilder();
-        sb.AppendLine(title.PadLeft((width + title.Length) / 2).PadRight(width));
-        sb.AppendLine(new string('=', width));
-        for (var i = 0; i < left.Count; i++)
-        {
-            var (ll, lv) = left[i];
-            var (rl, rv) = right[i];
-            sb.Append(ll).Append(lv.PadLeft(39 - ll.Length - 1)).Append("   ");
-            sb.Append(rl).AppendLine(rv.PadLeft(width - 42 - rl.Length));
-        }
-        sb.AppendLine(new string('=', width));
-        AppendParamsTable(sb);
-        if (Warnings.Count > 0)
-        {
-            sb.AppendLine();
-            sb.AppendLine("Warnings:");
-            for (var i = 0; i < Warnings.Count; i++) sb.AppendLine($"[{i + 1}] {Warnings[i]}");
-        }
-        return sb.ToString();
-    }
-
-    // The coefficient table, as statsmodels' add_table_params prints it.
-    private void AppendParamsTable(StringBuilder sb)
-    {
-        const int width = 78;
-        string G(double v, string format) => double.IsNaN(v) ? "nan" : v.ToString(format, CultureInfo.InvariantCulture);
-        var stat = UsesTDistribution ? "t" : "z";
-        // statsmodels' column widths (11 + 10 + 11·3 + 12·2 = 78); a cell that overflows keeps one space before it.
-        var nameWidth = Math.Max(11, ParamNames.Max(n => n.Length) + 1);
-        int[] widths = [10, 11, 11, 11, 12, 12];
-        static string Cell(string text, int width) => text.Length < width ? text.PadLeft(width) : " " + text;
-        var (lo, hi) = ConfInt();
-        var tableWidth = Math.Max(width, nameWidth + widths.Sum());
-        string[] heads = ["coef", "std err", stat, $"P>|{stat}|", "[0.025", "0.975]"];
-        sb.Append(new string(' ', nameWidth));
-        for (var c = 0; c < heads.Length; c++) sb.Append(Cell(heads[c], widths[c]));
-        sb.AppendLine();
-        sb.AppendLine(new string('-', tableWidth));
-        for (var i = 0; i < Params.Count; i++)
-        {
-            string[] cells = [G(Params[i], "F4"), G(Bse[i], "F3"), G(TValues[i], "F3"), G(PValues[i], "F3"), G(lo[i], "F3"), G(hi[i], "F3")];
-            sb.Append(ParamNames[i].PadRight(nameWidth));
-            for (var c = 0; c < cells.Length; c++) sb.Append(Cell(cells[c], widths[c]));
-            sb.AppendLine();
-        }
-        sb.AppendLine(new string('=', tableWidth));
-    }
-
     /// <summary>Every statistic as JSON keyed by statsmodels' names; non-finite numbers are written as null.</summary>
     public string ToJson(bool indented = true)
     {
@@ -234,9 +156,11 @@ public sealed partial class GlmResult
         var (lo, hi) = ConfInt();
         var o = new JsonObject
         {
+            ["model"] = ModelName,
             ["family"] = Family.ToString().ToLowerInvariant(),
             ["link"] = Link.ToString().ToLowerInvariant(),
             ["method"] = Method,
+            ["intercept"] = Data?.Intercept ?? _restoredLayout?.Intercept,
             ["param_names"] = new JsonArray(ParamNames.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
             ["params"] = A(Params),
             ["bse"] = A(Bse),

@@ -49,8 +49,8 @@ internal static class GlmStatistics
         if (family != Family.Multinomial)
         {
             using var scope = new DisposeScope();
-            // A design viewed in place (pinned on the CPU) is the caller's array: keep the reference, not a copy.
-            var matrix = problem.Pin.IsAllocated ? problem.Pin.Target as double[,] : null;
+            // The design is the caller's array: keep the reference, not a copy (a million-row copy after every fit).
+            var matrix = problem.Source;
             data = new GlmData
             {
                 X = matrix is null ? problem.X.To(DType.Float64, Device.CPU).Reshape(-1).ToArray<double>() : null, Matrix = matrix,

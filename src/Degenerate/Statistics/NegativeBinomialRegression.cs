@@ -45,7 +45,11 @@ public static class NegativeBinomialRegression
         if (options.ProcessGroup is not null)
             throw new NotSupportedException("NegativeBinomialRegression is not distributed; with GlmOptions.ProcessGroup use Glm.Fit with Family.NegativeBinomial and a given Alpha");
         using var problem = GlmInput.Build(x, y, null, Family.NegativeBinomial, Link.Log, options, skipConstant: true);
-        GlmInput.CheckRank(problem, x);
+        // An ill-conditioned design would need the QR route of Glm.Fit (Glm.Factorized.cs), which this fit does not take yet.
+        if (GlmInput.CheckRank(problem, x) is { } design)
+            throw new NotSupportedException($"x is ill-conditioned (condition number {design.Condition:G3}; {design.ScaledCondition:G3} with unit-norm " +
+                $"columns, above {DesignFactorization.Threshold:G3}): NegativeBinomialRegression solves the normal equations, which lose the " +
+                "coefficients' digits there; rescale or combine the nearly collinear columns, or use Glm.Fit with Family.NegativeBinomial and a given Alpha");
         var warnings = new List<string>();
         var n = y.Length;
         var offset = problem.Offset;

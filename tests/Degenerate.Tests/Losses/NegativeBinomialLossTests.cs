@@ -73,6 +73,23 @@ public class NegativeBinomialLossTests
     }
 
     [Fact]
+    public void Solver_Adam_trains_the_negative_binomial_network_toward_the_glm()
+    {
+        // Glm.Fit's Adam path builds Dense(1, "exponential") + NegativeBinomial(alpha): full-batch Adam, a gradient
+        // method from the intercept-only start, so the bound is loose (as the other Adam tests).
+        var f = GlmFixture.Load("nb2_exposure");
+        var exact = Glm.Fit(f.X, f.Y, Family.NegativeBinomial, options: new GlmOptions { Alpha = 0.65 });
+        var adam = Glm.Fit(f.X, f.Y, Family.NegativeBinomial, options: new GlmOptions
+        {
+            Alpha = 0.65, Solver = Solver.Adam, Epochs = 3000, BatchSize = 1000, LearningRate = 0.05,
+        });
+        Assert.Equal("Adam", adam.Method);
+        Assert.Equal(0.65, adam.Alpha);
+        Close.All(exact.Params, adam.Params, 2e-3, 2e-3, "Adam params");
+        Close.Equal(exact.Llf, adam.Llf, 1e-4, 0, "Adam llf");
+    }
+
+    [Fact]
     public void Saved_and_loaded_with_its_alpha()
     {
         var path = Path.Combine(Path.GetTempPath(), $"negbin-{Guid.NewGuid():N}.dgm");

@@ -20,6 +20,7 @@ public class ThresholdSearchMetricsInFitTests
         new PrecisionAtRecall(0.6), new RecallAtPrecision(0.7, numThresholds: 50), new SensitivityAtSpecificity(0.5, classId: 1),
         new SpecificityAtSensitivity(0.5), new Precision(topK: 1), new Recall(topK: 1, name: "recall_top1"),
         new AUC(multiLabel: true, labelWeights: [0.75, 0.25], name: "auc_ml"), new AUC(labelWeights: [0.75, 0.25], name: "auc_flat"),
+        new BinaryIoU([1], threshold: 0.4), new OneHotMeanIoU(2),
     ];
 
     private static Metric[] Weighted() => [new PrecisionAtRecall(0.6), new AUC(multiLabel: true, labelWeights: [1, 3], name: "auc_ml")];
@@ -43,7 +44,7 @@ public class ThresholdSearchMetricsInFitTests
         var eager = Train(true, fresh, MakeOptimizer("adam"));
         var plan = Train(false, fresh, MakeOptimizer("adam"));
         string[] keys = ["precision_at_recall", "recall_at_precision", "sensitivity_at_specificity", "specificity_at_sensitivity",
-            "precision", "recall_top1", "auc_ml", "auc_flat", "weighted_precision_at_recall", "weighted_auc_ml"];
+            "precision", "recall_top1", "auc_ml", "auc_flat", "binary_io_u", "one_hot_mean_io_u", "weighted_precision_at_recall", "weighted_auc_ml"];
         foreach (var key in keys.Concat(keys.Select(k => "val_" + k)))
         {
             Assert.True(eager.Keys.Contains(key), $"{key} missing from {string.Join(", ", eager.Keys)}");
@@ -101,6 +102,10 @@ public class ThresholdSearchMetricsInFitTests
             Assert.Equal(new[] { -1e-7, 0.2, 0.7, 1 + 1e-7 }, manual.Thresholds);
             Assert.Equal(("PR", "majoring"), (manual.Curve, manual.SummationMethod));
             Assert.True(Assert.IsType<AUC>(loaded.WeightedMetrics[1]).FromLogits);
+            var biou = Assert.IsType<BinaryIoU>(loaded.Metrics.Single(m => m.Name == "binary_io_u"));
+            Assert.Equal((0.4, 2), (biou.Threshold, biou.NumClasses));
+            Assert.Equal([1], biou.TargetClassIds);
+            Assert.False(Assert.IsType<OneHotMeanIoU>(loaded.Metrics.Single(m => m.Name == "one_hot_mean_io_u")).SparseYTrue);
             // Evaluated alike, every figure.
             var a = model.Evaluate(x, y, batchSize: 8, sampleWeight: w);
             var b = loaded.Evaluate(x, y, batchSize: 8, sampleWeight: w);

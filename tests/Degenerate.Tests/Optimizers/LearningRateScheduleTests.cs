@@ -135,7 +135,8 @@ public sealed class LearningRateScheduleTests : IDisposable
                 var sgd = new SGD(0.1, momentum: 0.5);
                 if (scheduled) sgd.LearningRateSchedule = schedule;
                 model.Compile(sgd, "mse");
-                if (scheduled) Assert.Null(TrainingPlan.ForTraining(model, []));
+                // The schedule rides the fused plan (a rate per step); the reference's per-batch callback keeps it op by op.
+                if (scheduled && Engine.Current.FusedKernels is not null) Assert.NotNull(TrainingPlan.ForTraining(model, []));
                 var callbacks = scheduled ? [] : new Degenerate.Callbacks.Callback[] { new PerBatchRate(sgd, schedule) };
                 model.Fit(x, y, epochs: 3, batchSize: 4, shuffle: false, verbose: 0, callbacks: callbacks);
                 Assert.Equal(12, sgd.Iterations);
@@ -152,7 +153,8 @@ public sealed class LearningRateScheduleTests : IDisposable
                 return model.GetWeights().SelectMany(t => t.ToArray<double>()).ToArray();
             }
             var (reference, actual) = (Train(false), Train(true));
-            Assert.True(reference.Zip(actual).All(p => Math.Abs(p.First - p.Second) <= 1e-14),
+            // The plan's closed-form backward vs autograd: equal to rounding (1e-12, as FusedTrainingTests hold them).
+            Assert.True(reference.Zip(actual).All(p => Math.Abs(p.First - p.Second) <= 1e-12),
                 $"{schedule.Name}: [{string.Join(", ", reference)}] vs [{string.Join(", ", actual)}]");
         }
     }

@@ -122,4 +122,17 @@ public class WeightDecayExclusionTests
         var late = Assert.Throws<InvalidOperationException>(() => o.ExcludeFromWeightDecay(varNames: ["kernel"]));
         Assert.Contains("before training starts", late.Message);
     }
+
+    [Fact]
+    public void ExclusionsKeepTheModelOffTheFusedPlan()
+    {
+        using var model = Model();
+        var o = new Adam(0.1, weightDecay: 0.3);
+        model.Compile(o, "mse");
+        var before = TrainingPlan.ForTraining(model, []);
+        o.ExcludeFromWeightDecay(varNames: ["bias"]);
+        Assert.Null(TrainingPlan.ForTraining(model, []));
+        o.ExcludeFromWeightDecay();
+        Assert.Equal(before is null, TrainingPlan.ForTraining(model, []) is null);
+    }
 }
