@@ -40,11 +40,13 @@ internal sealed class CommonOptions
     /// <param name="groupsColumn">A column that holds cluster labels (glm's --groups): read as text and kept out of the default features.</param>
     /// <param name="numericColumns">Further numeric columns (glm's --offset, --exposure, weights) by option: read into
     /// <see cref="ModelSpec.Columns"/> and kept out of the default features.</param>
-    public ModelSpec Read(ParseResult parse, string? groupsColumn = null, IReadOnlyDictionary<string, string>? numericColumns = null)
+    /// <param name="dataPath">The CSV file to read instead of DATA as given (glm --distributed: this rank's shard).</param>
+    public ModelSpec Read(ParseResult parse, string? groupsColumn = null, IReadOnlyDictionary<string, string>? numericColumns = null,
+        string? dataPath = null)
     {
         var family = Names.ParseFamily(parse.GetValue(FamilyOption)!);
         var link = parse.GetValue(LinkOption) is { } l ? Names.ParseLink(l) : (Link?)null;
-        var table = CsvTable.Load(parse.GetValue(DataArgument)!);
+        var table = CsvTable.Load(dataPath ?? parse.GetValue(DataArgument)!);
         int[] notFeatures = [];
         string[]? groups = null;
         if (groupsColumn is not null)

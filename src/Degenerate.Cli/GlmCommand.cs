@@ -32,6 +32,7 @@ internal static class GlmCommand
         var alpha = new Option<string?>("--alpha") { Description = "the negative binomial family's alpha in V(mu) = mu + alpha*mu^2 (default 1, as statsmodels' GLM), or 'ml' to estimate it with the coefficients (statsmodels' discrete NegativeBinomial, NB2)" };
         var varPower = new Option<double?>("--var-power") { Description = "the tweedie family's variance power p in V(mu) = mu^p, >= 1 (default 1, as statsmodels)" };
         var varWeights = new Option<string?>("--var-weights") { Description = "a column of variance (prior) weights (not a feature)" };
+        var distributed = new DistributedOption();
         var command = new Command("glm", "Fit a generalized linear model and print statsmodels' summary (or --json).");
         common.AddTo(command);
         command.Options.Add(solver);
@@ -48,6 +49,7 @@ internal static class GlmCommand
         command.Options.Add(freqWeights);
         command.Options.Add(varWeights);
         command.Options.Add(alpha);
+        command.Options.Add(distributed.Option);
         command.Options.Add(varPower);
         command.SetAction(parse => CliApp.Guard(stderr, () =>
         {
@@ -70,7 +72,14 @@ internal static class GlmCommand
             var (givenAlpha, estimateAlpha) = ParseAlpha(parse.GetValue(alpha));
             if (parse.GetValue(varPower) is { } p && !(p >= 1 && double.IsFinite(p)))
                 throw new UsageException($"--var-power: must be a number >= 1, got {p.ToString(CultureInfo.InvariantCulture)}");
-            var spec = common.Read(parse, groupsColumn, extra);
+            using var group = distributed.Join(parse);
+            if (group is not null && chosenCov == CovType.Cluster)
+                throw new UsageException("--distributed: --cov-type cluster is not available for a distributed fit (a cluster may span shards)");
+            var spec = common.Read(parse, groupsColumn, extra, DistributedOption.ShardPath(parse.GetValue(common.DataArgument)!, group));
+            if (group is not null && spec.Family == Family.Multinomial)
+                throw new UsageException("--distributed: the multinomial family is not available here (each shard would number its own class labels)");
+            if (group is not null && estimateAlpha)
+                throw new UsageException("--distributed: --alpha ml is not distributed; give alpha as a number");
             if (parse.GetValue(alpha) is not null && spec.Family != Family.NegativeBinomial)
                 throw new UsageException($"--alpha: used only with --family negativebinomial, not {Names.Lower(spec.Family)}");
             if (estimateAlpha && spec.Link is { } l && l != Link.Log)
@@ -94,6 +103,7 @@ internal static class GlmCommand
                 VarWeights = spec.Columns.GetValueOrDefault("--var-weights"),
                 Alpha = givenAlpha ?? defaults.Alpha,
                 VarPower = parse.GetValue(varPower) ?? defaults.VarPower,
+                ProcessGroup = group,
             };
             GlmResult? result = null;
             var seconds = new List<double>();
@@ -105,6 +115,7 @@ internal static class GlmCommand
                     : Glm.Fit(spec.Data.X, spec.Proportions ?? spec.Data.Y, spec.Family, spec.Link, options, spec.Trials);
                 seconds.Add(clock.Elapsed.TotalSeconds);
             }
+            if (group is { IsMain: false }) return 0;  // only rank 0 prints
             if (parse.GetValue(timing))
                 stderr.WriteLine("fit_seconds: " + string.Join(" ", seconds.Select(s => s.ToString("R", CultureInfo.InvariantCulture))));
             var text = parse.GetValue(json) ? result!.ToJson() : result!.Summary(spec.Trials is null ? spec.Data.Target : parse.GetValue(common.TargetOption)!);

@@ -15,6 +15,7 @@ try
     Engine.Threads = 1;
     var timeout = TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("DG_TIMEOUT_S") ?? "60", CultureInfo.InvariantCulture));
     if (mode == "single") return Probe.Fit(args, null);
+    if (mode == "glm-single") return GlmProbe.Run(args, null);
     var store = Environment.GetEnvironmentVariable("DG_FILE_STORE");
     var options = store is null
         ? ProcessGroupOptions.FromEnvironment() with { Timeout = timeout }
@@ -29,6 +30,7 @@ try
     {
         "collectives" => Probe.Collectives(group),
         "fit" => Probe.Fit(args, group),
+        "glm" => GlmProbe.Run(args, group),
         "callbacks" => Probe.Callbacks(group),
         "die" => Probe.Die(group),
         "fail" => group.Rank == 1 ? throw new InvalidOperationException("rank 1 gave up on purpose") : Probe.Wait(group),

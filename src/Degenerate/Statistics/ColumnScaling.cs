@@ -9,7 +9,7 @@ namespace Degenerate.Statistics;
 /// </summary>
 internal static class ColumnScaling
 {
-    private const int Limit = 20;
+    internal const int Limit = 20;
 
     /// <summary>Per-column factors, or null when every column is within range (or x holds non-finite values, which the
     /// input checks then report as usual).</summary>

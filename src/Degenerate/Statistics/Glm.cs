@@ -37,6 +37,7 @@ public static partial class Glm
         options ??= new GlmOptions();
         GlmInput.CheckOptions(options);
         var resolved = GlmInput.ResolveLink(family, link);
+        if (options.ProcessGroup is not null) return DistributedGlm.Fit(x, y, family, resolved, options, weights);
         // Columns far from unit scale are fitted rescaled by powers of two and the result mapped back (ColumnScaling).
         if (options.Solver != Solver.Adam && family != Family.Multinomial && ColumnScaling.For(x) is { } scale)
         {
@@ -85,11 +86,21 @@ public static partial class Glm
 
     private static GlmResult FitNewton(GlmProblem problem, GlmOptions options)
     {
-        var warnings = new List<string>();
         using var beta = StartingValues(problem);
         var (iterations, converged, perfect, fallbacks, maxStep, information) =
             Newton(problem, beta, options.Tolerance, options.MaxIterations);
         using var lastInformation = information;
+        var warnings = NewtonWarnings(perfect, converged, iterations, maxStep, fallbacks, options);
+        // At convergence the last pass's expected information (one step of at most Tolerance away) serves the
+        // statistics, saving a pass over the data; observed information for a non-canonical link needs its own.
+        var reuse = converged && !perfect && !(options.ObservedInformation && !IsCanonical(problem.Family, problem.Link));
+        return GlmStatistics.Compute(problem, beta, "Newton", iterations, converged && !perfect, warnings, options,
+            reuse ? lastInformation : null);
+    }
+
+    internal static List<string> NewtonWarnings(bool perfect, bool converged, int iterations, double maxStep, int fallbacks, GlmOptions options)
+    {
+        var warnings = new List<string>();
         if (perfect)
             warnings.Add("Perfect separation detected: every observation is predicted exactly, so the maximum-likelihood " +
                          "coefficients are infinite; the reported coefficients are where Newton stopped and their " +
@@ -99,11 +110,7 @@ public static partial class Glm
                 $"Newton did not converge in {iterations} iterations (last max |step| = {maxStep:G3}, tolerance {options.Tolerance:G3})."));
         if (fallbacks > 0)
             warnings.Add($"The information matrix was not positive definite in {fallbacks} Newton step(s); least-squares steps were used.");
-        // At convergence the last pass's expected information (one step of at most Tolerance away) serves the
-        // statistics, saving a pass over the data; observed information for a non-canonical link needs its own.
-        var reuse = converged && !perfect && !(options.ObservedInformation && !IsCanonical(problem.Family, problem.Link));
-        return GlmStatistics.Compute(problem, beta, "Newton", iterations, converged && !perfect, warnings, options,
-            reuse ? lastInformation : null);
+        return warnings;
     }
 
     internal static bool IsCanonical(Family family, Link link) => (family, link) is (Family.Gaussian, Link.Identity)

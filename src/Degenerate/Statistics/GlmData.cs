@@ -35,6 +35,9 @@ internal sealed class GlmData
 
     public int Rows => Y.Length;
 
+    /// <summary>A distributed fit's reductions (these are this rank's rows only); null otherwise.</summary>
+    public DistributedSums? Shards { get; init; }
+
     /// <summary>Coefficients: the data columns plus one for the intercept.</summary>
     public int Params => Columns + (Intercept ? 1 : 0);
 

@@ -104,13 +104,14 @@ internal static class GlmInput
 
     // skipConstant: as sm.add_constant's has_constant='skip', no ones column is added when x already has a constant
     // column (Glm.Fit); false where the intercept is a parameter of its own (a network's bias, FromModel).
+    // global: a distributed fit's constant column and class count, decided over every rank's rows (this rank may have none).
     public static GlmProblem Build(double[,] x, double[] y, double[]? weights, Family family, Link link, GlmOptions o,
-        bool skipConstant = false)
+        bool skipConstant = false, (int Constant, int Classes)? global = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         long n = x.GetLength(0), p = x.GetLength(1);
-        if (n == 0) throw new ArgumentException("x has no rows", nameof(x));
+        if (n == 0 && global is null) throw new ArgumentException("x has no rows", nameof(x));
         if (y.LongLength != n)
             throw new ArgumentException($"x has {n} rows but y has {y.LongLength} values; they must match", nameof(y));
         if (weights is not null && weights.LongLength != n)
@@ -124,13 +125,13 @@ internal static class GlmInput
         var classes = 1;
         if (family == Family.Multinomial)
         {
-            classes = o.ClassNames?.Count ?? (int)Math.Max(2, Math.Floor(y.Max()) + 1);
+            classes = o.ClassNames?.Count ?? global?.Classes ?? (int)Math.Max(2, Math.Floor(y.Max()) + 1);
             if (classes < 2) throw new ArgumentException($"ClassNames has {classes} class(es); the multinomial family needs at least 2", nameof(GlmOptions.ClassNames));
         }
         CheckResponse(family, y, weights, classes, nameof(y), o.VarPower);
 
         // statsmodels' k_constant: a column with no spread that is not all zeros is the constant.
-        var constantData = ConstantColumn(x);
+        var constantData = global?.Constant ?? ConstantColumn(x);
         var intercept = o.FitIntercept && !(skipConstant && constantData >= 0);
         var constantColumn = intercept ? 0 : constantData;
         var columns = new List<string>();
@@ -294,6 +295,7 @@ internal static class GlmInput
             using var cpu = info.To(DType.Float64, Device.CPU);
             gram = cpu.ToArray2D<double>();
         }
+        problem.Shards?.SumInPlace(gram);  // a distributed fit: XᵀX over every rank's rows
         // XᵀX is finite exactly when x is (barring overflow): the search for the culprit runs only on failure.
         var finite = true;
         foreach (var v in gram) finite &= double.IsFinite(v);

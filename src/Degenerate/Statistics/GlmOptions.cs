@@ -110,6 +110,14 @@ public sealed class GlmOptions
     /// </summary>
     public IReadOnlyList<double>? VarWeights { get; init; }
 
+    /// <summary>
+    /// Fit on the rows of every rank of this process group (native engine): each rank passes its own rows (x, y,
+    /// weights, offset, exposure, frequency and variance weights, in the same kinds on every rank) and gets the same
+    /// result, the fit of the union of the rows in rank order. Every rank must call Fit together, with the same
+    /// options. Solver Newton only; robust covariances HC0–HC3 (not Cluster). See docs/distributed.md.
+    /// </summary>
+    public Distributed.ProcessGroup? ProcessGroup { get; init; }
+
     /// <summary>The negative binomial family's α in V(μ) = μ + αμ² (statsmodels' default 1; must be &gt; 0).</summary>
     public double Alpha { get; init; } = 1.0;
 

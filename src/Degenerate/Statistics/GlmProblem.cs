@@ -46,7 +46,7 @@ internal sealed class GlmProblem : IDisposable
     public bool GlmNull { get; init; }
 
     /// <summary>Σ freq_weights: the observations the rows represent (statsmodels' wnobs).</summary>
-    public double WeightedRows => FreqWeights?.Sum() ?? Rows;
+    public double WeightedRows => TotalWeightedRows ?? FreqWeights?.Sum() ?? Rows;
     public required Family Family { get; init; }
     public required Link Link { get; init; }
     public required bool Intercept { get; init; }
@@ -66,7 +66,16 @@ internal sealed class GlmProblem : IDisposable
 
     public IReadOnlyList<string>? ClassNames { get; init; }
 
-    public long Rows => YHost.LongLength;
+    /// <summary>The observations of the fit: this process's rows, or every rank's for a distributed fit.</summary>
+    public long Rows => TotalRows ?? YHost.LongLength;
+
+    /// <summary>A distributed fit (DistributedGlm): the ranks' reductions, and the global counts; null otherwise.</summary>
+    public DistributedSums? Shards { get; set; }
+    public long? TotalRows { get; set; }
+    public double? TotalWeightedRows { get; set; }
+
+    /// <summary>Row sums over every rank's rows (a distributed fit), else the values themselves.</summary>
+    public double[] Sum(params double[] values) => Shards?.Sum(values) ?? values;
 
     public int Columns => ColumnNames.Count;
 

@@ -83,10 +83,10 @@ public sealed partial class GlmResult
         }
 
         // χ²(2)'s upper tail is exp(−x/2).
-        private static double ChiSquared2Sf(double x) => double.IsNaN(x) ? double.NaN : Math.Exp(-Math.Max(x, 0) / 2);
+        internal static double ChiSquared2Sf(double x) => double.IsNaN(x) ? double.NaN : Math.Exp(-Math.Max(x, 0) / 2);
 
         // D'Agostino's transformation of the sample skewness to a standard normal (as scipy's skewtest).
-        private static double SkewTestZ(double b2, int n)
+        internal static double SkewTestZ(double b2, int n)
         {
             var y = b2 * Math.Sqrt((n + 1.0) * (n + 3) / (6.0 * (n - 2)));
             var beta2 = 3.0 * ((double)n * n + 27 * n - 70) * (n + 1) * (n + 3) / ((n - 2.0) * (n + 5) * (n + 7) * (n + 9));
@@ -98,7 +98,7 @@ public sealed partial class GlmResult
         }
 
         // Anscombe and Glynn's transformation of the sample kurtosis to a standard normal (as scipy's kurtosistest).
-        private static double KurtosisTestZ(double b2, int n)
+        internal static double KurtosisTestZ(double b2, int n)
         {
             var e = 3.0 * (n - 1) / (n + 1);
             var varb2 = 24.0 * n * (n - 2) * (n - 3) / ((n + 1.0) * (n + 1) * (n + 3) * (n + 5));

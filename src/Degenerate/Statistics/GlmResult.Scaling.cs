@@ -22,7 +22,7 @@ public sealed partial class GlmResult
         copy.Data = new GlmData
         {
             X = originalX, Columns = data.Columns, Intercept = data.Intercept, ConstantColumn = data.ConstantColumn,
-            Y = data.Y, W = data.W, Eta = data.Eta, Alpha = data.Alpha,
+            Y = data.Y, W = data.W, Eta = data.Eta, Alpha = data.Alpha, Shards = data.Shards,
         };
         return copy;
     }

@@ -55,11 +55,11 @@ internal static class GlmStatistics
             {
                 X = matrix is null ? problem.X.To(DType.Float64, Device.CPU).Reshape(-1).ToArray<double>() : null, Matrix = matrix,
                 Columns = (int)problem.X.Size(1),
-                Intercept = problem.Intercept, ConstantColumn = problem.ConstantColumn, Y = y, W = w, Eta = eta, Alpha = problem.Alpha,
+                Intercept = problem.Intercept, ConstantColumn = problem.ConstantColumn, Y = y, W = w, Eta = eta, Alpha = problem.Alpha, Shards = problem.Shards,
             };
         }
         var fit = family == Family.Multinomial
-            ? Multinomial(y, w, eta, problem.Classes)
+            ? Multinomial(problem, eta)
             : Univariate(problem, eta, dfResid);
 
         if (fit.ExactlyPredicted > 0 && !warnings.Any(w => w.StartsWith("Perfect separation", StringComparison.Ordinal)))
@@ -206,6 +206,8 @@ internal static class GlmStatistics
             };
             pearson += wi * r * r / LinkFunctions.Variance(family, m, problem.Alpha);
         }
+        var sums = problem.Sum(deviance, pearson, exact);  // every rank's rows (a distributed fit)
+        (deviance, pearson, exact) = (sums[0], sums[1], (long)sums[2]);
         var scale = family is Family.Gaussian or Family.Gamma or Family.Tweedie ? pearson / dfResid : 1.0;
         var nullMu = NullMeans(problem);
         var wnobs = problem.WeightedRows;
@@ -214,7 +216,7 @@ internal static class GlmStatistics
         if (family == Family.Gaussian)
         {
             double ssr0 = 0, tss = 0, ssrNull = 0;
-            var mean = nullMu[0];
+            var mean = NullMean(problem, nullMu);
             for (var i = 0; i < n; i++)
             {
                 var wi = w?[i] ?? 1;
@@ -222,6 +224,8 @@ internal static class GlmStatistics
                 tss += wi * y[i] * y[i];
                 ssrNull += wi * (y[i] - nullMu[i]) * (y[i] - nullMu[i]);
             }
+            var totals = problem.Sum(ssr0, tss, ssrNull);
+            (ssr0, tss, ssrNull) = (totals[0], totals[1], totals[2]);
             if (link == Link.Identity)
             {
                 // statsmodels: the concentrated log-likelihood, at the MLE variance Σ f·v·r²/wnobs (OLS/WLS's llf).
@@ -258,13 +262,14 @@ internal static class GlmStatistics
             var r = problem.YHost[i] - mu[i];
             l += f * (-v * r * r / scale - Math.Log(scale / v) - Math.Log(2 * Math.PI)) / 2;
         }
-        return l;
+        return problem.Sum(l)[0];
     }
 
     // Binomial, Poisson and Gamma log-likelihoods at the means mu (and the linear predictor, for logit's exact form).
     private static double LogLikelihood(GlmProblem problem, double[] mu, double[]? eta, double scale)
     {
         var y = problem.YHost;
+        if (problem.Family == Family.Tweedie) return double.NaN;  // decided before the loop: a distributed rank may have no rows
         double l = 0;
         // The null model's means are one value (without an offset): its logarithms are taken once, not once per row.
         double lastMu = double.NaN, logMu = 0, logOneMinusMu = 0;
@@ -311,7 +316,7 @@ internal static class GlmStatistics
             }
             l += f * li;
         }
-        return l;
+        return problem.Sum(l)[0];
 
         double LogMu(int i)
         {
@@ -334,6 +339,10 @@ internal static class GlmStatistics
         }
     }
 
+    // The first row's null mean (the weighted mean of y without an offset); a distributed fit takes the union's first row.
+    private static double NullMean(GlmProblem problem, double[] nullMu) =>
+        problem.Shards?.First(nullMu.Length > 0 ? nullMu[0] : null) ?? nullMu[0];
+
     /// <summary>
     /// The fitted means of the intercept-only model (statsmodels' <c>null</c>): the weighted mean of y, or, with an
     /// offset, the maximum-likelihood intercept α of η = α + offset by Fisher scoring from g(ȳ).
@@ -351,10 +360,12 @@ internal static class GlmStatistics
                 sw += wi;
                 swy += wi * y[i];
             }
-            Array.Fill(means, swy / sw);
+            var s = problem.Sum(sw, swy);
+            Array.Fill(means, s[1] / s[0]);
             return means;
         }
-        var alpha = LinkFunctions.Value(problem.Link, y.Average());
+        var ySums = problem.Sum(y.Sum(), n);
+        var alpha = LinkFunctions.Value(problem.Link, problem.Shards is null ? y.Average() : ySums[0] / ySums[1]);
         for (var it = 0; it < 200; it++)
         {
             double score = 0, info = 0;
@@ -364,7 +375,8 @@ internal static class GlmStatistics
                 score += t.S;
                 info += t.H;
             }
-            var step = score / info;
+            var si = problem.Sum(score, info);
+            var step = si[0] / si[1];
             alpha += step;
             if (!(Math.Abs(step) > 1e-15 * (1 + Math.Abs(alpha)))) break;
         }
@@ -372,8 +384,9 @@ internal static class GlmStatistics
         return means;
     }
 
-    private static Fit Multinomial(double[] y, double[]? w, double[] eta, int classes)
+    private static Fit Multinomial(GlmProblem problem, double[] eta)
     {
+        var (y, w, classes) = (problem.YHost, problem.WHost, problem.Classes);
         var n = y.Length;
         var m = classes - 1;
         var freq = new double[classes];
@@ -384,6 +397,9 @@ internal static class GlmStatistics
             freq[(int)y[i]] += wi;
             sw += wi;
         }
+        var counts = problem.Sum([.. freq, sw]);
+        Array.Copy(counts, freq, classes);
+        sw = counts[classes];
         double llf = 0, llnull = 0, pearson = 0;
         long exact = 0;
         var p = new double[classes];
@@ -407,6 +423,8 @@ internal static class GlmStatistics
             }
             if (p[c] > 1 - 1e-8) exact++;
         }
+        var sums = problem.Sum(llf, llnull, pearson, exact);
+        (llf, llnull, pearson, exact) = (sums[0], sums[1], sums[2], (long)sums[3]);
         return new Fit(llf, llnull, -2 * llf, pearson, 1.0, double.NaN, exact);
     }
 }

@@ -42,6 +42,8 @@ public static class NegativeBinomialRegression
         GlmResult.CheckCovOptions(options, x.GetLength(0), Family.NegativeBinomial);
         if (options.Solver != Solver.Newton)
             throw new NotSupportedException($"NegativeBinomialRegression fits by Newton's method only; Solver {options.Solver} is not supported");
+        if (options.ProcessGroup is not null)
+            throw new NotSupportedException("NegativeBinomialRegression is not distributed; with GlmOptions.ProcessGroup use Glm.Fit with Family.NegativeBinomial and a given Alpha");
         using var problem = GlmInput.Build(x, y, null, Family.NegativeBinomial, Link.Log, options, skipConstant: true);
         // An ill-conditioned design would need the QR route of Glm.Fit (Glm.Factorized.cs), which this fit does not take yet.
         if (GlmInput.CheckRank(problem, x) is { } design)

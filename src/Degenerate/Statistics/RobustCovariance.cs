@@ -15,7 +15,11 @@ internal static class RobustCovariance
     public static double[,] Compute(GlmResult result, GlmData data, CovType covType, int[]? groupIndex, int groupCount,
         bool useCorrection)
     {
+        // A distributed fit: bread and meat are sums over every rank's rows; clusters may span ranks.
+        if (data.Shards is not null && covType == CovType.Cluster)
+            throw new NotSupportedException("a cluster-robust covariance is not available for a distributed fit (a cluster's rows may be on several ranks); use HC0-HC3");
         var n = data.Rows;
+        var nobs = data.Shards?.Rows ?? n;
         var k = data.Params;
         if (covType is CovType.HC1 or CovType.HC2 or CovType.HC3 && !(result.Family == Family.Gaussian && result.Link == Link.Identity))
             covType = CovType.HC0;
@@ -44,6 +48,7 @@ internal static class RobustCovariance
             data.Row(i, row);
             AddOuter(bread, row, row, hessian[i]);
         }
+        data.Shards?.SumInPlace(bread);
         var breadInverse = Invert(Matrix<double>.Build.DenseOfArray(bread));
         var breadInverseArray = breadInverse.ToArray();
 
@@ -79,12 +84,13 @@ internal static class RobustCovariance
                 AddOuter(meat, row, row, factor);
             }
         }
+        data.Shards?.SumInPlace(meat);
 
         var cov = breadInverse * Matrix<double>.Build.DenseOfArray(meat) * breadInverse;
         var correction = covType switch
         {
-            CovType.HC1 => n / (double)(n - k),
-            CovType.Cluster when useCorrection => groupCount / (groupCount - 1.0) * ((n - 1.0) / (n - k)),
+            CovType.HC1 => nobs / (double)(nobs - k),
+            CovType.Cluster when useCorrection => groupCount / (groupCount - 1.0) * ((nobs - 1.0) / (nobs - k)),
             _ => 1.0,
         };
         var output = new double[k, k];
