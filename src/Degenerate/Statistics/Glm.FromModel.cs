@@ -19,11 +19,18 @@ public static partial class Glm
     /// (statsmodels' MNLogit parameterization), since softmax is unchanged by adding one vector to every class.
     /// </summary>
     /// <exception cref="ArgumentException">The model is not a one-layer GLM, or the data do not fit it.</exception>
+    /// <exception cref="NotSupportedException"><c>options.ProcessGroup</c> is set (use <see cref="Fit(double[,], double[], Family, Link?, GlmOptions?, double[])"/>).</exception>
     public static GlmResult FromModel(Model model, Data x, Data y, GlmOptions? options = null, Data? weights = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         options ??= new GlmOptions();
         GlmInput.CheckOptions(options);
+        // The statistics at a network's weights are computed from the rows given here; a distributed read would need
+        // every rank's network to be the same one, which nothing here can check, so it is refused rather than silently
+        // computed on this rank's rows alone.
+        if (options.ProcessGroup is not null)
+            throw new NotSupportedException("Glm.FromModel reads one process's rows; options.ProcessGroup is not supported " +
+                "here: fit distributed with Glm.Fit(..., new GlmOptions { ProcessGroup = group }) instead");
         var (dense, family, link) = Identify(model);
         if (!model.Built) throw new ArgumentException("the model has no weights yet: Fit or Build it first", nameof(model));
         double[,] xs;

@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
 using Degenerate.Distributed;
+using Degenerate.Layers;
+using Degenerate.Models;
+using Degenerate.Optimizers;
 using Degenerate.Statistics;
 using Degenerate.Tensors;
 
@@ -160,6 +163,11 @@ public class DistributedGlmTests
             Assert.Throws<NotSupportedException>(() => Glm.Fit(x, y, Family.Binomial, options: new GlmOptions { ProcessGroup = group, Solver = Solver.LBFGS }));
             var cluster = Assert.Throws<NotSupportedException>(() => distributed.GetRobustCovResults(CovType.Cluster, Enumerable.Range(0, 30).Select(i => i % 3).ToArray()));
             Assert.Contains("distributed", cluster.Message);
+            // Reading a network's statistics is per process: a group there is refused, not ignored.
+            using var model = new Sequential(new Dense(1, "sigmoid", inputDim: 2));
+            model.Compile(new SGD(0.1), "binary_crossentropy");
+            var fromModel = Assert.Throws<NotSupportedException>(() => Glm.FromModel(model, x, y, new GlmOptions { ProcessGroup = group }));
+            Assert.Contains("ProcessGroup", fromModel.Message);
         }
         finally
         {
