@@ -16,7 +16,7 @@ internal static class LinkFunctions
         Link.Log => Math.Exp(eta),
         Link.Inverse => 1 / eta,
         Link.Probit => Normal.CDF(0, 1, eta),
-        Link.CLogLog => -double.ExpM1(-Math.Exp(eta)),
+        Link.CLogLog => -ExpM1(-Math.Exp(eta)),
         Link.Sqrt => eta * eta,
         _ => throw new ArgumentOutOfRangeException(nameof(link), link, "unknown link"),
     };
@@ -29,7 +29,7 @@ internal static class LinkFunctions
         Link.Log => Math.Log(mu),
         Link.Inverse => 1 / mu,
         Link.Probit => Normal.InvCDF(0, 1, mu),
-        Link.CLogLog => Math.Log(-Math.Log(1 - mu)),
+        Link.CLogLog => Math.Log(-NegativeBinomialTerms.Log1P(-mu)),
         Link.Sqrt => Math.Sqrt(mu),
         _ => throw new ArgumentOutOfRangeException(nameof(link), link, "unknown link"),
     };
@@ -157,4 +157,16 @@ internal static class LinkFunctions
 
     /// <summary>log(1 + eˣ) without overflow.</summary>
     public static double Softplus(double x) => x > 0 ? x + Math.Log(1 + Math.Exp(-x)) : Math.Log(1 + Math.Exp(x));
+
+    /// <summary>
+    /// eˣ − 1, accurate for small x (.NET's double.ExpM1 computes it as written, so the cloglog mean 1 − exp(−e^η)
+    /// would be 0 below η ≈ −37 instead of ≈ e^η). Kahan's form: the rounding of eˣ cancels in (u − 1)·x / log u.
+    /// </summary>
+    internal static double ExpM1(double x)
+    {
+        var u = Math.Exp(x);
+        if (u == 1) return x;
+        var um1 = u - 1;
+        return um1 == -1 || double.IsPositiveInfinity(u) ? um1 : um1 * x / Math.Log(u);
+    }
 }
