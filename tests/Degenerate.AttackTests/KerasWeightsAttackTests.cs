@@ -67,17 +67,15 @@ public sealed class KerasWeightsAttackTests : IDisposable
             foreach (var path in left.Where(run.Cases.ContainsKey)) lines[path] = run.Cases[path];
             var next = left.FindIndex(p => !run.Cases.ContainsKey(p));
             if (run.ExitCode == 0 || next < 0) break;
-            var known = run.Output.Contains("Stack overflow", StringComparison.Ordinal) &&
-                run.Output.Contains("PureHDF.VOL.Native.SymbolicLink.GetTarget", StringComparison.Ordinal);
-            crashes.Add($"{paths.GetValueOrDefault(left[next], "valid")}: exit {Child.Describe(run.ExitCode)}: " +
-                (known ? SoftLinkRecursion : Tail(run.Output)));
+            crashes.Add($"{paths.GetValueOrDefault(left[next], "valid")}: exit {Child.Describe(run.ExitCode)}: " + Tail(run.Output));
             left = left.Skip(next + 1).ToList();
         }
 
         Assert.StartsWith("ok 2 layers, weight sums ", lines[validPath]);
-        // Known and open (issue 14): PureHDF 2.0 follows a soft link without limit, so a byte that turns a hard link
-        // into a soft link to itself overflows the stack, which no managed code can catch. Any other crash fails here.
-        Assert.All(crashes, c => Assert.EndsWith(SoftLinkRecursion, c));
+        // No damaged file may end the process. (PureHDF 2 follows soft links without a depth limit; a byte that turns a
+        // hard link into a soft link to itself used to overflow the stack here, until the reader looked for soft links
+        // before opening the file: Hdf5SoftLinkScan.)
+        Assert.True(crashes.Count == 0, string.Join("\n", crashes));
         var refused = 0;
         foreach (var (path, name) in paths)
         {
@@ -90,10 +88,7 @@ public sealed class KerasWeightsAttackTests : IDisposable
             refused++;
         }
         Assert.True(refused >= 12, $"only {refused} of {paths.Count} damaged files were refused");
-        Assert.True(crashes.Count <= 2, string.Join("\n", crashes));
     }
-
-    private const string SoftLinkRecursion = "stack overflow in PureHDF following a soft link to itself";
 
     // The end of a crashed child's output, where the runtime names the frames that recursed.
     private static string Tail(string output) => output.Length <= 4000 ? output : output[^4000..];

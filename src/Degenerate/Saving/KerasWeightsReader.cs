@@ -18,6 +18,7 @@ internal static class KerasWeightsReader
         ArgumentNullException.ThrowIfNull(path);
         model.ThrowIfDisposed();
         if (!File.Exists(path)) throw new FileNotFoundException($"no weights file at '{path}'", path);
+        Hdf5SoftLinkScan.ThrowIfSoftLinks(path);
         NativeFile file;
         try
         {

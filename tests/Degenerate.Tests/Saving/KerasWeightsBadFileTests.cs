@@ -93,4 +93,31 @@ public sealed class KerasWeightsBadFileTests : IDisposable
         Assert.Contains("not built", e.Message);
         Assert.False(File.Exists(Path.Combine(_dir, "unbuilt.weights.h5")));
     }
+
+    [Fact]
+    public void A_soft_link_to_itself_is_refused_before_PureHDF_follows_it()
+    {
+        // PureHDF 2 follows soft links without a depth limit, so a link to itself would overflow the stack and end the
+        // process. Make one in a copy of an h5py fixture: the first symbol-table entry of the first "SNOD" node becomes
+        // a soft link (cache type 2) whose target (the scratch pad's heap offset) is the entry's own name.
+        var fixture = KerasFixture.Load("classifier");
+        var bytes = File.ReadAllBytes(fixture.WeightsPath);
+        var node = bytes.AsSpan().IndexOf("SNOD"u8);
+        Assert.True(node > 0, "the fixture has a version-1 symbol table node");
+        var entry = node + 8;  // signature, version, reserved, entry count
+        Assert.Equal(1, bytes[node + 4]);
+        var nameOffset = BitConverter.ToUInt64(bytes, entry);
+        BitConverter.GetBytes(2u).CopyTo(bytes, entry + 16);                // cache type: symbolic link
+        BitConverter.GetBytes((uint)nameOffset).CopyTo(bytes, entry + 24);  // link value: its own name
+        var path = Path.Combine(_dir, "self-link.weights.h5");
+        File.WriteAllBytes(path, bytes);
+        using var model = fixture.NewModel();
+        var before = Snapshot(model);
+        var e = Assert.Throws<InvalidDataException>(() => model.LoadWeights(path));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("soft link", e.Message);
+        Assert.Equal(before, Snapshot(model));
+        // The untouched fixture still loads (the scan passes over a valid file).
+        model.LoadWeights(fixture.WeightsPath);
+    }
 }
