@@ -90,6 +90,13 @@ public static partial class Glm
             (Softmax, CategoricalCrossentropy { FromLogits: false }) or (null, CategoricalCrossentropy { FromLogits: true }) => (Family.Multinomial, Link.Logit),
             (Softmax, SparseCategoricalCrossentropy { FromLogits: false }) or (null, SparseCategoricalCrossentropy { FromLogits: true }) => (Family.Multinomial, Link.Logit),
             (Exponential, Poisson) => (Family.Poisson, Link.Log),
+            // Non-canonical pairs that are still exactly a GLM likelihood: MSE after exp or 1/x is the Gaussian with log
+            // or inverse link, BCE after exp the Binomial log link (μ = e^η ≤ 1), the Gamma loss after a linear output
+            // the Gamma identity link.
+            (Exponential, MeanSquaredError) => (Family.Gaussian, Link.Log),
+            (Inverse, MeanSquaredError) => (Family.Gaussian, Link.Inverse),
+            (Exponential, BinaryCrossentropy { FromLogits: false }) => (Family.Binomial, Link.Log),
+            (null, Gamma) => (Family.Gamma, Link.Identity),
             (Exponential, Gamma) => (Family.Gamma, Link.Log),
             (Inverse, Gamma) => (Family.Gamma, Link.Inverse),
             (Exponential, Losses.NegativeBinomial) => (Family.NegativeBinomial, Link.Log),

@@ -82,4 +82,32 @@ public class GlmLinkNetworkTests
         Close.All(f.Array("params"), r.Params, 1e-6, 1e-8, "params");
         Close.All(f.Array("bse"), r.Bse, 1e-5, 1e-10, "bse");
     }
+
+    [Theory]
+    [InlineData("gaussian_log", "exponential", "mse", Family.Gaussian, Link.Log)]
+    [InlineData("gaussian_inverse", "inverse", "mse", Family.Gaussian, Link.Inverse)]
+    [InlineData("binomial_log", "exponential", "binary_crossentropy", Family.Binomial, Link.Log)]
+    [InlineData("gamma_identity", "linear", "gamma", Family.Gamma, Link.Identity)]
+    public void Non_canonical_pairs_read_back_as_their_GLM(string fixture, string activation, string loss, Family family, Link link)
+    {
+        var f = GlmFixture.Load(fixture);
+        var glm = Glm.Fit(f.X, f.Y, family, link);
+        var p = f.X.GetLength(1);
+        using var model = new Sequential(new Dense(1, activation, inputDim: p)) { Device = Device.CPU };
+        model.Compile(new Newton(), loss);
+        // At the exact fit's weights, FromModel must recognise the pair and give statsmodels' statistics.
+        var dense = (Dense)model.Layers[0];
+        using (var scope = new DisposeScope())
+        {
+            var kernel = new double[p, 1];
+            for (var j = 0; j < p; j++) kernel[j, 0] = glm.Params[j + 1];
+            dense.Kernel!.Detach().CopyFrom(Tensor.FromArray(kernel).To(dense.Kernel.DType));
+            dense.Bias!.Detach().CopyFrom(Tensor.FromArray(new[] { glm.Params[0] }).To(dense.Bias.DType));
+        }
+        var r = Glm.FromModel(model, f.X, f.Y);
+        Assert.Equal((family, link), (r.Family, r.Link));
+        Close.All(f.Array("params"), r.Params, 1e-6, 1e-8, $"{fixture} params");
+        Close.All(f.Array("bse"), r.Bse, 1e-5, 1e-10, $"{fixture} bse");
+        Close.Equal(f.Number("llf"), r.Llf, 1e-8, 0, $"{fixture} llf");
+    }
 }
