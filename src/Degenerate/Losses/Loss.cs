@@ -38,6 +38,15 @@ public abstract class Loss
                 argument);
     }
 
+    /// <summary>Throws when <paramref name="y"/> holds a negative value: count targets (Poisson, negative binomial).</summary>
+    private protected static void ThrowIfNegativeCounts(Tensor y, string argument, string lossName)
+    {
+        using var min = y.Min();
+        if (min.Item() < 0)
+            throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{argument} holds negative values (minimum {min.Item()}); {lossName} targets are counts >= 0"), argument);
+    }
+
     /// <summary>The reduced loss: Σ loss_i · w_i / batch size (a scalar tensor).</summary>
     public Tensor Call(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null)
     {

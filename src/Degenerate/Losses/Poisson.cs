@@ -1,4 +1,3 @@
-using System.Globalization;
 using Degenerate.Activations;
 using Degenerate.Tensors;
 
@@ -38,9 +37,6 @@ public sealed class Poisson : Loss
     public override void ValidateTargets(Tensor y, long outputUnits, string argument)
     {
         base.ValidateTargets(y, outputUnits, argument);
-        using var min = y.Min();
-        if (min.Item() < 0)
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"{argument} holds negative values (minimum {min.Item()}); Poisson targets are counts >= 0"), argument);
+        ThrowIfNegativeCounts(y, argument, "Poisson");
     }
 }

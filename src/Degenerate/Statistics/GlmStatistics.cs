@@ -91,16 +91,7 @@ internal static class GlmStatistics
                 for (var j = 0; j < k; j++) cov[i, j] = raw[i, j] * fit.Scale;
         }
         var useT = options.UseTDistribution ?? (family == Family.Gaussian && problem.Link == Link.Identity);
-        var bse = new double[k];
-        var tvalues = new double[k];
-        var pvalues = new double[k];
-        for (var i = 0; i < k; i++)
-        {
-            bse[i] = Math.Sqrt(cov[i, i]);
-            tvalues[i] = parameters[i] / bse[i];
-            var a = -Math.Abs(tvalues[i]);
-            pvalues[i] = double.IsNaN(a) ? double.NaN : 2 * (useT ? StudentT.CDF(0, 1, dfResid, a) : Normal.CDF(0, 1, a));
-        }
+        var (bse, tvalues, pvalues) = Wald(parameters, cov, useT, dfResid);
 
         // statsmodels: OLS subtracts the constant only when there is one; GLM and the discrete models always subtract
         // one coefficient per equation (as if a constant were present).
@@ -169,6 +160,26 @@ internal static class GlmStatistics
             Warnings = warnings.ToArray(),
         };
         return result.WithOptionsCovariance(options);
+    }
+
+    /// <summary>
+    /// Each parameter's Wald statistics: bse = √diag(cov), t = param / bse, and the two-sided p-value under t(dfResid)
+    /// or the standard normal (NaN where t is NaN).
+    /// </summary>
+    internal static (double[] Bse, double[] T, double[] P) Wald(IReadOnlyList<double> parameters, double[,] cov, bool useT, double dfResid)
+    {
+        var k = parameters.Count;
+        var bse = new double[k];
+        var t = new double[k];
+        var p = new double[k];
+        for (var i = 0; i < k; i++)
+        {
+            bse[i] = Math.Sqrt(cov[i, i]);
+            t[i] = parameters[i] / bse[i];
+            var a = -Math.Abs(t[i]);
+            p[i] = double.IsNaN(a) ? double.NaN : 2 * (useT ? StudentT.CDF(0, 1, dfResid, a) : Normal.CDF(0, 1, a));
+        }
+        return (bse, t, p);
     }
 
     internal readonly record struct Fit(double Llf, double LlNull, double Deviance, double Pearson, double Scale, double RSquared,

@@ -1,6 +1,5 @@
 using System.Globalization;
 using MathNet.Numerics;
-using MathNet.Numerics.Distributions;
 using Degenerate.Tensors;
 
 namespace Degenerate.Statistics;
@@ -232,16 +231,7 @@ public static class NegativeBinomialRegression
         var nobs = (double)problem.Rows;
         var dfResid = nobs - k;
         var dfModel = k - 1.0;  // statsmodels' discrete models: rank − 1, constant or not
-        var bse = new double[kk];
-        var tvalues = new double[kk];
-        var pvalues = new double[kk];
-        for (var i = 0; i < kk; i++)
-        {
-            bse[i] = Math.Sqrt(cov[i, i]);
-            tvalues[i] = parameters[i] / bse[i];
-            var a = -Math.Abs(tvalues[i]);
-            pvalues[i] = double.IsNaN(a) ? double.NaN : 2 * (useT ? StudentT.CDF(0, 1, dfResid, a) : Normal.CDF(0, 1, a));
-        }
+        var (bse, tvalues, pvalues) = GlmStatistics.Wald(parameters, cov, useT, dfResid);
         var converged = fit.Converged;
         if (!parameters.All(double.IsFinite) || !bse.All(double.IsFinite) || !double.IsFinite(fit.Llf))
         {
