@@ -34,19 +34,21 @@ internal static unsafe class GlmHostPass
     /// One pass over x [n × cols] (row-major; the design is [1, x] when <paramref name="intercept"/>) at β [p], with
     /// optional per-row weights w (null: ones), on up to <paramref name="threads"/> threads.
     /// </summary>
+    /// <remarks><paramref name="kernel"/> false skips the log-likelihood kernel (Newton needs only the score and
+    /// information); <see cref="Sums.Kernel"/> is then 0.</remarks>
     public static Sums Run(double* x, long n, int cols, bool intercept, double* y, double* w, Family family, Link link, bool observed,
-        double* beta, int threads)
+        double* beta, int threads, bool kernel = true)
     {
         var p = cols + (intercept ? 1 : 0);
         var blocks = (int)Math.Max(1, Math.Min(threads, n / MinBlockRows));
         var states = new State[blocks];
-        var job = new Job(x, n, cols, intercept, y, w, family, link, observed, beta);
+        var job = new Job(x, n, cols, intercept, y, w, family, link, observed, beta, kernel);
         if (blocks == 1) states[0] = Block(job, 0, n);
         else Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = blocks },
             b => states[b] = Block(job, n * b / blocks, n * (b + 1) / blocks));
         var score = new double[p];
         var info = new double[p, p];
-        double kernel = 0, maxResidual = 0;
+        double total = 0, maxResidual = 0;
         foreach (var s in states)
         {
             for (var a = 0; a < p; a++)
@@ -54,21 +56,21 @@ internal static unsafe class GlmHostPass
                 for (var c = a; c < p; c++) info[a, c] += s.G[a * s.Cols8 + c];
                 score[a] += s.G[p * s.Cols8 + a];
             }
-            kernel += s.Kernel;
+            total += s.Kernel;
             maxResidual = Math.Max(maxResidual, s.MaxResidual);  // NaN propagates, as libtorch's max
         }
         for (var a = 0; a < p; a++)
             for (var c = a + 1; c < p; c++) info[c, a] = info[a, c];
-        return new Sums(score, info, kernel, maxResidual);
+        return new Sums(score, info, total, maxResidual);
     }
 
     private readonly struct Job(double* x, long n, int cols, bool intercept, double* y, double* w, Family family, Link link, bool observed,
-        double* beta)
+        double* beta, bool kernel)
     {
         public readonly double* X = x, Y = y, W = w, Beta = beta;
         public readonly long N = n;
         public readonly int Cols = cols;
-        public readonly bool Intercept = intercept, Observed = observed;
+        public readonly bool Intercept = intercept, Observed = observed, Kernel = kernel;
         public readonly Family Family = family;
         public readonly Link Link = link;
     }
@@ -90,50 +92,106 @@ internal static unsafe class GlmHostPass
         // Zero padding beyond p (and beyond the score column) is set once and never written.
         var xpArr = GC.AllocateArray<double>(Pack * P8, pinned: true);
         var vpArr = GC.AllocateArray<double>(Pack * P4, pinned: true);
+        // Per-row terms of one block: η, y, then s, h, ℓ and y − μ (a last block's lanes past its rows hold stale values, unread).
+        var rowArr = GC.AllocateArray<double>(6 * Pack, pinned: true);
+        var logit = job.Family == Family.Binomial && job.Link == Link.Logit;
         fixed (double* g = st.G)
         {
             var xp = (double*)Unsafe.AsPointer(ref xpArr[0]);
             var vp = (double*)Unsafe.AsPointer(ref vpArr[0]);
+            var eta = (double*)Unsafe.AsPointer(ref rowArr[0]);
+            double* yb = eta + Pack, sb = yb + Pack, hb = sb + Pack, lb = hb + Pack, rb = lb + Pack;
             double kernel = 0, maxResidual = 0;
             var b0 = job.Intercept ? job.Beta[0] : 0;
             var bx = job.Beta + off;
             for (var r0 = first; r0 < last; r0 += Pack)
             {
                 var nr = (int)Math.Min(Pack, last - r0);
+                var xb = job.X + r0 * cols;
                 for (var k = 0; k < nr; k++)
                 {
-                    var row = r0 + k;
-                    var xr = job.X + row * cols;
-                    var eta = Dot(xr, bx, cols) + b0;
-                    Terms(job.Family, job.Link, job.Observed, eta, job.Y[row], out var s, out var h, out var l, out var resid);
+                    eta[k] = Dot(xb + k * cols, bx, cols) + b0;
+                    yb[k] = job.Y[r0 + k];
+                }
+                if (logit) LogitTerms(eta, yb, nr, job.Kernel, sb, hb, lb, rb);
+                else
+                {
+                    for (var k = 0; k < nr; k++)
+                    {
+                        Terms(job.Family, job.Link, job.Observed, eta[k], yb[k], out sb[k], out hb[k], out lb[k], out rb[k]);
+                    }
+                }
+                for (var k = 0; k < nr; k++)
+                {
                     if (job.W != null)
                     {
-                        var wk = job.W[row];
-                        s *= wk;
-                        h *= wk;
-                        l *= wk;
+                        var wk = job.W[r0 + k];
+                        sb[k] *= wk;
+                        hb[k] *= wk;
+                        lb[k] *= wk;
                     }
-                    kernel += l;
-                    maxResidual = Math.Max(maxResidual, Math.Abs(resid));
-                    double* xo = xp + k * P8, vo = vp + k * P4;
-                    if (off == 1)
-                    {
-                        xo[0] = 1;
-                        vo[0] = h;
-                    }
-                    for (var a = 0; a < cols; a++)
-                    {
-                        xo[off + a] = xr[a];
-                        vo[off + a] = h * xr[a];
-                    }
-                    vo[p] = s;
+                    kernel += lb[k];
+                    maxResidual = Math.Max(maxResidual, Math.Abs(rb[k]));  // NaN propagates, as libtorch's max
                 }
+                for (var k = 0; k < nr; k++) PackRow(xb + k * cols, cols, off, hb[k], sb[k], xp + k * P8, vp + k * P4, p);
                 Tiles(xp, vp, g, nr, p, P4, P8);
             }
-            st.Kernel = kernel;
+            st.Kernel = job.Kernel ? kernel : 0;
             st.MaxResidual = maxResidual;
         }
         return st;
+    }
+
+    // One row of the packed buffers: x (after the ones column) and h·x, then the score weight in column p.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PackRow(double* xr, int cols, int off, double h, double s, double* xo, double* vo, int p)
+    {
+        if (off == 1)
+        {
+            xo[0] = 1;
+            vo[0] = h;
+        }
+        var hv = Vector256.Create(h);
+        var a = 0;
+        for (; a + 4 <= cols; a += 4)
+        {
+            var v = Avx.LoadVector256(xr + a);
+            Avx.Store(xo + off + a, v);
+            Avx.Store(vo + off + a, Avx.Multiply(hv, v));
+        }
+        for (; a < cols; a++)
+        {
+            xo[off + a] = xr[a];
+            vo[off + a] = h * xr[a];
+        }
+        vo[p] = s;
+    }
+
+    // Binomial/logit terms four rows at a time with one exponential per row: e = exp(−|η|) gives μ = 1/(1 + e) for
+    // η ≥ 0 and e/(1 + e) below, and softplus(η) = max(η, 0) + log1p(e) for the kernel y·η − softplus(η).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LogitTerms(double* eta, double* y, int nr, bool kernel, double* s, double* h, double* l, double* r)
+    {
+        var one = Vector256<double>.One;
+        var signMask = Vector256.Create(-0.0);
+        for (var k = 0; k < nr; k += 4)
+        {
+            var et = Avx.LoadVector256(eta + k);
+            var yv = Avx.LoadVector256(y + k);
+            var e = SimdMath.Exp(Avx.Or(et, signMask));  // exp(−|η|)
+            var inv = Avx.Divide(one, Avx.Add(one, e));
+            var mu = Avx.BlendVariable(inv, Avx.Multiply(e, inv), Avx.CompareLessThan(et, Vector256<double>.Zero));
+            var resid = Avx.Subtract(yv, mu);
+            Avx.Store(s + k, resid);
+            Avx.Store(r + k, resid);
+            Avx.Store(h + k, Avx.Multiply(mu, Avx.Subtract(one, mu)));
+            if (kernel)
+            {
+                var softplus = Avx.Add(Avx.Max(et, Vector256<double>.Zero), SimdMath.Log1p(e));
+                Avx.Store(l + k, Fma.MultiplySubtract(yv, et, softplus));
+            }
+            else Avx.Store(l + k, Vector256<double>.Zero);
+        }
     }
 
     // G[a0..a0+4, b0..b0+8] += Σₖ vp[k, a]·xp[k, b] for every tile on or above the diagonal, and the score row's tiles.
@@ -182,9 +240,9 @@ internal static unsafe class GlmHostPass
         Avx.Store(o + 4, Avx.Add(Avx.LoadVector256(o + 4), hi));
     }
 
-    // Σ a[i]·b[i] with two vector accumulators (the linear predictor of one row).
+    /// <summary>Σ a[i]·b[i] with two vector accumulators (the linear predictor of one row).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double Dot(double* a, double* b, int n)
+    internal static double Dot(double* a, double* b, int n)
     {
         var i = 0;
         var sum = 0.0;
