@@ -33,9 +33,10 @@ internal static class GlmStatistics
         }
 
         // Linear predictor on the host: [n] or [n, k−1].
-        double[] eta;
-        using (var scope = new DisposeScope())
+        var eta = GlmHostStatistics.LinearPredictor(problem, beta);
+        if (eta is null)
         {
+            using var scope = new DisposeScope();
             var e = problem.LinearPredictor(beta);
             eta = e.To(DType.Float64, Device.CPU).Reshape(-1).ToArray<double>();
         }
@@ -60,7 +61,7 @@ internal static class GlmStatistics
         }
         var fit = family == Family.Multinomial
             ? Multinomial(problem, eta)
-            : Univariate(problem, eta, dfResid);
+            : GlmHostStatistics.Logit(problem, eta) ?? Univariate(problem, eta, dfResid);
 
         if (fit.ExactlyPredicted > 0 && !warnings.Any(w => w.StartsWith("Perfect separation", StringComparison.Ordinal)))
         {
