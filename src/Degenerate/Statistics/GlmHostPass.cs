@@ -6,12 +6,13 @@ using Degenerate.Tensors.Engines;
 namespace Degenerate.Statistics;
 
 /// <summary>
-/// One GLM pass over a float64 design in host memory, in managed code: glm.cpp's pass for the engines whose GLM
-/// kernels are written on tensor operations (TorchSharp), when the design is on the CPU. Per block of 128 rows the
-/// linear predictor and the per-observation terms run as scalar loops; then XᵀHX (upper triangle) and the score Xᵀs
-/// accumulate together through 4×8 register tiles of AVX2 FMAs over the block, packed once into zero-padded buffers
-/// that stay in L1. Tiles strictly below the diagonal are skipped (XᵀHX is symmetric). Nothing of the size of the
-/// design is allocated; an intercept's column of ones is implicit.
+/// One GLM pass over a float64 design in host memory, in managed code: the CPU pass of both engines (through
+/// <see cref="GlmHostKernels"/> and <see cref="GlmTensorKernels"/>; glm.cpp's libtorch-op pass serves other devices).
+/// Per block of 128 rows the linear predictor runs row by row, the logistic terms four rows at a time with
+/// <see cref="SimdMath"/> (the other families' terms as scalar loops); then XᵀHX (upper triangle) and the score Xᵀs
+/// accumulate together through 4×8 (4×4 at a ragged right edge) register tiles of AVX2 FMAs over the block, packed
+/// once into zero-padded buffers that stay in L1. Tiles strictly below the diagonal are skipped (XᵀHX is symmetric).
+/// Nothing of the size of the design is allocated; an intercept's column of ones is implicit.
 /// </summary>
 internal static unsafe class GlmHostPass
 {
@@ -194,42 +195,89 @@ internal static unsafe class GlmHostPass
         }
     }
 
-    // G[a0..a0+4, b0..b0+8] += Σₖ vp[k, a]·xp[k, b] for every tile on or above the diagonal, and the score row's tiles.
+    // G[a0..a0+4, b0..b0+8] += Σₖ vp[k, a]·xp[k, b] for every tile on or above the diagonal, and the score row's.
+    // Tiles are 8 columns wide, 4 where at most 4 real columns remain (no FMAs on padding); when p is a multiple
+    // of 4 the score is a row block of its own, done as one row rather than a tile of three zero rows.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tiles(double* xp, double* vp, double* g, int nr, int p, int P4, int P8)
     {
-        for (var a0 = 0; a0 < P4; a0 += 4)
+        var scoreAlone = p % 4 == 0;
+        var rowEnd = scoreAlone ? p : P4;
+        for (var a0 = 0; a0 < rowEnd; a0 += 4)
         {
             var scoreRow = a0 + 3 >= p;
-            for (var b0 = 0; b0 < P8; b0 += 8)
+            for (var b0 = 0; b0 < p; b0 += 8)
             {
                 if (!scoreRow && b0 + 7 < a0) continue;
-                Vector256<double> c00 = default, c01 = default, c10 = default, c11 = default,
-                    c20 = default, c21 = default, c30 = default, c31 = default;
-                double* xk = xp + b0, vk = vp + a0;
-                for (var k = 0; k < nr; k++, xk += P8, vk += P4)
-                {
-                    var x0 = Avx.LoadVector256(xk);
-                    var x1 = Avx.LoadVector256(xk + 4);
-                    var v = Vector256.Create(vk[0]);
-                    c00 = Fma.MultiplyAdd(v, x0, c00);
-                    c01 = Fma.MultiplyAdd(v, x1, c01);
-                    v = Vector256.Create(vk[1]);
-                    c10 = Fma.MultiplyAdd(v, x0, c10);
-                    c11 = Fma.MultiplyAdd(v, x1, c11);
-                    v = Vector256.Create(vk[2]);
-                    c20 = Fma.MultiplyAdd(v, x0, c20);
-                    c21 = Fma.MultiplyAdd(v, x1, c21);
-                    v = Vector256.Create(vk[3]);
-                    c30 = Fma.MultiplyAdd(v, x0, c30);
-                    c31 = Fma.MultiplyAdd(v, x1, c31);
-                }
-                var o = g + a0 * P8 + b0;
-                Add(o, c00, c01);
-                Add(o + P8, c10, c11);
-                Add(o + 2 * P8, c20, c21);
-                Add(o + 3 * P8, c30, c31);
+                if (p - b0 <= 4) Tile4(xp + b0, vp + a0, g + a0 * P8 + b0, nr, P4, P8);
+                else Tile8(xp + b0, vp + a0, g + a0 * P8 + b0, nr, P4, P8);
             }
+        }
+        if (scoreAlone) ScoreRow(xp, vp + p, g + p * P8, nr, p, P4, P8);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile8(double* xk, double* vk, double* o, int nr, int P4, int P8)
+    {
+        Vector256<double> c00 = default, c01 = default, c10 = default, c11 = default,
+            c20 = default, c21 = default, c30 = default, c31 = default;
+        for (var k = 0; k < nr; k++, xk += P8, vk += P4)
+        {
+            var x0 = Avx.LoadVector256(xk);
+            var x1 = Avx.LoadVector256(xk + 4);
+            var v = Vector256.Create(vk[0]);
+            c00 = Fma.MultiplyAdd(v, x0, c00);
+            c01 = Fma.MultiplyAdd(v, x1, c01);
+            v = Vector256.Create(vk[1]);
+            c10 = Fma.MultiplyAdd(v, x0, c10);
+            c11 = Fma.MultiplyAdd(v, x1, c11);
+            v = Vector256.Create(vk[2]);
+            c20 = Fma.MultiplyAdd(v, x0, c20);
+            c21 = Fma.MultiplyAdd(v, x1, c21);
+            v = Vector256.Create(vk[3]);
+            c30 = Fma.MultiplyAdd(v, x0, c30);
+            c31 = Fma.MultiplyAdd(v, x1, c31);
+        }
+        Add(o, c00, c01);
+        Add(o + P8, c10, c11);
+        Add(o + 2 * P8, c20, c21);
+        Add(o + 3 * P8, c30, c31);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile4(double* xk, double* vk, double* o, int nr, int P4, int P8)
+    {
+        Vector256<double> c0 = default, c1 = default, c2 = default, c3 = default;
+        for (var k = 0; k < nr; k++, xk += P8, vk += P4)
+        {
+            var x0 = Avx.LoadVector256(xk);
+            c0 = Fma.MultiplyAdd(Vector256.Create(vk[0]), x0, c0);
+            c1 = Fma.MultiplyAdd(Vector256.Create(vk[1]), x0, c1);
+            c2 = Fma.MultiplyAdd(Vector256.Create(vk[2]), x0, c2);
+            c3 = Fma.MultiplyAdd(Vector256.Create(vk[3]), x0, c3);
+        }
+        Avx.Store(o, Avx.Add(Avx.LoadVector256(o), c0));
+        Avx.Store(o + P8, Avx.Add(Avx.LoadVector256(o + P8), c1));
+        Avx.Store(o + 2 * P8, Avx.Add(Avx.LoadVector256(o + 2 * P8), c2));
+        Avx.Store(o + 3 * P8, Avx.Add(Avx.LoadVector256(o + 3 * P8), c3));
+    }
+
+    // The score row G[p, ·] += Σₖ s[k]·xp[k, ·], four columns at a time.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ScoreRow(double* xp, double* sk, double* o, int nr, int p, int P4, int P8)
+    {
+        for (var b0 = 0; b0 < p; b0 += 4)
+        {
+            Vector256<double> c0 = default, c1 = default;
+            double* xk = xp + b0, vk = sk;
+            var k = 0;
+            for (; k + 2 <= nr; k += 2, xk += 2 * P8, vk += 2 * P4)
+            {
+                c0 = Fma.MultiplyAdd(Vector256.Create(vk[0]), Avx.LoadVector256(xk), c0);
+                c1 = Fma.MultiplyAdd(Vector256.Create(vk[P4]), Avx.LoadVector256(xk + P8), c1);
+            }
+            if (k < nr) c0 = Fma.MultiplyAdd(Vector256.Create(vk[0]), Avx.LoadVector256(xk), c0);
+            Avx.Store(o + b0, Avx.Add(Avx.LoadVector256(o + b0), Avx.Add(c0, c1)));
         }
     }
 

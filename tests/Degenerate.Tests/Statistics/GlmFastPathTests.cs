@@ -10,11 +10,13 @@ namespace Degenerate.Tests.Statistics;
 /// </summary>
 public class GlmFastPathTests
 {
-    [Fact]
-    public void HostPassEqualsTheTensorOperationPass()
+    [Theory]
+    [InlineData(9)]   // 10 or 9 design columns: a 4-wide last tile, the score sharing a row block, a ragged last 128-row block
+    [InlineData(11)]  // 12 or 11: with the intercept the score is a row block of its own
+    public void HostPassEqualsTheTensorOperationPass(int c)
     {
         var rng = new System.Random(11);
-        const int n = 1000, c = 9;  // 10 design columns: a partial 4×8 tile and a ragged last 128-row block
+        const int n = 1000;
         var x = new double[n * c];
         for (var i = 0; i < x.Length; i++) x[i] = rng.NextDouble() * 2 - 1;
         var w = Enumerable.Range(0, n).Select(_ => 0.5 + rng.NextDouble()).ToArray();
