@@ -111,7 +111,8 @@ internal static unsafe class GlmHostPass
                 var xb = job.X + r0 * cols;
                 for (var k = 0; k < nr; k++)
                 {
-                    eta[k] = Dot(xb + k * cols, bx, cols) + b0;
+                    // The row is read once: η from it while it is copied into the packed buffer.
+                    eta[k] = DotAndCopy(xb + k * cols, bx, cols, xp + k * P8 + off) + b0;
                     yb[k] = job.Y[r0 + k];
                 }
                 if (logit) LogitTerms(eta, yb, nr, job.Kernel, sb, hb, lb, rb);
@@ -134,7 +135,7 @@ internal static unsafe class GlmHostPass
                     kernel += lb[k];
                     maxResidual = Math.Max(maxResidual, Math.Abs(rb[k]));  // NaN propagates, as libtorch's max
                 }
-                for (var k = 0; k < nr; k++) PackRow(xb + k * cols, cols, off, hb[k], sb[k], xp + k * P8, vp + k * P4, p);
+                for (var k = 0; k < nr; k++) PackRow(xp + k * P8, cols, off, hb[k], sb[k], vp + k * P4, p);
                 Tiles(xp, vp, g, nr, p, P4, P8);
             }
             st.Kernel = job.Kernel ? kernel : 0;
@@ -143,9 +144,9 @@ internal static unsafe class GlmHostPass
         return st;
     }
 
-    // One row of the packed buffers: x (after the ones column) and h·x, then the score weight in column p.
+    // One row of V from the packed x row xo (ones column first when off = 1): h·x, then the score weight in column p.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PackRow(double* xr, int cols, int off, double h, double s, double* xo, double* vo, int p)
+    private static void PackRow(double* xo, int cols, int off, double h, double s, double* vo, int p)
     {
         if (off == 1)
         {
@@ -153,18 +154,9 @@ internal static unsafe class GlmHostPass
             vo[0] = h;
         }
         var hv = Vector256.Create(h);
-        var a = 0;
-        for (; a + 4 <= cols; a += 4)
-        {
-            var v = Avx.LoadVector256(xr + a);
-            Avx.Store(xo + off + a, v);
-            Avx.Store(vo + off + a, Avx.Multiply(hv, v));
-        }
-        for (; a < cols; a++)
-        {
-            xo[off + a] = xr[a];
-            vo[off + a] = h * xr[a];
-        }
+        var a = off;
+        for (; a + 4 <= p; a += 4) Avx.Store(vo + a, Avx.Multiply(hv, Avx.LoadVector256(xo + a)));
+        for (; a < p; a++) vo[a] = h * xo[a];
         vo[p] = s;
     }
 
@@ -286,6 +278,40 @@ internal static unsafe class GlmHostPass
     {
         Avx.Store(o, Avx.Add(Avx.LoadVector256(o), lo));
         Avx.Store(o + 4, Avx.Add(Avx.LoadVector256(o + 4), hi));
+    }
+
+    /// <summary>Σ a[i]·b[i] (a row's linear predictor), copying a into <paramref name="copy"/> on the way.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double DotAndCopy(double* a, double* b, int n, double* copy)
+    {
+        var i = 0;
+        var sum = 0.0;
+        if (n >= 4)
+        {
+            Vector256<double> s0 = default, s1 = default;
+            for (; i + 8 <= n; i += 8)
+            {
+                var a0 = Avx.LoadVector256(a + i);
+                var a1 = Avx.LoadVector256(a + i + 4);
+                Avx.Store(copy + i, a0);
+                Avx.Store(copy + i + 4, a1);
+                s0 = Fma.MultiplyAdd(a0, Avx.LoadVector256(b + i), s0);
+                s1 = Fma.MultiplyAdd(a1, Avx.LoadVector256(b + i + 4), s1);
+            }
+            for (; i + 4 <= n; i += 4)
+            {
+                var a0 = Avx.LoadVector256(a + i);
+                Avx.Store(copy + i, a0);
+                s0 = Fma.MultiplyAdd(a0, Avx.LoadVector256(b + i), s0);
+            }
+            sum = Vector256.Sum(Avx.Add(s0, s1));
+        }
+        for (; i < n; i++)
+        {
+            copy[i] = a[i];
+            sum += a[i] * b[i];
+        }
+        return sum;
     }
 
     /// <summary>Σ a[i]·b[i] with two vector accumulators (the linear predictor of one row).</summary>
