@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -65,6 +66,7 @@ internal static class ColumnScaling
     /// <see cref="For"/> leaves it alone whatever the rounding. Anything else (a column near or beyond the limits,
     /// values whose squares leave the normal range, non-finite values) goes to the exact two-pass computation.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]  // once per fit: no tier-0 intrinsics
     private static unsafe bool ClearlyInRange(double[,] x)
     {
         if (!Avx.IsSupported || !Fma.IsSupported) return false;

@@ -25,7 +25,11 @@ internal static unsafe class GlmHostStatistics
         set => Off.Value = value;
     }
 
+    // AggressiveOptimization here and below: called once per fit, these loops would otherwise run as unoptimized
+    // tier-0 code (intrinsics not inlined) until on-stack replacement.
+
     /// <summary>Xβ for a univariate problem whose design is float64 on the CPU, or null (another device, the multinomial family).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[]? LinearPredictor(GlmProblem problem, Tensor beta)
     {
         if (Disabled || !GlmHostPass.Supported || problem.Family == Family.Multinomial || problem.X.Device.Type != DeviceType.Cpu
@@ -54,6 +58,7 @@ internal static unsafe class GlmHostStatistics
     /// Deviance, Pearson χ², log-likelihoods and exactly-predicted rows of a logistic regression on 0/1 outcomes without
     /// weights, offset or shards; null when any of that does not hold (the general loop then runs).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static GlmStatistics.Fit? Logit(GlmProblem problem, double[] eta)
     {
         if (Disabled || !GlmHostPass.Supported || problem.Family != Family.Binomial || problem.Link != Link.Logit || problem.WHost is not null
