@@ -118,7 +118,15 @@ internal static class Probe
         var (x, y) = Data();
         var yy = new double[y.Length, 1];
         for (var i = 0; i < y.Length; i++) yy[i, 0] = y[i];
-        var history = model.Fit(x, yy, epochs: epochs, batchSize: 8, shuffle: shuffle, verbose: 0, validationSplit: 0.2);
+        // DG_BATCH_LOGS=1: a callback records every batch's logs (the running loss and metrics), as a user's would.
+        var batches = Environment.GetEnvironmentVariable("DG_BATCH_LOGS") == "1" ? new BatchRecorder() : null;
+        var history = model.Fit(x, yy, epochs: epochs, batchSize: 8, shuffle: shuffle, verbose: 0, validationSplit: 0.2,
+            callbacks: batches is null ? null : [batches]);
+        if (batches is not null)
+        {
+            Console.WriteLine(Line("batch:loss", batches.Loss));
+            Console.WriteLine(Line("batch:mae", batches.Mae));
+        }
         Console.WriteLine(Line("weights", model.GetWeights().SelectMany(t => { using (t) return t.To(DType.Float64).ToArray<double>(); })));
         foreach (var key in history.Keys.Order()) Console.WriteLine(Line("history:" + key, history.Values[key]));
         var eval = model.Evaluate(x, yy, batchSize: 8);
@@ -165,6 +173,19 @@ internal static class Probe
         model.Fit(x, y, epochs: 5, batchSize: 4, verbose: 0, callbacks: [killer, new ModelCheckpoint(Path.Combine(dir, "m{epoch}.dgm"), monitor: "loss")]);
         Console.WriteLine("ok finished");
         return 0;
+    }
+}
+
+// Records each batch's logs.
+internal sealed class BatchRecorder : Callback
+{
+    public List<double> Loss { get; } = [];
+    public List<double> Mae { get; } = [];
+
+    public override void OnTrainBatchEnd(int step, BatchLogs logs)
+    {
+        Loss.Add(logs.Loss);
+        Mae.Add(logs.Metrics["mae"]);
     }
 }
 
