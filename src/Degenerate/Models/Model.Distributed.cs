@@ -41,20 +41,28 @@ public abstract partial class Model
                 $"{Optimizer.GetType().Name} is an exact full-batch solver, which data-parallel Fit does not run; fit GLMs " +
                 "exactly across ranks with Glm.Fit and a process group");
         var group = dp.Group;
-        // DDP broadcasts rank 0's state when it wraps the model: every rank then starts from the same weights.
-        group.Broadcast(Weights);
-        var trainable = TrainableWeights;
-        var history = new History();
-        var steps = (int)((train.Rows + batchSize - 1) / batchSize);
         var callbacks = new List<Callback>();
         if (userCallbacks is not null) callbacks.AddRange(userCallbacks);
         // Agreed by every rank, since both add collectives to each batch: whether any rank has callbacks (whose stop
         // requests must be agreed) and whether any rank may read a batch's metrics (the progress bar at verbose 1, a
         // callback). Then each batch's rows are gathered and fed to every rank's metrics at once, so the batch logs
-        // carry one process's running metrics; else the rows are gathered once, at the end of the epoch.
-        var agreed = new[] { callbacks.Count > 0 ? 1.0 : 0, _compiledMetrics.Count > 0 && (verbose == 1 || callbacks.Count > 0) ? 1.0 : 0 };
+        // carry one process's running metrics; else the rows are gathered once, at the end of the epoch. And whether
+        // some rank's model is off its NCCL GPU, so that every rank stops together instead of waiting for it.
+        var misplaced = DataParallel.DeviceProblem(group.Backend, group.Device, Device, group.Rank);
+        var agreed = new[]
+        {
+            callbacks.Count > 0 ? 1.0 : 0, _compiledMetrics.Count > 0 && (verbose == 1 || callbacks.Count > 0) ? 1.0 : 0,
+            misplaced is null ? 0 : 1.0,
+        };
         group.AllReduce(agreed, CollectiveOp.Max);
+        if (agreed[2] > 0)
+            throw new InvalidOperationException(misplaced ?? "another rank's model is not on its NCCL GPU (see that rank's error); no rank trained");
         bool hasUserCallbacks = agreed[0] > 0, perBatchMetrics = agreed[1] > 0;
+        // DDP broadcasts rank 0's state when it wraps the model: every rank then starts from the same weights.
+        group.Broadcast(Weights);
+        var trainable = TrainableWeights;
+        var history = new History();
+        var steps = (int)((train.Rows + batchSize - 1) / batchSize);
         using var tracker = new EpochTracker(this, Device);
         var progbar = verbose > 0 && dp.IsMain ? new ProgbarLogger(verbose, epochs, steps, tracker) : null;
         if (progbar is not null) callbacks.Add(progbar);

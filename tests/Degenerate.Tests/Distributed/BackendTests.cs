@@ -42,6 +42,17 @@ public class BackendTests
     }
 
     [Fact]
+    public void WithNcclTheModelMustBeOnTheRanksGpu()
+    {
+        var gpu1 = Device.FromNative((int)DeviceType.Cuda, 1);
+        Assert.Null(DataParallel.DeviceProblem("nccl", gpu1, gpu1, 1));
+        Assert.Null(DataParallel.DeviceProblem("gloo", Device.CPU, Gpu0, 1));  // Gloo: through host copies
+        var problem = DataParallel.DeviceProblem("nccl", gpu1, Gpu0, 1);
+        Assert.Equal("rank 1: its NCCL group runs on cuda:1 but the model is on cuda:0: set the model's Device to group.Device, " +
+                     "or DEGENERATE_DEVICE=cuda:<local rank> for each rank", problem);
+    }
+
+    [Fact]
     public void AnUnknownBackendIsRejectedBeforeAnyRendezvous()
     {
         // Validation comes first, so this holds on either engine and needs no peer.
