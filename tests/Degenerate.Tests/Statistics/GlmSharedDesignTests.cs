@@ -67,6 +67,8 @@ public class GlmSharedDesignTests
         Assert.Equal(new long[] { 3 }, t.Shape);
         y[1] = 20;
         Assert.Equal(new[] { 1.0, 20, 3 }, t.ToArray<double>());
+        using (var empty = new Tensor(Engine.Current.BorrowArray(new double[0, 3])!))
+            Assert.Equal(new long[] { 0, 3 }, empty.Shape);  // a distributed rank may hold no rows
         var e = Assert.Throws<ArgumentException>(() => Engine.Current.BorrowArray(new short[2]));
         Assert.Equal("array", e.ParamName);
         Assert.Contains("Int16", e.Message);
