@@ -8,12 +8,16 @@ namespace Degenerate.Cli;
 /// </summary>
 public sealed class Dataset
 {
+    private double[,]? _x;
+    private double[]? _y;
+
     private Dataset(string target, string[] features, double[,] x, double[] y, string[]? classes)
     {
         Target = target;
         Features = features;
-        X = x;
-        Y = y;
+        _x = x;
+        _y = y;
+        Rows = y.Length;
         ClassNames = classes;
     }
 
@@ -24,16 +28,18 @@ public sealed class Dataset
     public IReadOnlyList<string> Features { get; }
 
     /// <summary>Features, [rows, features].</summary>
-    public double[,] X { get; }
+    /// <exception cref="InvalidOperationException">The rows were handed over to a split.</exception>
+    public double[,] X => _x ?? throw HandedOver();
 
     /// <summary>The target: its values, or class indices (0, 1, ...) for a categorical target.</summary>
-    public double[] Y { get; }
+    /// <exception cref="InvalidOperationException">The rows were handed over to a split.</exception>
+    public double[] Y => _y ?? throw HandedOver();
 
     /// <summary>For a categorical target, the class labels by index (index 0 is the reference class); otherwise null.</summary>
     public IReadOnlyList<string>? ClassNames { get; }
 
     /// <summary>Number of rows.</summary>
-    public int Rows => Y.Length;
+    public int Rows { get; }
 
     /// <summary>The target as class indices (categorical targets only).</summary>
     public int[] ClassIndices => ClassNames is null
@@ -134,15 +140,37 @@ public sealed class Dataset
             $"target column '{target}' in '{table.Path}' is constant (all {y.Length} rows are {value}); a model needs at least two distinct values");
     }
 
+    /// <summary>
+    /// Splits the rows in two, <paramref name="order"/>[..<paramref name="splitAt"/>] and the rest, and hands them over:
+    /// this dataset lets go of its numbers (its <see cref="X"/> and <see cref="Y"/> throw afterwards; the names and
+    /// <see cref="Rows"/> stay), so the caller can return them to the system and hold each row once.
+    /// </summary>
+    internal (Dataset First, Dataset Second) SplitOff(int[] order, int splitAt)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        if (order.Length != Rows)
+            throw new ArgumentException($"order has {order.Length} row numbers but the dataset has {Rows} rows; give a permutation of all of them", nameof(order));
+        ArgumentOutOfRangeException.ThrowIfNegative(splitAt);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(splitAt, Rows);
+        var parts = (Select(new ArraySegment<int>(order, 0, splitAt)), Select(new ArraySegment<int>(order, splitAt, Rows - splitAt)));
+        _x = null;
+        _y = null;
+        return parts;
+    }
+
+    private InvalidOperationException HandedOver() =>
+        new($"the {Rows} rows of '{Target}' were handed over to a train/validation split; read them from its parts");
+
     /// <summary>The rows in <paramref name="order"/> (a permutation or a subset of row numbers).</summary>
     public Dataset Select(IReadOnlyList<int> order)
     {
+        var (source, target) = (X, Y);
         var x = new double[order.Count, Features.Count];
         var y = new double[order.Count];
         for (var i = 0; i < order.Count; i++)
         {
-            for (var j = 0; j < Features.Count; j++) x[i, j] = X[order[i], j];
-            y[i] = Y[order[i]];
+            for (var j = 0; j < Features.Count; j++) x[i, j] = source[order[i], j];
+            y[i] = target[order[i]];
         }
         return new Dataset(Target, Features.ToArray(), x, y, ClassNames?.ToArray());
     }

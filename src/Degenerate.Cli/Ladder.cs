@@ -21,14 +21,40 @@ internal static class Ladder
     {
         var head = OutputHead.For(spec.Family, spec.Link, spec.Data.ClassNames?.Count);
         var (train, validation) = Split(spec.Data, settings);
+        // The parsed rows are garbage now (the split holds each row once): return them to the system before libtorch
+        // allocates, which the GC cannot see, so the two never add up.
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var inputs = spec.Data.Features.Count;
         CheckNetworkFits(inputs, head.Units, settings);
+        // Every rung reads the same rows: tensors over the arrays themselves (no copy where the engine can view host
+        // memory), so the networks' Fit and Evaluate do not each convert them again.
+        var (trainX, trainPin) = GlmInput.View(train.X, Device.CPU);
+        var (validationX, validationPin) = GlmInput.View(validation.X, Device.CPU);
+        try
+        {
+            return Rungs(spec, settings, head, new Rows(train, trainX), new Rows(validation, validationX));
+        }
+        finally
+        {
+            trainX.Dispose();
+            validationX.Dispose();
+            if (trainPin.IsAllocated) trainPin.Free();
+            if (validationPin.IsAllocated) validationPin.Free();
+        }
+    }
+
+    // A part of the split: its numbers, and its features as a tensor that shares them where it can.
+    private readonly record struct Rows(Dataset Data, Tensor X);
+
+    private static List<LadderRung> Rungs(ModelSpec spec, LadderSettings settings, OutputHead head, Rows train, Rows validation)
+    {
+        var inputs = spec.Data.Features.Count;
         var rungs = new List<LadderRung>();
 
         // Rung 1: the GLM. Its coefficients become the weights of a Dense layer so that it is scored by the very same
         // loss code as the networks.
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var glm = Glm.Fit(train.X, train.Y, spec.Family, head.Link, new GlmOptions
+        var glm = Glm.Fit(train.Data.X, train.Data.Y, spec.Family, head.Link, new GlmOptions
         {
             FeatureNames = spec.Data.Features.ToArray(),
             ClassNames = spec.Data.ClassNames?.ToArray(),
@@ -86,15 +112,15 @@ internal static class Ladder
             throw new UsageException(
                 $"--validation-split {settings.ValidationSplit:G} of {data.Rows} rows leaves {splitAt} training and {data.Rows - splitAt} " +
                 $"validation rows; need at least {minimum} training rows (features + 1) and 1 validation row");
-        return (data.Select(order[..splitAt]), data.Select(order[splitAt..]));
+        return data.SplitOff(order, splitAt);
     }
 
     private static Sequential OneLayer(OutputHead head, int inputs) =>
         new(new Dense(head.Units, head.Activation, inputDim: inputs)) { DType = DType.Float64 };
 
-    private static Data Targets(Dataset data, OutputHead head) => head.ClassIndices ? data.ClassIndices : data.Y;
+    private static Data Targets(Rows rows, OutputHead head) => head.ClassIndices ? rows.Data.ClassIndices : rows.Data.Y;
 
-    private static (int Epochs, double ValidationLoss) Train(Sequential model, Dataset train, Dataset validation, OutputHead head, LadderSettings settings)
+    private static (int Epochs, double ValidationLoss) Train(Sequential model, Rows train, Rows validation, OutputHead head, LadderSettings settings)
     {
         model.Compile(new Adam(settings.LearningRate), head.Loss());
         var stop = new EarlyStopping(monitor: "val_loss", patience: settings.Patience, minDelta: 1e-6, restoreBestWeights: true);
