@@ -23,7 +23,7 @@ internal static class Ladder
         var (train, validation) = Split(spec.Data, settings);
         // The parsed rows are garbage now (the split holds each row once): return them to the system before libtorch
         // allocates, which the GC cannot see, so the two never add up.
-        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        LadderMemory.Release();
         var inputs = spec.Data.Features.Count;
         CheckNetworkFits(inputs, head.Units, settings);
         // Every rung reads the same rows: tensors over the arrays themselves (no copy where the engine can view host
@@ -51,29 +51,14 @@ internal static class Ladder
         var inputs = spec.Data.Features.Count;
         var rungs = new List<LadderRung>();
 
-        // Rung 1: the GLM. Its coefficients become the weights of a Dense layer so that it is scored by the very same
-        // loss code as the networks.
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var glm = Glm.Fit(train.Data.X, train.Data.Y, spec.Family, head.Link, new GlmOptions
-        {
-            FeatureNames = spec.Data.Features.ToArray(),
-            ClassNames = spec.Data.ClassNames?.ToArray(),
-        });
-        var glmSeconds = clock.Elapsed.TotalSeconds;
-        var (kernel, bias) = GlmLayout.ToDense(glm, inputs, head.Units);
-        using (var asLayer = OneLayer(head, inputs))
-        {
-            asLayer.SetWeights([kernel, bias]);
-            asLayer.Compile(new SGD(), head.Loss());
-            var loss = asLayer.Evaluate(validation.X, Targets(validation, head))["loss"];
-            var (w, b) = head.Identify(kernel, bias);
-            rungs.Add(new LadderRung($"GLM ({Names.Lower(spec.Family)}, {Names.Lower(glm.Link)} link)",
-                "Newton (maximum likelihood)", glm.Iterations, loss, w, b, asLayer.ParamCount, glm.Warnings, glmSeconds));
-        }
+        rungs.Add(GlmRung(spec, head, train, validation));
+        // The fit's per-row vectors (managed, and libtorch's freed temporaries) are garbage now: give them back before
+        // the networks allocate, rather than let the process keep both.
+        LadderMemory.Release();
 
         // Rung 2: the same one-layer network trained as a network.
         Degenerate.Random.Seed((ulong)settings.Seed);
-        clock.Restart();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         using (var single = OneLayer(head, inputs))
         {
             var (epochs, loss) = Train(single, train, validation, head, settings);
@@ -85,6 +70,8 @@ internal static class Ladder
             var (wi, bi) = head.Identify(k, b);
             rungs.Add(new LadderRung(Describe([], head), $"Adam({settings.LearningRate:G3}), early stopping", epochs, loss, wi, bi, single.ParamCount, [], clock.Elapsed.TotalSeconds));
         }
+
+        LadderMemory.Release();
 
         // Rung 3: a network with hidden layers.
         Degenerate.Random.Seed((ulong)settings.Seed);
@@ -113,6 +100,30 @@ internal static class Ladder
                 $"--validation-split {settings.ValidationSplit:G} of {data.Rows} rows leaves {splitAt} training and {data.Rows - splitAt} " +
                 $"validation rows; need at least {minimum} training rows (features + 1) and 1 validation row");
         return data.SplitOff(order, splitAt);
+    }
+
+    // Rung 1: the GLM. Its coefficients become the weights of a Dense layer so that it is scored by the very same loss
+    // code as the networks.
+    private static LadderRung GlmRung(ModelSpec spec, OutputHead head, Rows train, Rows validation)
+    {
+        var inputs = spec.Data.Features.Count;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var glm = Glm.Fit(train.Data.X, train.Data.Y, spec.Family, head.Link, new GlmOptions
+        {
+            FeatureNames = spec.Data.Features.ToArray(),
+            ClassNames = spec.Data.ClassNames?.ToArray(),
+        });
+        var glmSeconds = clock.Elapsed.TotalSeconds;
+        var (kernel, bias) = GlmLayout.ToDense(glm, inputs, head.Units);
+        using (var asLayer = OneLayer(head, inputs))
+        {
+            asLayer.SetWeights([kernel, bias]);
+            asLayer.Compile(new SGD(), head.Loss());
+            var loss = asLayer.Evaluate(validation.X, Targets(validation, head))["loss"];
+            var (w, b) = head.Identify(kernel, bias);
+            return new LadderRung($"GLM ({Names.Lower(spec.Family)}, {Names.Lower(glm.Link)} link)",
+                "Newton (maximum likelihood)", glm.Iterations, loss, w, b, asLayer.ParamCount, glm.Warnings, glmSeconds);
+        }
     }
 
     private static Sequential OneLayer(OutputHead head, int inputs) =>
