@@ -86,6 +86,77 @@ public sealed class LadderSplitTests
     }
 
     [Fact]
+    public void DeferredFeaturesMoveFromTheTableStraightIntoThePartsAcrossBlocks()
+    {
+        // Three 65,536-row blocks (the last partial), split inside the second: the parts must hold what a plain copy
+        // gives, and the table must have let go of the features.
+        const int rows = 2 * 65_536 + 1_234, splitAt = 100_003;
+        var text = new StringBuilder("a,b,y\n");
+        for (var i = 0; i < rows; i++)
+            text.Append(Cell(i, 0).ToString("R", CultureInfo.InvariantCulture)).Append(',')
+                .Append(Cell(i, 1).ToString("R", CultureInfo.InvariantCulture)).Append(',')
+                .Append(Cell(i, 2).ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+        using var csv = new TempCsv(text.ToString());
+        var table = CsvTable.Load(csv.Path);
+        var data = Dataset.From(table, "y", "b,a", categoricalTarget: false, consume: true, deferFeatures: true);
+        var (first, second) = data.SplitOff(Enumerable.Range(0, rows).ToArray(), splitAt);
+
+        Assert.Equal(new[] { "b", "a" }, first.Features);
+        Assert.Equal(splitAt, first.Rows);
+        Assert.Equal(rows - splitAt, second.Rows);
+        foreach (var i in new[] { 0, 65_535, 65_536, splitAt - 1, splitAt, 131_071, 131_072, rows - 1 })
+        {
+            var (part, at) = i < splitAt ? (first, i) : (second, i - splitAt);
+            Assert.Equal(Cell(i, 1), part.X[at, 0]);
+            Assert.Equal(Cell(i, 0), part.X[at, 1]);
+            Assert.Equal(Cell(i, 2), part.Y[at]);
+        }
+        Assert.Throws<InvalidOperationException>(() => table.Numbers(0));
+        Assert.Throws<InvalidOperationException>(() => data.X);
+    }
+
+    [Fact]
+    public void DeferredFeaturesAreMovedWhenFirstReadAndShuffledSplitsStillWork()
+    {
+        using var csv = File(labels: false);
+        var plain = Dataset.From(CsvTable.Load(csv.Path), "y", null, categoricalTarget: false);
+        var deferred = Dataset.From(CsvTable.Load(csv.Path), "y", null, categoricalTarget: false, consume: true, deferFeatures: true);
+        Assert.Equal(plain.X, deferred.X);
+
+        var order = Order();
+        var (first, second) = Dataset.From(CsvTable.Load(csv.Path), "y", null, categoricalTarget: false, consume: true, deferFeatures: true)
+            .SplitOff(order, 40);
+        var (expectedFirst, expectedSecond) = (plain.Select(order[..40]), plain.Select(order[40..]));
+        Assert.Equal(expectedFirst.X, first.X);
+        Assert.Equal(expectedFirst.Y, first.Y);
+        Assert.Equal(expectedSecond.X, second.X);
+        Assert.Equal(expectedSecond.Y, second.Y);
+    }
+
+    [Fact]
+    public void DeferringChecksTheFeaturesAtOnceAndNeedsTheHandOver()
+    {
+        using var csv = new TempCsv("a,b,y\n1,2,3\n4,oops,6\n7,8,10\n");
+        var e = Assert.Throws<UsageException>(() =>
+            Dataset.From(CsvTable.Load(csv.Path), "y", null, categoricalTarget: false, consume: true, deferFeatures: true));
+        Assert.Contains("oops", e.Message);
+        var wrong = Assert.Throws<ArgumentException>(() =>
+            Dataset.From(CsvTable.Load(csv.Path), "y", "a", categoricalTarget: false, deferFeatures: true));
+        Assert.Equal("deferFeatures", wrong.ParamName);
+    }
+
+    [Fact]
+    public void PartsThatDoNotCoverTheRowsAreRefused()
+    {
+        using var csv = File(labels: false);
+        var table = CsvTable.Load(csv.Path);
+        var e = Assert.Throws<ArgumentException>(() => table.MoveNumbersInParts([0, 1], [new double[30, 2], new double[10, 2]]));
+        Assert.Equal("parts", e.ParamName);
+        Assert.Contains("expected 50 rows in all", e.Message);
+        Assert.Equal(Cell(7, 1), table.Numbers(1)[7]);  // nothing was moved
+    }
+
+    [Fact]
     public void ShuffledLadderFitsTheGlmOnTheShuffledLeadingRows()
     {
         // Keras's validation_split after the ladder's --shuffle: System.Random(seed) shuffles the row numbers, the
