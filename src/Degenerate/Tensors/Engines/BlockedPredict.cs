@@ -54,7 +54,10 @@ internal static unsafe class BlockedPredict<T> where T : unmanaged, IFloatingPoi
             Blocks(net, weights, x, output, rows, block, widest, p * blocks / parts, (p + 1) * blocks / parts));
     }
 
-    // Blocks [first, last) with this thread's two buffers.
+    // Blocks [first, last) with this thread's two buffers. Every method of the kernel is compiled fully optimized at
+    // once (AggressiveOptimization): the runtime's first tier would not inline the vector helpers, and a process's first
+    // few predictions would run it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Blocks(DenseLayout net, IntPtr[] weights, T* x, T* output, long rows, int block, long widest, long first, long last)
     {
         var size = (nuint)(widest * block * sizeof(T));

@@ -78,6 +78,7 @@ internal static class VectorActivations<T> where T : unmanaged, IFloatingPointIe
     /// Applies activation <paramref name="act"/> (ManagedFusedKernels' codes 0-3) to <paramref name="count"/> elements
     /// at <paramref name="z"/>, a whole number of vectors.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]  // no slow first tier: a process's first predict is timed too
     public static unsafe void Activate(int act, T* z, long count)
     {
         var lanes = Vector256<T>.Count;
@@ -104,6 +105,7 @@ internal static class VectorActivations<T> where T : unmanaged, IFloatingPointIe
     /// <paramref name="rows"/> a whole number of vectors: exp(z − max) / Σ, as libtorch computes it, a vector of rows at
     /// a time.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Softmax(T* z, long units, long stride, long rows)
     {
         for (long r = 0; r < rows; r += Vector256<T>.Count)
