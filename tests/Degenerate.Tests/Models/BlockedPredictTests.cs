@@ -86,6 +86,25 @@ public class BlockedPredictTests
     }
 
     [SkippableFact]
+    public void ARowsOutputDoesNotDependOnTheBatchSizeOrTheOtherRows()
+    {
+        SkipWithoutKernel();
+        // Keras's batch_size does not change predictions; here they are the same bit for bit, for any rows predicted
+        // together (a few rows too go through the plan, and every row is computed alike wherever it sits in a block).
+        using var model = Stack("tanh", "sigmoid", 3, DType.Float32);
+        using var x = Tensor.RandUniform([700, 3], -2, 2, DType.Float32, Device.CPU);
+        using var all = model.Predict(x, batchSize: 1);
+        var whole = all.ToArray<float>();
+        using (var again = model.Predict(x, batchSize: 1000)) Assert.Equal(whole, again.ToArray<float>());
+        foreach (var (start, end) in new[] { (0L, 1L), (5L, 12L), (131L, 390L), (699L, 700L) })
+        {
+            using var part = x.Slice(0, start, end);
+            using var predicted = model.Predict(part);
+            Assert.Equal(whole[(int)(3 * start)..(int)(3 * end)], predicted.ToArray<float>());
+        }
+    }
+
+    [SkippableFact]
     public void EqualsThePortableLoopsAndSplitsOverThreadsAlike()
     {
         SkipWithoutKernel();
