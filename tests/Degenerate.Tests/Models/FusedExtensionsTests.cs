@@ -210,6 +210,7 @@ public class FusedExtensionsTests
                 Assert.Contains("softmax", Fails([4, 4], null).Message);
                 Assert.Contains("dropout noise of layer 0", Fails([2, 4], new() { DropoutNoise = [badNoise.Handle, null] }).Message);
                 Assert.Contains("learning rate", Fails([2, 4], new() { LearningRates = [0.1, double.NaN] }).Message);
+                Assert.Contains("5 weight-decay flags", Fails([2, 4], new() { WeightDecay = 0.1, Decays = [true, false, true, true, true] }).Message);
                 // Nothing was trained by the refused calls.
                 var after = Weights(model);
                 for (var i = 0; i < before.Length; i++) Assert.Equal(before[i], after[i]);
