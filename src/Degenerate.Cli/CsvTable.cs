@@ -200,8 +200,9 @@ public sealed class CsvTable
     /// <see cref="CopyNumbers"/> for several columns at once, block of rows by block of rows, releasing each block of
     /// those columns as soon as it is copied: the parsed numbers and the design are never both whole in memory
     /// (issue 14: the CLI's memory stays near the size of the parsed data). The columns cannot be read again.
+    /// A full collection after every <paramref name="releaseBatchBytes"/> of released blocks returns them to the system.
     /// </summary>
-    internal void MoveNumbers(IReadOnlyList<int> columns, double[,] x)
+    internal void MoveNumbers(IReadOnlyList<int> columns, double[,] x, long releaseBatchBytes = ReleaseBatchBytes)
     {
         foreach (var c in columns) Check(c, null);
         long p = x.GetLength(1);
@@ -209,6 +210,7 @@ public sealed class CsvTable
         // more than int.MaxValue numbers.
         ref var first = ref System.Runtime.CompilerServices.Unsafe.As<byte, double>(
             ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(x));
+        long released = 0;
         for (var start = 0; start < RowCount; start += CsvColumn.RowsPerBlock)
         {
             var count = Math.Min(CsvColumn.RowsPerBlock, RowCount - start);
@@ -219,9 +221,22 @@ public sealed class CsvTable
                 for (var i = 0; i < values.Length; i++) System.Runtime.CompilerServices.Unsafe.Add(ref cell, (nint)(i * p)) = values[i];
             }
             foreach (var c in columns) _columns[c].ReleaseBlock(start);
+            // Released blocks are garbage that no allocation here would collect: return them to the system every
+            // so often, so that the numbers are about once in memory during the move too, not table + design.
+            released += (long)count * columns.Count * sizeof(double);
+            if (released >= releaseBatchBytes)
+            {
+                GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                released = 0;
+            }
         }
         foreach (var c in columns) _columns[c].Release();
     }
+
+    // Bytes of released blocks between collections in MoveNumbers: the move's excess over the numbers themselves is at
+    // most this (plus a partly freed heap region), far below the libtorch runtime that the fit loads afterwards,
+    // while a 10^7-row table costs only about a dozen collections.
+    private const long ReleaseBatchBytes = 64L << 20;
 
     /// <summary>Drops a column's numbers (they were copied elsewhere); reading it afterwards throws.</summary>
     internal void Release(int column) => _columns[column].Release();

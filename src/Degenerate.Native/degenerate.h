@@ -240,6 +240,13 @@ DG_API dg_status dg_store_add(dg_store s, const char* key, int64_t value, int64_
 /* interface_name (GLOO_SOCKET_IFNAME) wins over hostname; both NULL or empty: Gloo's default device. */
 DG_API dg_status dg_pg_gloo(dg_store store, int32_t rank, int32_t world_size, int64_t timeout_ms,
                             const char* interface_name, const char* hostname, dg_process_group* out);
+/* "" when the shim was built with c10d's NCCL (a CUDA libtorch that has it), else a sentence saying why not and what
+   is needed. */
+DG_API const char* dg_nccl_status(void);
+/* An NCCL group on cuda:device_index (one GPU per rank; the rank's local rank). Fails with dg_nccl_status()'s sentence
+   on a shim without NCCL. Tensors elsewhere (host arrays) travel through a copy on that GPU. */
+DG_API dg_status dg_pg_nccl(dg_store store, int32_t rank, int32_t world_size, int64_t timeout_ms, int32_t device_index,
+                            dg_process_group* out);
 DG_API void dg_pg_free(dg_process_group g);
 /* Reduces n tensors in place, flattened into buckets of at most bucket_bytes (DDP's gradient buckets). */
 DG_API dg_status dg_pg_allreduce(dg_process_group g, const dg_tensor* tensors, int32_t n, int32_t op,

@@ -144,8 +144,8 @@ internal static class GlmInput
         Tensor? yt = null, wt = null;
         try
         {
-            yt = Tensor.FromArray(y, device);
-            if (product is not null) wt = Tensor.FromArray(product, device);
+            yt = Vector(y, device);
+            if (product is not null) wt = Vector(product, device);
             return new GlmProblem
             {
                 X = data, Source = x, Pin = pin, Y = yt, W = wt, YHost = y, WHost = product, Family = family, Link = link,
@@ -240,11 +240,13 @@ internal static class GlmInput
     }
 
     /// <summary>
-    /// x as a tensor: on the CPU a view of the array itself, pinned until the problem is disposed (a million-row
-    /// design is never copied); on another device one bulk copy there.
+    /// x as a tensor: on the CPU a view of the array itself (a million-row design is never copied), pinned by the
+    /// engine for as long as its storage lives (<see cref="Tensors.Engines.ITensorEngine.BorrowArray"/>) or else by the
+    /// returned handle until the problem is disposed; on another device one bulk copy there.
     /// </summary>
     public static unsafe (Tensor Data, GCHandle Pin) View(double[,] x, Device device)
     {
+        if (Borrowed(x, device) is { } shared) return (shared, default);
         var pin = GCHandle.Alloc(x, GCHandleType.Pinned);
         try
         {
@@ -271,6 +273,28 @@ internal static class GlmInput
             if (pin.IsAllocated) pin.Free();
             throw;
         }
+    }
+
+    /// <summary>y or the weights as a tensor: the array's own memory where the engine can share it on the CPU, else a copy.</summary>
+    private static Tensor Vector(double[] v, Device device)
+    {
+        var t = Borrowed(v, device) ?? Tensor.FromArray(v, device);
+        DisposeScope.Current?.Detach(t);  // the problem owns it
+        return t;
+    }
+
+    // A CPU tensor over the array itself when the engine shares managed memory (it holds its own pin), moved to
+    // another device if asked (the shared view then goes at once); null when the engine cannot share.
+    private static Tensor? Borrowed(Array a, Device device)
+    {
+        if (Engine.Current.BorrowArray(a) is not { } handle) return null;
+        var view = new Tensor(handle);
+        DisposeScope.Current?.Detach(view);
+        if (device == Device.CPU) return view;
+        Tensor moved;
+        using (view) moved = view.To(device);
+        DisposeScope.Current?.Detach(moved);
+        return moved;
     }
 
     /// <summary>

@@ -35,7 +35,7 @@ internal sealed partial class GlmTensorKernels : IGlmKernels
     /// <summary>A caller-owned engine tensor with the same storage as t (t itself stays with its scope).</summary>
     private static EngineTensor Give(Tensor t) => E.Alias(t.Handle);
 
-    /// <summary>The engine cannot view host memory through these kernels: the caller copies.</summary>
+    /// <summary>No view of a raw pointer here: GlmInput borrows the array itself where the engine can (BorrowArray), else copies.</summary>
     public unsafe EngineTensor? Borrow(double* data, long rows, long cols) => null;
 
     public EngineTensor LinearPredictor(EngineTensor x, bool intercept, EngineTensor beta)

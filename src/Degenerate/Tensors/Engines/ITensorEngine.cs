@@ -40,6 +40,13 @@ internal interface ITensorEngine
     /// is not on the CPU or not contiguous.
     /// </summary>
     unsafe void* DataPointer(EngineTensor t);
+    /// <summary>
+    /// A CPU tensor over a managed array's own elements (its shape and element type; no copy), or null when the engine
+    /// cannot share managed memory and the caller must copy. The tensor keeps the array pinned until libtorch frees
+    /// its storage, so it and every view of it stay valid however long they outlive the caller's pin or references.
+    /// Nothing may write through it: the elements stay the caller's.
+    /// </summary>
+    EngineTensor? BorrowArray(Array array) => null;
     (DType DType, long[] Shape, Device Device) Info(EngineTensor t);
     double Item(EngineTensor t);
     EngineTensor Full(ReadOnlySpan<long> shape, double value, DType dtype, Device device);
