@@ -9,9 +9,10 @@
 #                                                this machine's SDK folder: one shared runtime for every app
 #   app/tests/     Degenerate.TestRunner + the xunit suite   (Release, framework-dependent)
 #   app/bench/     GpuBench, Degenerate's side of the benchmark
+#   app/rankprobe/ one rank of the NCCL smoke test (tests/Degenerate.RankProbe)
 #   app/examples/<name>/   each project under examples/
 #   native/        the C++ shim's sources and build.sh: compiled there against that machine's libtorch
-#   run.sh, pytorch_bench.py, scenarios.json, SHA256SUMS
+#   run.sh, nccl_smoke.sh, pytorch_bench.py, scenarios.json, SHA256SUMS
 # The apps are published with DegenerateSkipNative=true: no shim built here travels, since it must match the
 # libtorch (and CUDA) of the machine that runs it, and DegenerateTorchSharp=false: the bundle runs the native engine,
 # and TorchSharp's ~1 GB of CPU libtorch would not fit.
@@ -47,6 +48,7 @@ publish() {  # project folder, output folder
 }
 publish tests/Degenerate.TestRunner app/tests
 publish benchmarks/gpu/GpuBench app/bench
+publish tests/Degenerate.RankProbe app/rankprobe  # one rank of nccl_smoke.sh
 for project in "$repo"/examples/*/*.csproj; do
   [ -e "$project" ] || continue
   name=$(basename "$(dirname "$project")")
@@ -55,8 +57,8 @@ done
 
 mkdir -p "$out/native"
 cp "$repo"/src/Degenerate.Native/{*.cpp,*.h,CMakeLists.txt,build.sh} "$out/native/"
-cp "$repo"/benchmarks/gpu/{run.sh,pytorch_bench.py,scenarios.json} "$out/"
-chmod +x "$out/run.sh" "$out/native/build.sh"
+cp "$repo"/benchmarks/gpu/{run.sh,nccl_smoke.sh,pytorch_bench.py,scenarios.json} "$out/"
+chmod +x "$out/run.sh" "$out/nccl_smoke.sh" "$out/native/build.sh"
 (cd "$repo" && echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (with uncommitted changes)'), runtime $runtime, prepared $(date -u +%FT%TZ)") >"$out/VERSION"
 (cd "$out" && find . -type f ! -name SHA256SUMS -print0 | sort -z | xargs -0 sha256sum >SHA256SUMS)
 

@@ -5,9 +5,10 @@
 #   2. builds the native shim with cmake against python3's PyTorch (its libtorch, CUDA included);
 #   3. runs the xunit suite on the device (DEGENERATE_DEVICE), with Degenerate.TestRunner;
 #   4. runs every example;
-#   5. runs the benchmark scenarios in Degenerate (GpuBench) and in PyTorch eager, and prints the ratios.
+#   5. runs the benchmark scenarios in Degenerate (GpuBench) and in PyTorch eager, and prints the ratios;
+#   6. runs the NCCL smoke test (nccl_smoke.sh: c10d NCCL collectives, data-parallel Fit and the distributed GLM).
 #
-#   bash .bundle/run.sh [--device cuda|cuda:N|cpu] [--scale full|quick] [--only tests,examples,bench] [--results DIR]
+#   bash .bundle/run.sh [--device cuda|cuda:N|cpu] [--scale full|quick] [--only tests,examples,bench,nccl] [--results DIR]
 #
 # Defaults: --device cuda when python3's torch sees a GPU (else cpu), --scale full on CUDA and quick on the CPU, all
 # stages, results in $OUT when set (the GPU lease's output folder) else <bundle>/results. Environment:
@@ -17,7 +18,7 @@
 set -uo pipefail
 
 bundle=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-device="" scale="" only="tests,examples,bench" results=""
+device="" scale="" only="tests,examples,bench,nccl" results=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --device) device=$2; shift 2 ;;
@@ -131,6 +132,15 @@ if wants bench; then
   if [ -f "$results/degenerate.json" ] && [ -f "$results/pytorch.json" ]; then
     "$python" "$bundle/pytorch_bench.py" compare "$results/degenerate.json" "$results/pytorch.json" --markdown "$results/compare.md"
     { echo; cat "$results/compare.md"; } >>"$summary"
+  fi
+fi
+
+if wants nccl; then
+  stage "NCCL smoke test"
+  if bash "$bundle/nccl_smoke.sh" "$dotnet" "$bundle/app/rankprobe/Degenerate.RankProbe.dll" "$results"; then
+    note "- NCCL smoke test: $(tail -1 "$results/nccl.log")"
+  else
+    fail "NCCL smoke test (nccl.log)"
   fi
 fi
 

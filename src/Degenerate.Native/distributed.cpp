@@ -1,7 +1,11 @@
 // libtorch's own distributed engine, c10d: rendezvous stores (FileStore, TCPStore, PrefixStore) and the Gloo process
 // group, with the collectives Degenerate needs. Compiled with -DUSE_C10D_GLOO when the Gloo headers are present
 // (CMakeLists.txt); without them every function fails with a message saying what is missing, so the shim still builds.
+// The NCCL process group (one GPU per rank) is compiled only when CMake found a CUDA libtorch whose c10d has NCCL and
+// the NCCL branch compiled against it (DEGENERATE_WITH_NCCL, with USE_C10D_NCCL for the header's own guard).
 #include "shim.h"
+
+#include <torch/csrc/api/include/torch/version.h>
 
 #ifdef USE_C10D_GLOO
 #include <torch/csrc/distributed/c10d/FileStore.hpp>
@@ -9,6 +13,12 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #endif
+#ifdef DEGENERATE_WITH_NCCL
+#include <c10/cuda/CUDAFunctions.h>
+#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+#endif
+
+#include <cstdlib>
 
 #include <chrono>
 #include <cstring>
@@ -22,10 +32,29 @@ struct Store {
   c10::intrusive_ptr<c10d::Store> store;
 };
 
+// One rank's group: Gloo, or NCCL on this rank's GPU. `device` is where the backend wants its buffers (the CPU for
+// Gloo, cuda:i for NCCL); a tensor elsewhere travels through a copy there and back, so any caller's tensors work with
+// either backend (host arrays with NCCL, CUDA weights with Gloo).
 struct Group {
-  c10::intrusive_ptr<c10d::ProcessGroupGloo> pg;
+  c10::intrusive_ptr<c10d::ProcessGroupGloo> gloo;
+#ifdef DEGENERATE_WITH_NCCL
+  c10::intrusive_ptr<c10d::ProcessGroupNCCL> nccl;
+#endif
   int rank;
   int world;
+  at::Device device{at::kCPU};
+
+  // Calls f with the concrete process group (1.13's groups derive from ProcessGroup, 2.x's from Backend: the concrete
+  // types keep this free of that difference).
+  template <class F>
+  c10::intrusive_ptr<c10d::Work> run(F&& f) {
+#ifdef DEGENERATE_WITH_NCCL
+    if (nccl) return f(*nccl);
+#endif
+    return f(*gloo);
+  }
+
+  at::Tensor staged(const at::Tensor& t) const { return t.device() == device ? t : t.to(device); }
 };
 
 Store& S(dg_store s) {
@@ -187,9 +216,59 @@ dg_status dg_pg_gloo(dg_store store, int32_t rank, int32_t world_size, int64_t t
     else
       opts->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
     auto pg = c10::make_intrusive<c10d::ProcessGroupGloo>(S(store).store, rank, world_size, opts);
-    *out = new Group{pg, rank, world_size};
+    auto group = new Group{};
+    group->gloo = pg;
+    group->rank = rank;
+    group->world = world_size;
+    *out = group;
 #else
     missing();
+#endif
+  });
+}
+
+const char* dg_nccl_status(void) {
+#if defined(DEGENERATE_WITH_NCCL) && defined(USE_C10D_GLOO)
+  return "";
+#elif defined(DEGENERATE_TORCH_CUDA)
+  return "this libtorch (" TORCH_VERSION ", CUDA) was found without a usable c10d NCCL when the native engine was built "
+         "(its NCCL or CUDA headers were missing, or its c10d has no NCCL; see the build's 'c10d NCCL' line): rebuild "
+         "the native engine against a CUDA libtorch with NCCL, e.g. pip torch's (DEGENERATE_LIBTORCH_USE_PYTORCH=1)";
+#else
+  return "this libtorch (" TORCH_VERSION ", CPU) has no NCCL; build the native engine against a CUDA libtorch, e.g. pip "
+         "torch's (DEGENERATE_LIBTORCH_USE_PYTORCH=1 with a CUDA PyTorch), or use the gloo backend";
+#endif
+}
+
+dg_status dg_pg_nccl(dg_store store, int32_t rank, int32_t world_size, int64_t timeout_ms, int32_t device_index,
+                     dg_process_group* out) {
+  return dg::guard([&] {
+#if defined(DEGENERATE_WITH_NCCL) && defined(USE_C10D_GLOO)
+    if (world_size <= 0) throw std::invalid_argument("world size must be positive, got " + std::to_string(world_size));
+    if (rank < 0 || rank >= world_size)
+      throw std::invalid_argument("rank " + std::to_string(rank) + " is outside 0.." + std::to_string(world_size - 1));
+    auto gpus = static_cast<int>(c10::cuda::device_count());
+    if (device_index < 0 || device_index >= gpus)
+      throw std::invalid_argument("rank " + std::to_string(rank) + ": NCCL needs one GPU per rank, and cuda:" +
+                                  std::to_string(device_index) + " (its local rank) is not among this machine's " +
+                                  std::to_string(gpus) + " GPU(s)");
+    // The rank's GPU is current for the NCCL communicator and its streams, as torch.cuda.set_device(local_rank).
+    c10::cuda::set_device(static_cast<c10::DeviceIndex>(device_index));
+    // Blocking wait makes Work::wait honour the timeout and throw (naming the collective) instead of leaving a dead
+    // peer's collective to the watchdog; a user's own setting wins (overwrite = 0). 2.2+ reads the TORCH_ name.
+    setenv("TORCH_NCCL_BLOCKING_WAIT", "1", 0);
+    setenv("NCCL_BLOCKING_WAIT", "1", 0);
+    auto opts = c10d::ProcessGroupNCCL::Options::create();
+    opts->timeout = ms(timeout_ms);
+    auto pg = c10::make_intrusive<c10d::ProcessGroupNCCL>(S(store).store, rank, world_size, opts);
+    auto group = new Group{};
+    group->nccl = pg;
+    group->rank = rank;
+    group->world = world_size;
+    group->device = at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(device_index));
+    *out = group;
+#else
+    throw std::runtime_error(dg_nccl_status());
 #endif
   });
 }
@@ -222,14 +301,14 @@ dg_status dg_pg_allreduce(dg_process_group g, const dg_tensor* tensors, int32_t 
         bytes += more;
         j++;
       }
-      if (bucket.size() == 1 && bucket[0].is_contiguous()) {
+      if (bucket.size() == 1 && bucket[0].is_contiguous() && bucket[0].device() == group.device) {
         std::vector<at::Tensor> one{bucket[0]};
-        wait(group.pg->allreduce(one, opts), timeout_ms);
+        wait(group.run([&](auto& pg) { return pg.allreduce(one, opts); }), timeout_ms);
       } else {
         std::vector<at::Tensor> flat_parts;
         for (auto& t : bucket) flat_parts.push_back(t.reshape({-1}));
-        std::vector<at::Tensor> flat{at::cat(flat_parts)};
-        wait(group.pg->allreduce(flat, opts), timeout_ms);
+        std::vector<at::Tensor> flat{group.staged(at::cat(flat_parts))};
+        wait(group.run([&](auto& pg) { return pg.allreduce(flat, opts); }), timeout_ms);
         int64_t offset = 0;
         for (auto& t : bucket) {
           auto count = t.numel();
@@ -255,9 +334,9 @@ dg_status dg_pg_broadcast(dg_process_group g, const dg_tensor* tensors, int32_t 
     opts.timeout = ms(timeout_ms);
     for (int32_t i = 0; i < n; i++) {
       auto& t = dg::T(tensors[i]);
-      std::vector<at::Tensor> one{t.is_contiguous() ? t : t.contiguous()};
-      wait(group.pg->broadcast(one, opts), timeout_ms);
-      if (!t.is_contiguous()) t.copy_(one[0]);
+      std::vector<at::Tensor> one{group.staged(t.contiguous())};
+      wait(group.run([&](auto& pg) { return pg.broadcast(one, opts); }), timeout_ms);
+      if (!one[0].is_same(t)) t.copy_(one[0]);
     }
   });
 #else
@@ -268,14 +347,14 @@ dg_status dg_pg_broadcast(dg_process_group g, const dg_tensor* tensors, int32_t 
 dg_status dg_pg_allgather(dg_process_group g, dg_tensor t, int64_t timeout_ms, dg_tensor* out) {
 #ifdef USE_C10D_GLOO
   return collective(g, "all_gather", [&](Group& group) {
-    auto input = dg::T(t).contiguous();
+    auto input = group.staged(dg::T(t).contiguous());
     std::vector<at::Tensor> inputs{input};
     std::vector<std::vector<at::Tensor>> outputs(1);
     for (int r = 0; r < group.world; r++) outputs[0].push_back(at::empty_like(input));
     auto opts = c10d::AllgatherOptions();
     opts.timeout = ms(timeout_ms);
-    wait(group.pg->allgather(outputs, inputs, opts), timeout_ms);
-    *out = dg::give(at::stack(outputs[0]));
+    wait(group.run([&](auto& pg) { return pg.allgather(outputs, inputs, opts); }), timeout_ms);
+    *out = dg::give(at::stack(outputs[0]).to(dg::T(t).device()));
   });
 #else
   return dg::guard([] { missing(); });
@@ -285,9 +364,21 @@ dg_status dg_pg_allgather(dg_process_group g, dg_tensor t, int64_t timeout_ms, d
 dg_status dg_pg_barrier(dg_process_group g, int64_t timeout_ms) {
 #ifdef USE_C10D_GLOO
   return collective(g, "barrier", [&](Group& group) {
+#ifdef DEGENERATE_WITH_NCCL
+    if (group.nccl) {
+      // NCCL's own barrier guesses each rank's GPU from its rank; an all-reduce of one value on this rank's GPU, read
+      // back to the host, waits for every rank without guessing.
+      std::vector<at::Tensor> one{at::zeros({1}, at::TensorOptions().device(group.device))};
+      auto opts = c10d::AllreduceOptions();
+      opts.timeout = ms(timeout_ms);
+      wait(group.nccl->allreduce(one, opts), timeout_ms);
+      (void)one[0].cpu();
+      return;
+    }
+#endif
     auto opts = c10d::BarrierOptions();
     opts.timeout = ms(timeout_ms);
-    wait(group.pg->barrier(opts), timeout_ms);
+    wait(group.gloo->barrier(opts), timeout_ms);
   });
 #else
   return dg::guard([] { missing(); });

@@ -1,6 +1,7 @@
 // One rank of a distributed test. The group comes from DG_FILE_STORE (a FileStore path) with RANK and WORLD_SIZE, or,
 // without it, from the launcher's environment (degenerate launch, torchrun). Prints "key value..." lines that the
-// tests parse; doubles in round-trip form. Exit 0, or 1 with "error <type>: <message>".
+// tests parse; doubles in round-trip form. Exit 0, or 1 with "error <type>: <message>". DG_BACKEND picks the c10d
+// backend (gloo, nccl; unset: PyTorch's rule), LOCAL_RANK the rank's GPU, DG_DEVICE the models' device (default CPU).
 using System.Globalization;
 using Degenerate.Callbacks;
 using Degenerate.Distributed;
@@ -17,15 +18,18 @@ try
     if (mode == "single") return Probe.Fit(args, null);
     if (mode == "glm-single") return GlmProbe.Run(args, null);
     var store = Environment.GetEnvironmentVariable("DG_FILE_STORE");
+    var backend = Environment.GetEnvironmentVariable("DG_BACKEND");
     var options = store is null
-        ? ProcessGroupOptions.FromEnvironment() with { Timeout = timeout }
+        ? ProcessGroupOptions.FromEnvironment() with { Timeout = timeout, Backend = backend }
         : new ProcessGroupOptions
         {
             Rank = int.Parse(Environment.GetEnvironmentVariable("RANK")!, CultureInfo.InvariantCulture),
             WorldSize = int.Parse(Environment.GetEnvironmentVariable("WORLD_SIZE")!, CultureInfo.InvariantCulture),
-            FileStorePath = store, Timeout = timeout,
+            LocalRank = int.Parse(Environment.GetEnvironmentVariable("LOCAL_RANK") ?? "0", CultureInfo.InvariantCulture),
+            FileStorePath = store, Timeout = timeout, Backend = backend,
         };
     using var group = ProcessGroup.Initialize(options);
+    Console.WriteLine($"backend {group.Backend} {group.Device}");
     return mode switch
     {
         "collectives" => Probe.Collectives(group),
@@ -95,7 +99,8 @@ internal static class Probe
     private static Sequential Model(string optimizer, DType dtype, ulong seed)
     {
         Degenerate.Random.Seed(seed);
-        var model = new Sequential(new Dense(4, activation: "tanh", inputDim: 3), new Dense(1)) { Device = Device.CPU, DType = dtype };
+        var device = Environment.GetEnvironmentVariable("DG_DEVICE") is { Length: > 0 } d ? Device.Parse(d) : Device.CPU;
+        var model = new Sequential(new Dense(4, activation: "tanh", inputDim: 3), new Dense(1)) { Device = device, DType = dtype };
         model.Compile(optimizer: optimizer == "adam" ? new Degenerate.Optimizers.Adam(0.01) : new Degenerate.Optimizers.SGD(0.05, momentum: 0.9),
             loss: "mse", metrics: ["mae"]);
         return model;
@@ -113,7 +118,15 @@ internal static class Probe
         var (x, y) = Data();
         var yy = new double[y.Length, 1];
         for (var i = 0; i < y.Length; i++) yy[i, 0] = y[i];
-        var history = model.Fit(x, yy, epochs: epochs, batchSize: 8, shuffle: shuffle, verbose: 0, validationSplit: 0.2);
+        // DG_BATCH_LOGS=1: a callback records every batch's logs (the running loss and metrics), as a user's would.
+        var batches = Environment.GetEnvironmentVariable("DG_BATCH_LOGS") == "1" ? new BatchRecorder() : null;
+        var history = model.Fit(x, yy, epochs: epochs, batchSize: 8, shuffle: shuffle, verbose: 0, validationSplit: 0.2,
+            callbacks: batches is null ? null : [batches]);
+        if (batches is not null)
+        {
+            Console.WriteLine(Line("batch:loss", batches.Loss));
+            Console.WriteLine(Line("batch:mae", batches.Mae));
+        }
         Console.WriteLine(Line("weights", model.GetWeights().SelectMany(t => { using (t) return t.To(DType.Float64).ToArray<double>(); })));
         foreach (var key in history.Keys.Order()) Console.WriteLine(Line("history:" + key, history.Values[key]));
         var eval = model.Evaluate(x, yy, batchSize: 8);
@@ -160,6 +173,19 @@ internal static class Probe
         model.Fit(x, y, epochs: 5, batchSize: 4, verbose: 0, callbacks: [killer, new ModelCheckpoint(Path.Combine(dir, "m{epoch}.dgm"), monitor: "loss")]);
         Console.WriteLine("ok finished");
         return 0;
+    }
+}
+
+// Records each batch's logs.
+internal sealed class BatchRecorder : Callback
+{
+    public List<double> Loss { get; } = [];
+    public List<double> Mae { get; } = [];
+
+    public override void OnTrainBatchEnd(int step, BatchLogs logs)
+    {
+        Loss.Add(logs.Loss);
+        Mae.Add(logs.Metrics["mae"]);
     }
 }
 

@@ -23,6 +23,9 @@ internal static partial class Native
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int dg_pg_gloo(IntPtr store, int rank, int worldSize, long timeoutMs, string? interfaceName,
         string? hostname, out IntPtr result);
+    [LibraryImport(Library)] internal static partial IntPtr dg_nccl_status();
+    [LibraryImport(Library)]
+    internal static partial int dg_pg_nccl(IntPtr store, int rank, int worldSize, long timeoutMs, int deviceIndex, out IntPtr result);
     [LibraryImport(Library)] internal static partial void dg_pg_free(IntPtr group);
     [LibraryImport(Library)]
     internal static unsafe partial int dg_pg_allreduce(IntPtr group, IntPtr* tensors, int n, int op, long bucketBytes, long timeoutMs);

@@ -1,11 +1,24 @@
+using System.Runtime.InteropServices;
 using Degenerate.Tensors.Engines;
 
 namespace Degenerate.Engines.Native;
 
-/// <summary>The native engine's c10d runtime: FileStore/TCPStore/PrefixStore and ProcessGroupGloo (distributed.cpp).</summary>
+/// <summary>
+/// The native engine's c10d runtime: FileStore/TCPStore/PrefixStore, ProcessGroupGloo and, on a shim built against a
+/// CUDA libtorch with NCCL, ProcessGroupNCCL (distributed.cpp).
+/// </summary>
 internal sealed class NativeDistributed : IDistributedEngine
 {
     public bool Available => Native.dg_distributed_available() != 0;
+
+    public string? NcclUnavailableReason
+    {
+        get
+        {
+            var reason = Marshal.PtrToStringUTF8(Native.dg_nccl_status());
+            return string.IsNullOrEmpty(reason) ? null : reason;
+        }
+    }
 
     internal static long Milliseconds(TimeSpan timeout) => Math.Max(1, (long)Math.Ceiling(timeout.TotalMilliseconds));
 
@@ -32,6 +45,12 @@ internal sealed class NativeDistributed : IDistributedEngine
     {
         Native.Check(Native.dg_pg_gloo(((NativeStore)store).Pointer, rank, worldSize, Milliseconds(timeout), interfaceName,
             hostname, out var h));
+        return new NativeProcessGroup(h);
+    }
+
+    public ICollectiveGroup OpenNccl(ICollectiveStore store, int rank, int worldSize, TimeSpan timeout, int deviceIndex)
+    {
+        Native.Check(Native.dg_pg_nccl(((NativeStore)store).Pointer, rank, worldSize, Milliseconds(timeout), deviceIndex, out var h));
         return new NativeProcessGroup(h);
     }
 }

@@ -1,3 +1,5 @@
+using Degenerate.Tensors;
+
 namespace Degenerate.Distributed;
 
 /// <summary>
@@ -9,7 +11,9 @@ namespace Degenerate.Distributed;
 /// <c>rank, rank + world, …</c> of each batch, with no padding: a rank may hold one row fewer); gradients are summed
 /// across ranks in buckets with each rank's loss weighted by its share of the batch's rows, so a step equals the
 /// single-process step on the whole batch; the loss is summed as (sum, count) and the metrics see every rank's rows
-/// (gathered at the end of the epoch), so every rank's History and callbacks see the same numbers. Only rank 0 prints and saves. Evaluate and Predict split the rows and gather.
+/// (gathered after each batch when the batch logs may be read, else at the end of the epoch), so every rank's History,
+/// batch logs and callbacks see the same numbers. Only rank 0 prints and saves. Evaluate and Predict split the rows and
+/// gather. With the NCCL backend the model must be on <see cref="ProcessGroup.Device"/> (the rank's GPU).
 /// </summary>
 public sealed class DataParallel
 {
@@ -53,6 +57,18 @@ public sealed class DataParallel
         }
         return order;
     }
+
+    /// <summary>
+    /// Why a model on <paramref name="model"/> cannot train on rank <paramref name="rank"/> of a group with this backend
+    /// and device, or null: with NCCL each rank trains on its own GPU (cuda:LocalRank), as DDP's device_ids demand;
+    /// elsewhere the collectives would copy every bucket between GPUs and ranks would share a GPU. Gloo takes a model
+    /// anywhere (through host copies).
+    /// </summary>
+    internal static string? DeviceProblem(string backend, Device groupDevice, Device model, int rank) =>
+        backend == "nccl" && model != groupDevice
+            ? $"rank {rank}: its NCCL group runs on {groupDevice} but the model is on {model}: set the model's Device to " +
+              "group.Device, or DEGENERATE_DEVICE=cuda:<local rank> for each rank"
+            : null;
 
     /// <summary>This rank's positions in a batch of <paramref name="batchRows"/> rows: rank, rank + world, ….</summary>
     internal IEnumerable<long> Share(long batchRows)

@@ -6,7 +6,8 @@ namespace Degenerate.Distributed;
 
 /// <summary>
 /// A group of processes that compute together through libtorch's own distributed engine, c10d (the Gloo backend, as
-/// <c>torch.distributed.init_process_group("gloo")</c>). Every rank must make the same collective calls in the same
+/// <c>torch.distributed.init_process_group("gloo")</c>, or NCCL on CUDA builds; see
+/// <see cref="ProcessGroupOptions.Backend"/>). Every rank must make the same collective calls in the same
 /// order. Each collective blocks, and throws a <see cref="TorchException"/> naming the rank, the world size and the
 /// collective when a peer fails or <see cref="Timeout"/> passes. Needs the native engine.
 /// </summary>
@@ -17,9 +18,11 @@ public sealed class ProcessGroup : IDisposable
     private readonly ICollectiveGroup _group;
     private bool _disposed;
 
-    private ProcessGroup(ProcessGroupOptions options, ICollectiveStore? baseStore, ICollectiveStore store, ICollectiveGroup group)
+    private ProcessGroup(ProcessGroupOptions options, string backend, ICollectiveStore? baseStore, ICollectiveStore store,
+        ICollectiveGroup group)
     {
         Options = options;
+        Backend = backend;
         _baseStore = baseStore;
         _store = store;
         _group = group;
@@ -35,6 +38,11 @@ public sealed class ProcessGroup : IDisposable
     public int LocalRank => Options.LocalRank;
     /// <summary>Rank 0: the one that prints, writes checkpoints and saves.</summary>
     public bool IsMain => Rank == 0;
+    /// <summary>The backend in use: "gloo" or "nccl".</summary>
+    public string Backend { get; }
+    /// <summary>Where the backend keeps its buffers, and so where a model's weights cost no copy: cuda:LocalRank with
+    /// NCCL, the CPU with Gloo.</summary>
+    public Device Device => Backend == Nccl ? Device.Cuda(LocalRank) : Device.CPU;
     /// <summary>The limit on every collective.</summary>
     public TimeSpan Timeout => Options.Timeout;
 
@@ -50,6 +58,9 @@ public sealed class ProcessGroup : IDisposable
         if (!engine.Available)
             throw new NotSupportedException(
                 "the native engine was built without c10d's Gloo backend (the Gloo headers were missing): install libgloo-dev and rebuild");
+        var ncclMissing = engine.NcclUnavailableReason;
+        var backend = ChooseBackend(options.Backend, ncclMissing, options.Backend is null ? Device.Default : Device.CPU,
+            options.LocalRank, ncclMissing is null ? Device.CudaDeviceCount : 0);
         var where = options.FileStorePath is { } path ? $"file store {path}" : $"TCP store {options.MasterAddr}:{options.MasterPort}";
         ICollectiveStore? store = null, prefixed = null;
         try
@@ -60,9 +71,17 @@ public sealed class ProcessGroup : IDisposable
                 : engine.OpenTcpStore(options.MasterAddr, options.MasterPort, isServer: !options.UseAgentStore && options.Rank == 0,
                     options.WorldSize, options.Timeout, waitWorkers: !options.UseAgentStore);
             if (options.StorePrefix is { } prefix) prefixed = engine.Prefix(store, prefix);
-            var (iface, host) = Transport(options);
-            var group = engine.OpenGloo(prefixed ?? store, options.Rank, options.WorldSize, options.Timeout, iface, host);
-            return prefixed is null ? new ProcessGroup(options, null, store, group) : new ProcessGroup(options, store, prefixed, group);
+            ICollectiveGroup group;
+            if (backend == Nccl)
+                group = engine.OpenNccl(prefixed ?? store, options.Rank, options.WorldSize, options.Timeout, options.LocalRank);
+            else
+            {
+                var (iface, host) = Transport(options);
+                group = engine.OpenGloo(prefixed ?? store, options.Rank, options.WorldSize, options.Timeout, iface, host);
+            }
+            return prefixed is null
+                ? new ProcessGroup(options, backend, null, store, group)
+                : new ProcessGroup(options, backend, store, prefixed, group);
         }
         catch (Exception e) when (e is TorchException)
         {
@@ -74,9 +93,39 @@ public sealed class ProcessGroup : IDisposable
         }
     }
 
+    private const string Gloo = "gloo", Nccl = "nccl";
+
+    /// <summary>
+    /// The backend for <paramref name="requested"/> (ProcessGroupOptions.Backend), as PyTorch picks it: null chooses NCCL
+    /// when the default device is CUDA and the engine has NCCL, else Gloo; "nccl" on an engine without it, or on a rank
+    /// without its GPU, is an error saying what is needed.
+    /// </summary>
+    internal static string ChooseBackend(string? requested, string? ncclUnavailable, Device defaultDevice, int localRank, int cudaDevices)
+    {
+        if (requested is null) return defaultDevice.Type == DeviceType.Cuda && ncclUnavailable is null ? Nccl : Gloo;
+        var name = BackendName(requested);
+        if (name == Gloo) return Gloo;
+        if (ncclUnavailable is not null) throw new NotSupportedException($"ProcessGroupOptions.Backend is \"nccl\", but {ncclUnavailable}");
+        if (localRank < 0 || localRank >= cudaDevices)
+            throw new InvalidOperationException(
+                $"ProcessGroupOptions.Backend is \"nccl\", which needs one GPU per rank: LocalRank {localRank} would use cuda:{localRank}, " +
+                $"but this machine has {cudaDevices} GPU(s); start at most {cudaDevices} rank(s) per machine, or use \"gloo\"");
+        return Nccl;
+    }
+
+    // "gloo"/"nccl" in any case (PyTorch's Backend names are case-insensitive); anything else names what is accepted.
+    private static string BackendName(string requested)
+    {
+        var name = requested.Trim().ToLowerInvariant();
+        return name is Gloo or Nccl ? name : throw new ArgumentException(
+            $"ProcessGroupOptions.Backend is \"{requested}\"; expected \"gloo\", \"nccl\" or null (NCCL when the default device is CUDA, else Gloo)",
+            nameof(ProcessGroupOptions.Backend));
+    }
+
     private static void Validate(ProcessGroupOptions o)
     {
         ArgumentNullException.ThrowIfNull(o);
+        if (o.Backend is { } b) _ = BackendName(b);
         if (o.WorldSize < 1) throw new ArgumentOutOfRangeException(nameof(o.WorldSize), o.WorldSize, "WorldSize must be >= 1");
         if (o.Rank < 0 || o.Rank >= o.WorldSize)
             throw new ArgumentOutOfRangeException(nameof(o.Rank), o.Rank, $"Rank must be in 0..{o.WorldSize - 1} (WorldSize {o.WorldSize})");

@@ -11,7 +11,14 @@ public sealed record ProcessGroupOptions
     public required int Rank { get; init; }
     /// <summary>The number of processes.</summary>
     public required int WorldSize { get; init; }
-    /// <summary>The rank on this machine (informational; a CUDA rank's GPU).</summary>
+    /// <summary>
+    /// The c10d backend, as <c>init_process_group(backend=…)</c>: <c>"gloo"</c> (CPU, any build), <c>"nccl"</c> (one
+    /// GPU per rank, cuda:<see cref="LocalRank"/>; needs the native engine built against a CUDA libtorch with NCCL), or
+    /// null: NCCL when the default device (<see cref="Tensors.Device.Default"/>) is CUDA and the engine has NCCL, else
+    /// Gloo. Either backend takes tensors on any device (others travel through a copy on the backend's device).
+    /// </summary>
+    public string? Backend { get; init; }
+    /// <summary>The rank on this machine (with NCCL, the rank's GPU).</summary>
     public int LocalRank { get; init; }
     /// <summary>The TCP store's host; loopback addresses also make Gloo use loopback.</summary>
     public string MasterAddr { get; init; } = "127.0.0.1";

@@ -41,14 +41,28 @@ public abstract partial class Model
                 $"{Optimizer.GetType().Name} is an exact full-batch solver, which data-parallel Fit does not run; fit GLMs " +
                 "exactly across ranks with Glm.Fit and a process group");
         var group = dp.Group;
+        var callbacks = new List<Callback>();
+        if (userCallbacks is not null) callbacks.AddRange(userCallbacks);
+        // Agreed by every rank, since both add collectives to each batch: whether any rank has callbacks (whose stop
+        // requests must be agreed) and whether any rank may read a batch's metrics (the progress bar at verbose 1, a
+        // callback). Then each batch's rows are gathered and fed to every rank's metrics at once, so the batch logs
+        // carry one process's running metrics; else the rows are gathered once, at the end of the epoch. And whether
+        // some rank's model is off its NCCL GPU, so that every rank stops together instead of waiting for it.
+        var misplaced = DataParallel.DeviceProblem(group.Backend, group.Device, Device, group.Rank);
+        var agreed = new[]
+        {
+            callbacks.Count > 0 ? 1.0 : 0, _compiledMetrics.Count > 0 && (verbose == 1 || callbacks.Count > 0) ? 1.0 : 0,
+            misplaced is null ? 0 : 1.0,
+        };
+        group.AllReduce(agreed, CollectiveOp.Max);
+        if (agreed[2] > 0)
+            throw new InvalidOperationException(misplaced ?? "another rank's model is not on its NCCL GPU (see that rank's error); no rank trained");
+        bool hasUserCallbacks = agreed[0] > 0, perBatchMetrics = agreed[1] > 0;
         // DDP broadcasts rank 0's state when it wraps the model: every rank then starts from the same weights.
         group.Broadcast(Weights);
         var trainable = TrainableWeights;
         var history = new History();
         var steps = (int)((train.Rows + batchSize - 1) / batchSize);
-        var callbacks = new List<Callback>();
-        if (userCallbacks is not null) callbacks.AddRange(userCallbacks);
-        var hasUserCallbacks = callbacks.Count > 0;
         using var tracker = new EpochTracker(this, Device);
         var progbar = verbose > 0 && dp.IsMain ? new ProgbarLogger(verbose, epochs, steps, tracker) : null;
         if (progbar is not null) callbacks.Add(progbar);
@@ -63,6 +77,10 @@ public abstract partial class Model
             foreach (var c in callbacks) c.OnEpochBegin(epoch);
             tracker.Reset();
             using var metricRows = new MetricRows();
+            // The epoch's running mean of the global batch losses, weighted by rows (what Keras passes to
+            // on_train_batch_end); on the device, read only if a callback reads it.
+            using var runningLoss = Tensor.Zeros([], DType.Float64, Device);
+            long runningRows = 0;
             var order = shuffle ? dp.EpochPermutation(train.Rows, epoch) : null;
             for (var step = 0; step < steps; step++)
             {
@@ -70,15 +88,21 @@ public abstract partial class Model
                 var end = Math.Min(start + batchSize, train.Rows);
                 using var scope = new DisposeScope();
                 var mine = dp.Share(end - start).Select(p => order is null ? start + p : order[start + p]).ToArray();
-                var batchLoss = DistributedStep(dp, train, mine, end - start, trainable, dtype, tracker, metricRows);
-                foreach (var c in callbacks) c.OnTrainBatchEnd(step, new BatchLogs(batchLoss, end - start));
+                using var batchRows = perBatchMetrics ? new MetricRows() : null;
+                var batchLoss = DistributedStep(dp, train, mine, end - start, trainable, dtype, tracker, batchRows ?? metricRows);
+                batchRows?.Sync(this, group, train);
+                runningLoss.AddInPlace(batchLoss, end - start);
+                runningRows += end - start;
+                var batchLogs = new BatchLogs(runningLoss / runningRows, end - start, perBatchMetrics ? RunningMetricValues : null);
+                foreach (var c in callbacks) c.OnTrainBatchEnd(step, batchLogs);
+                batchLogs.Close();
                 // A callback that stops on a batch's figures decides the same on every rank (the figures are global),
                 // but one rank must never leave the loop alone: the others would wait in the next all-reduce.
                 if (hasUserCallbacks) StopTraining = AnyRank(group, StopTraining);
                 if (StopTraining) break;
             }
             tracker.AllReduce(group);
-            metricRows.Sync(this, group, train);
+            if (!perBatchMetrics) metricRows.Sync(this, group, train);
             logs = tracker.Results(prefix: "");
             if (validation is { } v && (epoch + 1) % validationFreq == 0)
                 foreach (var (key, value) in EvaluateDistributed(dp, v, batchSize)) logs["val_" + key] = value;

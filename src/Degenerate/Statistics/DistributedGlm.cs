@@ -166,7 +166,17 @@ internal static partial class DistributedGlm
 
         var totalWeight = sums.Sum(problem.WHost?.Sum() ?? problem.YHost.Length)[0];
         using var beta = StartingValues(problem);
+        // As Glm.Newton: a large union starts from its row sample's MLE; should full-data Newton then fail, it reruns
+        // from the usual start, so the warm start never changes what the fit ends with.
+        using var start = beta.Clone();
+        var warm = WarmStart(problem, beta, options.Tolerance, options.MaxIterations);
         var outcome = Newton(problem, beta, options.Tolerance, options.MaxIterations, totalWeight);
+        if (warm && !(outcome.Converged && !outcome.Perfect))
+        {
+            outcome.Information?.Dispose();
+            beta.CopyFrom(start);
+            outcome = Newton(problem, beta, options.Tolerance, options.MaxIterations, totalWeight);
+        }
         using var lastInformation = outcome.Information;
         var warnings = Glm.NewtonWarnings(outcome.Perfect, outcome.Converged, outcome.Iterations, outcome.MaxStep, outcome.Fallbacks, options);
         var reuse = outcome.Converged && !outcome.Perfect && !(options.ObservedInformation && !Glm.IsCanonical(family, link));

@@ -38,6 +38,26 @@ public class DataParallelTests
         }
     }
 
+    [Theory]
+    [InlineData("sgd", "float64", 2)]
+    [InlineData("adam", "float32", 3)]
+    public void BatchLogsCarryTheSingleProcessRunningLossAndMetrics(string optimizer, string dtype, int world)
+    {
+        // A callback reads every batch's logs (Keras's on_train_batch_end: the epoch's running mean loss and metrics);
+        // each rank must see one process's figures on the same batches.
+        string[] args = [optimizer, dtype, "0", "2"];
+        var env = new Dictionary<string, string?> { ["DG_BATCH_LOGS"] = "1" };
+        var single = Ranks.Run([env], ["single", .. args])[0];
+        Assert.True(single.Exit == 0, single.Output);
+        var ranks = Ranks.RunFileStore(world, ["fit", .. args], _ => env);
+        Ranks.AssertOk(ranks);
+        var tolerance = dtype == "float32" ? 1e-6 : 1e-12;
+        Assert.Equal(2 * 4, single.Numbers("batch:mae").Length);  // 30 training rows in batches of 8, 2 epochs
+        foreach (var rank in ranks)
+            foreach (var key in new[] { "batch:loss", "batch:mae", "weights", "history:loss", "history:mae", "history:val_mae" })
+                AssertClose(single.Numbers(key), rank.Numbers(key), tolerance, key);
+    }
+
     [Fact]
     public void ShuffledEpochsDoNotDependOnTheWorldSize()
     {

@@ -21,4 +21,10 @@ internal interface IDistributedEngine
     /// <summary>A Gloo process group over the store; interface name wins over host name; neither: Gloo's default.</summary>
     ICollectiveGroup OpenGloo(ICollectiveStore store, int rank, int worldSize, TimeSpan timeout, string? interfaceName,
         string? hostname);
+
+    /// <summary>Null when the engine has c10d's NCCL backend; else why not and what is needed.</summary>
+    string? NcclUnavailableReason { get; }
+
+    /// <summary>An NCCL process group on cuda:<paramref name="deviceIndex"/> (one GPU per rank).</summary>
+    ICollectiveGroup OpenNccl(ICollectiveStore store, int rank, int worldSize, TimeSpan timeout, int deviceIndex);
 }
