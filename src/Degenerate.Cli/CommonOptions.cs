@@ -41,8 +41,9 @@ internal sealed class CommonOptions
     /// <param name="numericColumns">Further numeric columns (glm's --offset, --exposure, weights) by option: read into
     /// <see cref="ModelSpec.Columns"/> and kept out of the default features.</param>
     /// <param name="dataPath">The CSV file to read instead of DATA as given (glm --distributed: this rank's shard).</param>
+    /// <param name="deferFeatures">Leave the features in the table until they are read or split (ladder: see <see cref="Dataset.From"/>).</param>
     public ModelSpec Read(ParseResult parse, string? groupsColumn = null, IReadOnlyDictionary<string, string>? numericColumns = null,
-        string? dataPath = null)
+        string? dataPath = null, bool deferFeatures = false)
     {
         var family = Names.ParseFamily(parse.GetValue(FamilyOption)!);
         var link = parse.GetValue(LinkOption) is { } l ? Names.ParseLink(l) : (Link?)null;
@@ -66,7 +67,7 @@ internal sealed class CommonOptions
         if (target.Contains(','))
             return ReadCounts(table, family, link, target, parse.GetValue(FeaturesOption), notFeatures, groups, columns);
         var data = Dataset.From(table, target, parse.GetValue(FeaturesOption), family == Family.Multinomial,
-            TargetDomain(family), notFeatures, consume: true);
+            TargetDomain(family), notFeatures, consume: true, deferFeatures);
         return new ModelSpec(table.Path, family, link, data) { Groups = groups, Columns = columns };
     }
 

@@ -202,23 +202,31 @@ public sealed class CsvTable
     /// (issue 14: the CLI's memory stays near the size of the parsed data). The columns cannot be read again.
     /// A full collection after every <paramref name="releaseBatchBytes"/> of released blocks returns them to the system.
     /// </summary>
-    internal void MoveNumbers(IReadOnlyList<int> columns, double[,] x, long releaseBatchBytes = ReleaseBatchBytes)
+    internal void MoveNumbers(IReadOnlyList<int> columns, double[,] x, long releaseBatchBytes = ReleaseBatchBytes) =>
+        MoveNumbersInParts(columns, [x], releaseBatchBytes);
+
+    /// <summary>
+    /// <see cref="MoveNumbers"/> into consecutive parts: the first rows into <paramref name="parts"/>[0], the next into
+    /// [1], and so on (a train/validation split without holding the table and both parts at once).
+    /// </summary>
+    internal void MoveNumbersInParts(IReadOnlyList<int> columns, IReadOnlyList<double[,]> parts, long releaseBatchBytes = ReleaseBatchBytes)
     {
         foreach (var c in columns) Check(c, null);
-        long p = x.GetLength(1);
-        // x's elements in row-major order (a rectangular array is one block of memory); long offsets: it may hold
-        // more than int.MaxValue numbers.
-        ref var first = ref System.Runtime.CompilerServices.Unsafe.As<byte, double>(
-            ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(x));
+        if (parts.Sum(part => (long)part.GetLength(0)) != RowCount || parts.Any(part => part.GetLength(1) != columns.Count))
+            throw new ArgumentException(
+                $"the parts are {string.Join(" + ", parts.Select(part => $"[{part.GetLength(0)}, {part.GetLength(1)}]"))}; " +
+                $"expected {RowCount} rows in all, each part {columns.Count} columns wide", nameof(parts));
         long released = 0;
         for (var start = 0; start < RowCount; start += CsvColumn.RowsPerBlock)
         {
             var count = Math.Min(CsvColumn.RowsPerBlock, RowCount - start);
-            for (var j = 0; j < columns.Count; j++)
+            var partStart = 0;
+            foreach (var part in parts)
             {
-                var values = _columns[columns[j]].Block(start, count);
-                ref var cell = ref System.Runtime.CompilerServices.Unsafe.Add(ref first, (nint)(start * p + j));
-                for (var i = 0; i < values.Length; i++) System.Runtime.CompilerServices.Unsafe.Add(ref cell, (nint)(i * p)) = values[i];
+                var from = Math.Max(start, partStart);
+                var to = Math.Min(start + count, partStart + part.GetLength(0));
+                if (from < to) CopyBlock(columns, part, from, to - from, from - partStart);
+                partStart += part.GetLength(0);
             }
             foreach (var c in columns) _columns[c].ReleaseBlock(start);
             // Released blocks are garbage that no allocation here would collect: return them to the system every
@@ -232,6 +240,25 @@ public sealed class CsvTable
         }
         foreach (var c in columns) _columns[c].Release();
     }
+
+    // Rows [from, from + count) of the columns (within one block) into x from row xRow on.
+    private void CopyBlock(IReadOnlyList<int> columns, double[,] x, int from, int count, long xRow)
+    {
+        long p = x.GetLength(1);
+        // x's elements in row-major order (a rectangular array is one block of memory); long offsets: it may hold
+        // more than int.MaxValue numbers.
+        ref var first = ref System.Runtime.CompilerServices.Unsafe.As<byte, double>(
+            ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(x));
+        for (var j = 0; j < columns.Count; j++)
+        {
+            var values = _columns[columns[j]].Block(from, count);
+            ref var cell = ref System.Runtime.CompilerServices.Unsafe.Add(ref first, (nint)(xRow * p + j));
+            for (var i = 0; i < values.Length; i++) System.Runtime.CompilerServices.Unsafe.Add(ref cell, (nint)(i * p)) = values[i];
+        }
+    }
+
+    /// <summary>Throws <see cref="UsageException"/> as <see cref="Numbers"/> would, without copying the column.</summary>
+    internal void CheckNumbers(int column) => Check(column, null);
 
     // Bytes of released blocks between collections in MoveNumbers: the move's excess over the numbers themselves is at
     // most this (plus a partly freed heap region), far below the libtorch runtime that the fit loads afterwards,

@@ -8,12 +8,19 @@ namespace Degenerate.Cli;
 /// </summary>
 public sealed class Dataset
 {
-    private Dataset(string target, string[] features, double[,] x, double[] y, string[]? classes)
+    private double[,]? _x;
+    private double[]? _y;
+    // Deferred features (From's deferFeatures): the table that still holds them, and their columns there.
+    private CsvTable? _table;
+    private int[]? _featureColumns;
+
+    private Dataset(string target, string[] features, double[,]? x, double[] y, string[]? classes)
     {
         Target = target;
         Features = features;
-        X = x;
-        Y = y;
+        _x = x;
+        _y = y;
+        Rows = y.Length;
         ClassNames = classes;
     }
 
@@ -24,16 +31,18 @@ public sealed class Dataset
     public IReadOnlyList<string> Features { get; }
 
     /// <summary>Features, [rows, features].</summary>
-    public double[,] X { get; }
+    /// <exception cref="InvalidOperationException">The rows were handed over to a split.</exception>
+    public double[,] X => _x ?? MoveFeatures();
 
     /// <summary>The target: its values, or class indices (0, 1, ...) for a categorical target.</summary>
-    public double[] Y { get; }
+    /// <exception cref="InvalidOperationException">The rows were handed over to a split.</exception>
+    public double[] Y => _y ?? throw HandedOver();
 
     /// <summary>For a categorical target, the class labels by index (index 0 is the reference class); otherwise null.</summary>
     public IReadOnlyList<string>? ClassNames { get; }
 
     /// <summary>Number of rows.</summary>
-    public int Rows => Y.Length;
+    public int Rows { get; }
 
     /// <summary>The target as class indices (categorical targets only).</summary>
     public int[] ClassIndices => ClassNames is null
@@ -58,9 +67,16 @@ public sealed class Dataset
     /// is copied, and so are the columns nothing asked for (those in <paramref name="notFeatures"/> stay), so the table
     /// and the design are never both whole in memory. Those columns cannot be read from the table afterwards.
     /// </param>
+    /// <param name="deferFeatures">
+    /// With <paramref name="consume"/>: leave the features' numbers in the table (checked, not copied) until
+    /// <see cref="X"/> is first read, or until a split moves them straight into its parts, so they are never in memory
+    /// twice.
+    /// </param>
     public static Dataset From(CsvTable table, string target, string? features, bool categoricalTarget,
-        Func<double, string?>? targetDomain = null, IReadOnlyCollection<int>? notFeatures = null, bool consume = false)
+        Func<double, string?>? targetDomain = null, IReadOnlyCollection<int>? notFeatures = null, bool consume = false,
+        bool deferFeatures = false)
     {
+        if (deferFeatures && !consume) throw new ArgumentException("deferFeatures hands the table over: it needs consume", nameof(deferFeatures));
         ArgumentNullException.ThrowIfNull(table);
         if (string.IsNullOrWhiteSpace(target)) throw new UsageException("--target: give the name of the column to model");
         var targetIndex = table.IndexOf(target, "--target");
@@ -77,6 +93,15 @@ public sealed class Dataset
             var kept = notFeatures ?? [];
             for (var c = 0; c < table.Columns.Count; c++)
                 if (!featureIndices.Contains(c) && !kept.Contains(c)) table.Release(c);  // the target (copied) and the unused
+        }
+        if (deferFeatures)
+        {
+            foreach (var c in featureIndices) table.CheckNumbers(c);  // a bad cell is reported now, as without deferral
+            return new Dataset(target, featureIndices.Select(i => table.Columns[i]).ToArray(), null, y, classes)
+            {
+                _table = table,
+                _featureColumns = featureIndices,
+            };
         }
         var x = new double[table.RowCount, featureIndices.Length];
         if (consume)
@@ -134,15 +159,67 @@ public sealed class Dataset
             $"target column '{target}' in '{table.Path}' is constant (all {y.Length} rows are {value}); a model needs at least two distinct values");
     }
 
+    /// <summary>
+    /// Splits the rows in two, <paramref name="order"/>[..<paramref name="splitAt"/>] and the rest, and hands them over:
+    /// this dataset lets go of its numbers (its <see cref="X"/> and <see cref="Y"/> throw afterwards; the names and
+    /// <see cref="Rows"/> stay), so the caller can return them to the system and hold each row once.
+    /// </summary>
+    internal (Dataset First, Dataset Second) SplitOff(int[] order, int splitAt)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        if (order.Length != Rows)
+            throw new ArgumentException($"order has {order.Length} row numbers but the dataset has {Rows} rows; give a permutation of all of them", nameof(order));
+        ArgumentOutOfRangeException.ThrowIfNegative(splitAt);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(splitAt, Rows);
+        (Dataset, Dataset) parts;
+        if (_table is { } table && IsIdentity(order))
+        {
+            // Rows in file order (no shuffle): straight from the table into the parts, block by block.
+            var y = Y;
+            var (first, second) = (new double[splitAt, Features.Count], new double[Rows - splitAt, Features.Count]);
+            table.MoveNumbersInParts(_featureColumns!, [first, second]);
+            _table = null;
+            parts = (new Dataset(Target, Features.ToArray(), first, y[..splitAt], ClassNames?.ToArray()),
+                new Dataset(Target, Features.ToArray(), second, y[splitAt..], ClassNames?.ToArray()));
+        }
+        else parts = (Select(new ArraySegment<int>(order, 0, splitAt)), Select(new ArraySegment<int>(order, splitAt, Rows - splitAt)));
+        _x = null;
+        _y = null;
+        return parts;
+    }
+
+    private static bool IsIdentity(int[] order)
+    {
+        for (var i = 0; i < order.Length; i++)
+            if (order[i] != i) return false;
+        return true;
+    }
+
+    // The deferred features, moved out of the table now; or, after a split, the error that says where they went.
+    private double[,] MoveFeatures()
+    {
+        if (_table is not { } table) throw HandedOver();
+        var x = new double[Rows, Features.Count];
+        table.MoveNumbers(_featureColumns!, x);
+        _table = null;
+        _x = x;
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);  // as From does after its move
+        return x;
+    }
+
+    private InvalidOperationException HandedOver() =>
+        new($"the {Rows} rows of '{Target}' were handed over to a train/validation split; read them from its parts");
+
     /// <summary>The rows in <paramref name="order"/> (a permutation or a subset of row numbers).</summary>
     public Dataset Select(IReadOnlyList<int> order)
     {
+        var (source, target) = (X, Y);
         var x = new double[order.Count, Features.Count];
         var y = new double[order.Count];
         for (var i = 0; i < order.Count; i++)
         {
-            for (var j = 0; j < Features.Count; j++) x[i, j] = X[order[i], j];
-            y[i] = Y[order[i]];
+            for (var j = 0; j < Features.Count; j++) x[i, j] = source[order[i], j];
+            y[i] = target[order[i]];
         }
         return new Dataset(Target, Features.ToArray(), x, y, ClassNames?.ToArray());
     }

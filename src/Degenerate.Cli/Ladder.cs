@@ -21,33 +21,44 @@ internal static class Ladder
     {
         var head = OutputHead.For(spec.Family, spec.Link, spec.Data.ClassNames?.Count);
         var (train, validation) = Split(spec.Data, settings);
+        // The parsed rows are garbage now (the split holds each row once): return them to the system before libtorch
+        // allocates, which the GC cannot see, so the two never add up.
+        LadderMemory.Release();
         var inputs = spec.Data.Features.Count;
         CheckNetworkFits(inputs, head.Units, settings);
+        // Every rung reads the same rows: tensors over the arrays themselves (no copy where the engine can view host
+        // memory), so the networks' Fit and Evaluate do not each convert them again.
+        var (trainX, trainPin) = GlmInput.View(train.X, Device.CPU);
+        var (validationX, validationPin) = GlmInput.View(validation.X, Device.CPU);
+        try
+        {
+            return Rungs(spec, settings, head, new Rows(train, trainX), new Rows(validation, validationX));
+        }
+        finally
+        {
+            trainX.Dispose();
+            validationX.Dispose();
+            if (trainPin.IsAllocated) trainPin.Free();
+            if (validationPin.IsAllocated) validationPin.Free();
+        }
+    }
+
+    // A part of the split: its numbers, and its features as a tensor that shares them where it can.
+    private readonly record struct Rows(Dataset Data, Tensor X);
+
+    private static List<LadderRung> Rungs(ModelSpec spec, LadderSettings settings, OutputHead head, Rows train, Rows validation)
+    {
+        var inputs = spec.Data.Features.Count;
         var rungs = new List<LadderRung>();
 
-        // Rung 1: the GLM. Its coefficients become the weights of a Dense layer so that it is scored by the very same
-        // loss code as the networks.
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var glm = Glm.Fit(train.X, train.Y, spec.Family, head.Link, new GlmOptions
-        {
-            FeatureNames = spec.Data.Features.ToArray(),
-            ClassNames = spec.Data.ClassNames?.ToArray(),
-        });
-        var glmSeconds = clock.Elapsed.TotalSeconds;
-        var (kernel, bias) = GlmLayout.ToDense(glm, inputs, head.Units);
-        using (var asLayer = OneLayer(head, inputs))
-        {
-            asLayer.SetWeights([kernel, bias]);
-            asLayer.Compile(new SGD(), head.Loss());
-            var loss = asLayer.Evaluate(validation.X, Targets(validation, head))["loss"];
-            var (w, b) = head.Identify(kernel, bias);
-            rungs.Add(new LadderRung($"GLM ({Names.Lower(spec.Family)}, {Names.Lower(glm.Link)} link)",
-                "Newton (maximum likelihood)", glm.Iterations, loss, w, b, asLayer.ParamCount, glm.Warnings, glmSeconds));
-        }
+        rungs.Add(GlmRung(spec, head, train, validation));
+        // The fit's per-row vectors (managed, and libtorch's freed temporaries) are garbage now: give them back before
+        // the networks allocate, rather than let the process keep both.
+        LadderMemory.Release();
 
         // Rung 2: the same one-layer network trained as a network.
         Degenerate.Random.Seed((ulong)settings.Seed);
-        clock.Restart();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         using (var single = OneLayer(head, inputs))
         {
             var (epochs, loss) = Train(single, train, validation, head, settings);
@@ -59,6 +70,8 @@ internal static class Ladder
             var (wi, bi) = head.Identify(k, b);
             rungs.Add(new LadderRung(Describe([], head), $"Adam({settings.LearningRate:G3}), early stopping", epochs, loss, wi, bi, single.ParamCount, [], clock.Elapsed.TotalSeconds));
         }
+
+        LadderMemory.Release();
 
         // Rung 3: a network with hidden layers.
         Degenerate.Random.Seed((ulong)settings.Seed);
@@ -86,15 +99,39 @@ internal static class Ladder
             throw new UsageException(
                 $"--validation-split {settings.ValidationSplit:G} of {data.Rows} rows leaves {splitAt} training and {data.Rows - splitAt} " +
                 $"validation rows; need at least {minimum} training rows (features + 1) and 1 validation row");
-        return (data.Select(order[..splitAt]), data.Select(order[splitAt..]));
+        return data.SplitOff(order, splitAt);
+    }
+
+    // Rung 1: the GLM. Its coefficients become the weights of a Dense layer so that it is scored by the very same loss
+    // code as the networks.
+    private static LadderRung GlmRung(ModelSpec spec, OutputHead head, Rows train, Rows validation)
+    {
+        var inputs = spec.Data.Features.Count;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var glm = Glm.Fit(train.Data.X, train.Data.Y, spec.Family, head.Link, new GlmOptions
+        {
+            FeatureNames = spec.Data.Features.ToArray(),
+            ClassNames = spec.Data.ClassNames?.ToArray(),
+        });
+        var glmSeconds = clock.Elapsed.TotalSeconds;
+        var (kernel, bias) = GlmLayout.ToDense(glm, inputs, head.Units);
+        using (var asLayer = OneLayer(head, inputs))
+        {
+            asLayer.SetWeights([kernel, bias]);
+            asLayer.Compile(new SGD(), head.Loss());
+            var loss = asLayer.Evaluate(validation.X, Targets(validation, head))["loss"];
+            var (w, b) = head.Identify(kernel, bias);
+            return new LadderRung($"GLM ({Names.Lower(spec.Family)}, {Names.Lower(glm.Link)} link)",
+                "Newton (maximum likelihood)", glm.Iterations, loss, w, b, asLayer.ParamCount, glm.Warnings, glmSeconds);
+        }
     }
 
     private static Sequential OneLayer(OutputHead head, int inputs) =>
         new(new Dense(head.Units, head.Activation, inputDim: inputs)) { DType = DType.Float64 };
 
-    private static Data Targets(Dataset data, OutputHead head) => head.ClassIndices ? data.ClassIndices : data.Y;
+    private static Data Targets(Rows rows, OutputHead head) => head.ClassIndices ? rows.Data.ClassIndices : rows.Data.Y;
 
-    private static (int Epochs, double ValidationLoss) Train(Sequential model, Dataset train, Dataset validation, OutputHead head, LadderSettings settings)
+    private static (int Epochs, double ValidationLoss) Train(Sequential model, Rows train, Rows validation, OutputHead head, LadderSettings settings)
     {
         model.Compile(new Adam(settings.LearningRate), head.Loss());
         var stop = new EarlyStopping(monitor: "val_loss", patience: settings.Patience, minDelta: 1e-6, restoreBestWeights: true);

@@ -37,7 +37,8 @@ internal static class LadderCommand
                 BatchSize: parse.GetValue(batchSize),
                 Seed: parse.GetValue(seed));
             settings.Validate();
-            var spec = common.Read(parse);
+            // The features stay in the table until the split moves them into its parts: each row is held once.
+            var spec = common.Read(parse, deferFeatures: true);
             var rungs = Ladder.Run(spec, settings);
             Ladder.Print(stdout, spec, settings, rungs);
             return 0;

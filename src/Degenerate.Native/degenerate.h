@@ -163,6 +163,7 @@ enum { DG_LOSS_MSE = 0, DG_LOSS_BCE_LOGITS, DG_LOSS_SOFTMAX_CCE };
    parameter clipping by value and by norm, and the update at lrs[k] for the epoch's k-th step (nlrs == 0: lr).
    l1, l2: one factor per parameter, or NULL. dropout_noise: one entry per layer, NULL or a [rows, units] tensor of the
    weights' dtype multiplying that layer's output in training (row k: the k-th row visited); NULL: no dropout.
+   decays: one flag per parameter, 0 where the parameter is excluded from weight decay; NULL: every one decays.
    Zero means "not used" for the scalars. */
 typedef struct dg_plan_options {
   const double* lrs;
@@ -174,6 +175,7 @@ typedef struct dg_plan_options {
   double global_clipnorm;
   double weight_decay;
   const dg_tensor* dropout_noise;
+  const int32_t* decays;
 } dg_plan_options;
 /* One epoch of minibatch training of the Dense stack whose parameters `opt` holds (kernel [in, out], then the bias
    when has_bias[i], layer by layer): rows taken in `perm` order (NULL: in order), batches of batch_size, forward,
@@ -188,10 +190,6 @@ DG_API dg_status dg_plan_fit_epoch(dg_optimizer opt, const int32_t* activations,
                                    int32_t nlayers, int32_t loss, dg_tensor x, dg_tensor y, dg_tensor sample_weight,
                                    dg_tensor perm, dg_tensor predictions, int64_t batch_size, double lr,
                                    const dg_plan_options* options, double* loss_sum);
-/* The Dense stack's output for every row of x, computed in chunks of `chunk` rows (in parallel, each chunk's
-   intermediates kept in cache). params as above. */
-DG_API dg_status dg_plan_predict(const dg_tensor* params, int32_t nparams, const int32_t* activations,
-                                 const int32_t* has_bias, int32_t nlayers, dg_tensor x, int64_t chunk, dg_tensor* out);
 
 /* ---- glm.cpp: exact solvers for generalized linear models (float64) ---- */
 enum { DG_FAMILY_GAUSSIAN = 0, DG_FAMILY_BINOMIAL, DG_FAMILY_POISSON, DG_FAMILY_GAMMA, DG_FAMILY_MULTINOMIAL };

@@ -1,8 +1,8 @@
 // Training plans: a whole epoch of a stack of Dense layers (forward, closed-form backward, optimizer update) in one
-// native call, and a fused, chunked forward pass for prediction. The backward pass is the textbook closed form of
-// Dense/activation/loss chains, written to give the numbers libtorch's autograd gives on the same chain (the tests
-// compare the two on every supported combination). The optimizer state is the dg_optimizer's own (optimizer.h), so
-// the plan and the op-by-op path can alternate on one model.
+// native call (prediction is the managed blocked kernel both engines share, BlockedPredict.cs). The backward pass is
+// the textbook closed form of Dense/activation/loss chains, written to give the numbers libtorch's autograd gives on
+// the same chain (the tests compare the two on every supported combination). The optimizer state is the
+// dg_optimizer's own (optimizer.h), so the plan and the op-by-op path can alternate on one model.
 //
 // Small products run as plain loops (at these sizes libtorch's per-op dispatch costs more than the arithmetic);
 // products above kBlasWork multiply-adds go to libtorch's matmul (BLAS) on views of the same buffers.
@@ -220,40 +220,6 @@ double fit_epoch(dg::Optimizer& opt, const Layout& net, int32_t loss, const at::
   return loss_sum;
 }
 
-template <class S>
-void predict(const std::vector<at::Tensor>& params, const Layout& net, const at::Tensor& x, at::Tensor& out,
-             int64_t chunk) {
-  const int64_t rows = x.size(0);
-  const size_t L = net.act.size();
-  const int64_t chunks = (rows + chunk - 1) / chunk;
-  // Chunks run in parallel; each chunk's products and activations stay in cache (libtorch runs the ops inside a
-  // parallel region single-threaded).
-  at::parallel_for(0, chunks, 1, [&](int64_t begin, int64_t end) {
-    for (int64_t c = begin; c < end; ++c) {
-      const int64_t r0 = c * chunk, r1 = std::min(rows, r0 + chunk);
-      at::Tensor h = x.slice(0, r0, r1);
-      for (size_t l = 0; l < L; ++l) {
-        const auto& k = params[net.kernel_index[l]];
-        at::Tensor z = l + 1 == L ? out.slice(0, r0, r1) : at::empty({r1 - r0, net.out[l]}, x.options());
-        if (net.has_bias[l]) {
-          at::addmm_out(z, params[net.bias_index[l]], h, k);
-        } else {
-          at::mm_out(z, h, k);
-        }
-        switch (net.act[l]) {
-          case DG_ACT_LINEAR: break;
-          case DG_ACT_SIGMOID: z.sigmoid_(); break;
-          case DG_ACT_RELU: z.relu_(); break;
-          case DG_ACT_TANH: z.tanh_(); break;
-          case DG_ACT_SOFTMAX: z.copy_(at::softmax(z, 1)); break;
-          default: throw std::invalid_argument("activation " + std::to_string(net.act[l]) + " is not supported");
-        }
-        h = z;
-      }
-    }
-  });
-}
-
 }  // namespace
 
 extern "C" {
@@ -301,26 +267,6 @@ dg_status dg_plan_fit_epoch(dg_optimizer opt, const int32_t* activations, const 
     } else {
       throw std::invalid_argument("training plan: float32 or float64 only");
     }
-  });
-}
-
-dg_status dg_plan_predict(const dg_tensor* params, int32_t nparams, const int32_t* activations,
-                          const int32_t* has_bias, int32_t nlayers, dg_tensor x, int64_t chunk, dg_tensor* out) {
-  return dg::guard([&] {
-    std::vector<at::Tensor> ps;
-    for (int32_t i = 0; i < nparams; ++i) ps.push_back(T(params[i]).detach());
-    const auto net = layout(ps, activations, has_bias, nlayers);
-    const auto X = T(x).contiguous();
-    if (X.dim() != 2 || X.size(1) != net.in[0]) throw std::invalid_argument("predict plan: x has the wrong width");
-    at::NoGradGuard no_grad;
-    at::Tensor result = at::empty({X.size(0), net.out.back()}, X.options());
-    if (chunk <= 0) chunk = 4096;
-    if (X.scalar_type() == at::kDouble) {
-      predict<double>(ps, net, X, result, chunk);
-    } else {
-      predict<float>(ps, net, X, result, chunk);
-    }
-    *out = dg::give(std::move(result));
   });
 }
 

@@ -1,6 +1,6 @@
 // The training plan's arithmetic on raw row-major buffers: small GEMMs, activations and their derivatives, the
 // Keras-formula optimizer updates, the softmax/cross-entropy head and the gradient adjustments (regularizers,
-// clipping, weight decay). Included by plan.cpp only, which composes them into an epoch and a predict pass.
+// clipping, weight decay). Included by plan.cpp only, which composes them into an epoch.
 #pragma once
 
 #include <ATen/Parallel.h>
@@ -238,7 +238,9 @@ double adjust_gradients(dg::Optimizer& opt, const dg_plan_options& o, std::vecto
   }
   if (o.weight_decay > 0) {
     const S decay = S(o.weight_decay * lr);
-    for (auto& t : opt.params) {
+    for (size_t i = 0; i < opt.params.size(); ++i) {
+      if (o.decays != nullptr && o.decays[i] == 0) continue;  // excluded from weight decay
+      auto& t = opt.params[i];
       S* p = t.data_ptr<S>();
       for (int64_t j = 0, n = t.numel(); j < n; ++j) p[j] -= p[j] * decay;
     }

@@ -277,6 +277,14 @@ internal sealed partial class TorchSharpEngine : ITensorEngine
     {
         var x = T(t);
         if (!x.is_floating_point() || x.NumberOfElements == 0) return true;
+        // A contiguous CPU float32/float64 tensor is scanned in place (isfinite + all cost a full-size temporary).
+        if (x.device_type == global::TorchSharp.DeviceType.CPU && x.is_contiguous()
+            && x.dtype is global::TorchSharp.torch.ScalarType.Float32 or global::TorchSharp.torch.ScalarType.Float64)
+            unsafe
+            {
+                return HostFinite.All(DataPointer(t), x.NumberOfElements,
+                    x.dtype == global::TorchSharp.torch.ScalarType.Float32 ? DType.Float32 : DType.Float64);
+            }
         using var detached = x.detach();
         using var finite = detached.isfinite();
         using var all = finite.all();

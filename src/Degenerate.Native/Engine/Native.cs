@@ -162,7 +162,4 @@ internal static partial class Native
     internal static unsafe partial int dg_plan_fit_epoch(IntPtr opt, int* activations, int* hasBias, int nlayers, int loss,
         TensorHandle x, TensorHandle y, IntPtr sampleWeight, IntPtr perm, IntPtr predictions, long batchSize, double lr,
         NativeFusedKernels.PlanOptions* options, out double lossSum);
-    [LibraryImport(Library)]
-    internal static unsafe partial int dg_plan_predict(IntPtr* parameters, int nparams, int* activations, int* hasBias,
-        int nlayers, TensorHandle x, long chunk, out TensorHandle result);
 }

@@ -170,7 +170,9 @@ internal sealed partial class NativeEngine : ITensorEngine
 
     // ---- optional kernels ----
 
-    public IFusedKernels? FusedKernels { get; } = new NativeFusedKernels();
+    public IFusedKernels? FusedKernels => _fused ??= new NativeFusedKernels(this);
+
+    private NativeFusedKernels? _fused;
 
     public IGlmKernels? GlmKernels { get; } = new NativeGlmKernels();
 

@@ -3,9 +3,14 @@ using Degenerate.Tensors.Engines;
 
 namespace Degenerate.Engines.Native;
 
-/// <summary>plan.cpp: a whole epoch of a Dense stack, or its prediction, in one native call.</summary>
-internal sealed class NativeFusedKernels : IFusedKernels
+/// <summary>
+/// plan.cpp: a whole epoch of a Dense stack in one native call; its prediction in the managed blocked kernel
+/// (<see cref="ManagedFusedKernels.Predict"/>), which reads the native tensors' memory in place.
+/// </summary>
+internal sealed class NativeFusedKernels(ITensorEngine engine) : IFusedKernels
 {
+    private readonly ManagedFusedKernels _predict = new(engine);
+
     /// <summary>degenerate.h's dg_plan_options, field for field.</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal unsafe struct PlanOptions
@@ -19,6 +24,7 @@ internal sealed class NativeFusedKernels : IFusedKernels
         public double GlobalClipnorm;
         public double WeightDecay;
         public IntPtr* DropoutNoise;
+        public int* Decays;
     }
 
     public bool RecordsPredictions => true;
@@ -57,6 +63,7 @@ internal sealed class NativeFusedKernels : IFusedKernels
             fixed (double* l1 = options?.L1)
             fixed (double* l2 = options?.L2)
             fixed (IntPtr* masks = noisePointers)
+            fixed (int* decays = options?.Decays?.Select(d => d ? 1 : 0).ToArray())
             {
                 var settings = new PlanOptions
                 {
@@ -69,6 +76,7 @@ internal sealed class NativeFusedKernels : IFusedKernels
                     GlobalClipnorm = options?.GlobalClipnorm ?? 0,
                     WeightDecay = options?.WeightDecay ?? 0,
                     DropoutNoise = noise is null ? null : masks,
+                    Decays = decays,
                 };
                 Native.Check(Native.dg_plan_fit_epoch(native.Handle.DangerousGetHandle(), act, bias, activations.Length, loss,
                     NativeEngine.H(x), NativeEngine.H(y), sampleWeight?.DangerousGetHandle() ?? IntPtr.Zero,
@@ -83,20 +91,7 @@ internal sealed class NativeFusedKernels : IFusedKernels
         }
     }
 
-    public unsafe EngineTensor Predict(IReadOnlyList<EngineTensor> parameters, int[] activations, int[] hasBias, EngineTensor x, long chunk)
-    {
-        using var handles = new HandleArray(parameters);
-        fixed (IntPtr* p = handles.Pointers)
-        fixed (int* act = activations)
-        fixed (int* bias = hasBias)
-        {
-            var status = Native.dg_plan_predict(p, parameters.Count, act, bias, activations.Length, NativeEngine.H(x), chunk, out var result);
-            if (status != 0)
-            {
-                result.Dispose();
-                Native.Check(status);
-            }
-            return result;
-        }
-    }
+    // Prediction is the managed blocked kernel, shared with the TorchSharp engine, on this engine's tensor memory.
+    public EngineTensor Predict(IReadOnlyList<EngineTensor> parameters, int[] activations, int[] hasBias, EngineTensor x, long chunk) =>
+        _predict.Predict(parameters, activations, hasBias, x, chunk);
 }

@@ -95,9 +95,10 @@ public abstract partial class Model
         using var noGrad = Autograd.NoGrad();
         if (_distribution is { } dp) return PredictDistributed(dp, input, batchSize);
         foreach (var c in hooks) c.OnPredictBegin();
-        var n = input.Size(0);
         var perBatch = hooks.Any(c => c.Overrides(nameof(Callback.OnPredictBatchBegin)) || c.Overrides(nameof(Callback.OnPredictBatchEnd)));
-        if (!perBatch && n > batchSize && TrainingPlan.Predict(this, input) is { } planned)
+        // Any number of rows goes through the plan: each row's output is then the same bit for bit whatever the batch
+        // size or the rows predicted with it (the blocked kernel computes every row alike).
+        if (!perBatch && TrainingPlan.Predict(this, input) is { } planned)
         {
             DisposeScope.Current?.Detach(planned);
             foreach (var c in hooks) c.OnPredictEnd();
@@ -138,7 +139,8 @@ public abstract partial class Model
                 try
                 {
                     foreach (var c in callbacks) c.OnPredictBatchBegin(step);
-                    var part = Call(input);
+                    // The plan where it applies, so that every way of predicting gives the same numbers.
+                    var part = TrainingPlan.Predict(this, input) ?? Call(input);
                     DisposeScope.Current?.Detach(part);
                     parts.Add(part);
                     foreach (var c in callbacks) c.OnPredictBatchEnd(step, part);

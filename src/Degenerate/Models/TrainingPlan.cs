@@ -14,15 +14,16 @@ namespace Degenerate.Models;
 /// activations linear, sigmoid, relu or tanh), with <see cref="Dropout"/> layers between them, trained on the CPU in
 /// float32 or float64 with mean squared error (any of those final activations), binary cross-entropy after a sigmoid
 /// (or from logits), or categorical / sparse categorical cross-entropy after a softmax (or from logits), by SGD, Adam,
-/// RMSprop or Adagrad (with clipnorm, clipvalue, global_clipnorm, weight decay or a learning-rate schedule), with L1,
-/// L2 or L1L2 kernel and bias regularizers, runs a whole epoch (forward, closed-form backward, update) in one call
-/// instead of one call per operation: plan.cpp on the native engine, the managed kernels of
-/// <see cref="ManagedFusedKernels"/> on TorchSharp. The numbers are those of the op-by-op autograd path (tests compare
-/// the two on every combination); dropout noise is drawn by the engine's own dropout op in the op-by-op path's order,
-/// so seeded runs give the same weights. Compiled metrics are updated once per epoch from each row's prediction made
-/// in its training step, which the kernels record. Anything else (any other layer: the normalization layers,
+/// RMSprop or Adagrad (with clipnorm, clipvalue, global_clipnorm, weight decay with or without exclusions, or a
+/// learning-rate schedule), with L1, L2 or L1L2 kernel and bias regularizers, runs a whole epoch (forward, closed-form
+/// backward, update) in one call instead of one call per operation: plan.cpp on the native engine, the managed kernels
+/// of <see cref="ManagedFusedKernels"/> on TorchSharp. The numbers are those of the op-by-op autograd path (tests
+/// compare the two on every combination); dropout noise is drawn by the engine's own dropout op in the op-by-op path's
+/// order, so seeded runs give the same weights. Compiled metrics are updated once per epoch from each row's prediction
+/// made in its training step, which the kernels record. Anything else (any other layer: the normalization layers,
 /// GaussianNoise, Flatten; other losses, activations or regularizers; label smoothing; frozen layers; per-batch
-/// callbacks; a GPU; or <see cref="Model.RunEagerly"/>) takes the op-by-op path.
+/// callbacks; a GPU; or <see cref="Model.RunEagerly"/>) takes the op-by-op path. Prediction of such a stack (any
+/// activation, softmax included) is one call on both engines: the managed blocked kernel of BlockedPredict.
 /// </summary>
 internal sealed class TrainingPlan
 {
@@ -66,12 +67,8 @@ internal sealed class TrainingPlan
         if (!extended && (optimizer.ClipNorm is not null || optimizer.ClipValue is not null || optimizer.GlobalClipnorm is not null
                 || optimizer.WeightDecay is not null || optimizer.LearningRateSchedule is not null))
             return null;
-        // The plans decay every weight alike; exclusions (ExcludeFromWeightDecay) are honoured op by op.
-        if (optimizer.ExcludesFromWeightDecay) return null;
         // A portable optimizer's state is trained by the managed kernels, an engine optimizer's by the engine's own.
         if (optimizer is not (SGD or Adam or RMSprop or Adagrad)) return null;
-        // The fused epoch decays every parameter: weights excluded from weight decay keep the op-by-op path.
-        if (optimizer.WeightDecay is > 0 && ExcludesFromDecay(model, optimizer)) return null;
         foreach (var c in callbacks)
         {
             if (c is ProgbarLogger p)
@@ -115,23 +112,6 @@ internal sealed class TrainingPlan
                 return null;
         }
         return new TrainingPlan(stack, loss, sparse, l1, l2);
-    }
-
-    // Whether the optimizer skips the decay of any trainable weight (ExcludeFromWeightDecay, by reference or by the
-    // weight's name as Model.BuildOptimizer gives it).
-    private static bool ExcludesFromDecay(Model model, Optimizer optimizer)
-    {
-        foreach (var layer in model.Layers)
-        {
-            var weights = layer.Weights.ToList();
-            foreach (var w in layer.TrainableWeights)
-            {
-                var i = weights.FindIndex(x => ReferenceEquals(x, w));
-                var name = i >= 0 && i < layer.WeightNames.Count ? layer.WeightNames[i] : "";
-                if (!optimizer.UsesWeightDecay(w, name)) return true;
-            }
-        }
-        return false;
     }
 
     // Per trainable parameter (the optimizer's order) the L1 and L2 factors of its regularizer; Regularized null when
@@ -263,6 +243,8 @@ internal sealed class TrainingPlan
             ClipValue = optimizer.ClipValue ?? 0,
             GlobalClipnorm = optimizer.GlobalClipnorm ?? 0,
             WeightDecay = optimizer.WeightDecay ?? 0,
+            // Exactly the parameters Optimizer.Step decays (ExcludeFromWeightDecay by reference or by name).
+            Decays = optimizer.WeightDecay is > 0 && optimizer.ExcludesFromWeightDecay ? optimizer.WeightDecayMask() : null,
             DropoutNoise = noise,
         };
     }

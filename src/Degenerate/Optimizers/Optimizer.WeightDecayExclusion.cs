@@ -56,7 +56,7 @@ public abstract partial class Optimizer
         _decays = null;
     }
 
-    // Whether some weights are excluded: the fused training plan decays every weight alike, so such a model trains op by op.
+    // Whether some weights are excluded (the fused training plan then gets WeightDecayMask).
     internal bool ExcludesFromWeightDecay => WeightDecay is not null && (_excludedTensors.Count > 0 || _excludedNames is not null);
 
     /// <summary>Whether <see cref="WeightDecay"/> applies to the weight (false when it was excluded).</summary>
@@ -72,6 +72,14 @@ public abstract partial class Optimizer
     {
         _parameterNames = names;
         _decays = null;
+    }
+
+    /// <summary>Per built parameter (Build's order), whether Step decays it: the fused training plan's mask.</summary>
+    internal bool[] WeightDecayMask()
+    {
+        var mask = new bool[_parameters.Length];
+        for (var i = 0; i < mask.Length; i++) mask[i] = DecaysParameter(i, _parameters[i]);
+        return mask;
     }
 
     private bool DecaysParameter(int index, Tensor parameter)

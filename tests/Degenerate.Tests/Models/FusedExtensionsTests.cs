@@ -26,7 +26,7 @@ public class FusedExtensionsTests
     {
         "cce/softmax", "cce-logits/linear", "scce/softmax", "scce-logits/linear",
         "l1-kernel", "l2-bias", "l1l2-cce",
-        "clipnorm", "clipvalue", "global-clipnorm", "weight-decay", "schedule",
+        "clipnorm", "clipvalue", "global-clipnorm", "weight-decay", "decay-without-biases", "decay-without-first-kernel", "schedule",
         "dropout-mse", "dropout-scce", "everything",
     };
 
@@ -74,6 +74,8 @@ public class FusedExtensionsTests
             "clipvalue" => new Adam(0.01, clipValue: 0.02),
             "global-clipnorm" => new RMSprop(0.01, globalClipnorm: 0.1),
             "weight-decay" => new SGD(0.05, momentum: 0.5, weightDecay: 0.1),
+            "decay-without-biases" => new SGD(0.05, momentum: 0.5, weightDecay: 0.1),
+            "decay-without-first-kernel" => new Adam(0.01, weightDecay: 0.2),
             "schedule" => new Adam(0.01) { LearningRateSchedule = new ExponentialDecay(0.02, 3, 0.8) },
             "everything" => new Adam(0.01, globalClipnorm: 0.5, weightDecay: 0.05)
                 { LearningRateSchedule = new ExponentialDecay(0.01, 5, 0.9, staircase: true) },
@@ -97,6 +99,9 @@ public class FusedExtensionsTests
             _ => ["mae"],
         };
         model.Compile(optimizer, loss, metrics);
+        // Keras's exclude_from_weight_decay, by name pattern and by reference: the excluded weights must not decay.
+        if (name == "decay-without-biases") optimizer.ExcludeFromWeightDecay(varNames: ["bias"]);
+        if (name == "decay-without-first-kernel") optimizer.ExcludeFromWeightDecay(varList: [model.Layers[0].Weights[0]]);
         return new Case(model, head.StartsWith("scce", StringComparison.Ordinal), head.StartsWith("cce", StringComparison.Ordinal), head == "bce");
     }
 
@@ -205,6 +210,7 @@ public class FusedExtensionsTests
                 Assert.Contains("softmax", Fails([4, 4], null).Message);
                 Assert.Contains("dropout noise of layer 0", Fails([2, 4], new() { DropoutNoise = [badNoise.Handle, null] }).Message);
                 Assert.Contains("learning rate", Fails([2, 4], new() { LearningRates = [0.1, double.NaN] }).Message);
+                Assert.Contains("5 weight-decay flags", Fails([2, 4], new() { WeightDecay = 0.1, Decays = [true, false, true, true, true] }).Message);
                 // Nothing was trained by the refused calls.
                 var after = Weights(model);
                 for (var i = 0; i < before.Length; i++) Assert.Equal(before[i], after[i]);

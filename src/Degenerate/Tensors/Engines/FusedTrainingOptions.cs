@@ -30,6 +30,12 @@ internal sealed class FusedTrainingOptions
     public double WeightDecay { get; init; }
 
     /// <summary>
+    /// Per parameter (the optimizer's order) whether <see cref="WeightDecay"/> applies to it (false: excluded, Keras's
+    /// exclude_from_weight_decay); null: it applies to every parameter.
+    /// </summary>
+    public bool[]? Decays { get; init; }
+
+    /// <summary>
     /// Per layer, the dropout noise applied to that layer's output (after its activation) in training, or null: a
     /// [rows, units] tensor of the parameters' dtype whose row k multiplies the k-th row visited (0 or 1/(1 − rate),
     /// drawn as the op-by-op path draws it). Null: no dropout anywhere.
@@ -49,6 +55,8 @@ internal sealed class FusedTrainingOptions
             throw new ArgumentException($"training plan: {l1.Length} L1 factors for {parameters} parameters", nameof(L1));
         if (L2 is { } l2 && l2.Length != parameters)
             throw new ArgumentException($"training plan: {l2.Length} L2 factors for {parameters} parameters", nameof(L2));
+        if (Decays is { } decays && decays.Length != parameters)
+            throw new ArgumentException($"training plan: {decays.Length} weight-decay flags for {parameters} parameters", nameof(Decays));
         foreach (var f in (L1 ?? []).Concat(L2 ?? []))
             if (!(f >= 0) || !double.IsFinite(f))
                 throw new ArgumentOutOfRangeException(nameof(L1), f, "training plan: regularizer factors must be finite values >= 0");

@@ -63,6 +63,7 @@ internal static unsafe class ManagedPlanGradients<T> where T : unmanaged, IFloat
             var decay = T.CreateChecked(options.WeightDecay * lr);
             for (var i = 0; i < parameters.Length; i++)
             {
+                if (options.Decays is { } decays && !decays[i]) continue;  // excluded from weight decay
                 T* p = parameters[i];
                 for (long j = 0; j < sizes[i]; j++) p[j] -= p[j] * decay;
             }

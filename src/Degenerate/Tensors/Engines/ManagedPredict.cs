@@ -4,14 +4,20 @@ using System.Runtime.CompilerServices;
 namespace Degenerate.Tensors.Engines;
 
 /// <summary>
-/// The fused forward pass of a Dense stack over many rows (plan.cpp's predict in C#): chunks of rows run in parallel,
-/// and each chunk's intermediate layers stay in two cache-sized buffers of its thread.
+/// The fused forward pass of a Dense stack over many rows, on both engines: <see cref="BlockedPredict{T}"/> where the
+/// machine has AVX2 and FMA, else these portable loops (chunks of rows in parallel, each chunk's intermediate layers in
+/// two cache-sized buffers of its thread).
 /// </summary>
 internal static unsafe class ManagedPredict<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>output[rows × last width] = the stack applied to x[rows × first width].</summary>
     public static void Run(DenseLayout net, IntPtr[] weights, T* x, T* output, long rows, long chunk, int threads)
     {
+        if (BlockedPredict<T>.Supported && !ManagedPredictSettings.Portable)
+        {
+            BlockedPredict<T>.Run(net, weights, x, output, rows, threads);
+            return;
+        }
         var L = net.Layers;
         long widest = 0;
         for (var l = 0; l < L; l++) widest = Math.Max(widest, net.Out[l]);
@@ -46,4 +52,11 @@ internal static unsafe class ManagedPredict<T> where T : unmanaged, IFloatingPoi
             h = z;
         }
     }
+}
+
+/// <summary>Test switch: run predict plans through the portable loops even where the blocked kernel runs.</summary>
+internal static class ManagedPredictSettings
+{
+    /// <summary>When set, <see cref="ManagedPredict{T}"/> skips the AVX2/FMA kernel.</summary>
+    public static bool Portable { get; set; }
 }
