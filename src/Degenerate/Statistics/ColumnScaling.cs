@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace Degenerate.Statistics;
 
 /// <summary>
@@ -18,6 +22,7 @@ internal static class ColumnScaling
         if (x is null) return null;
         int n = x.GetLength(0), p = x.GetLength(1);
         if (n == 0 || p == 0) return null;
+        if (ClearlyInRange(x)) return null;
         // Two row-major passes (the array's own order) with per-column accumulators, each column summed in row order.
         var max = new double[p];
         for (var i = 0; i < n; i++)
@@ -53,6 +58,57 @@ internal static class ColumnScaling
             any = true;
         }
         return any ? scale : null;
+    }
+
+    /// <summary>
+    /// One vectorized pass deciding the common case: every column's root mean square, from plain sums of squares, is
+    /// within [2^−20.25, 2^20.25] (or the column is all zeros) with no overflow or underflow in the sums, so
+    /// <see cref="For"/> leaves it alone whatever the rounding. Anything else (a column near or beyond the limits,
+    /// values whose squares leave the normal range, non-finite values) goes to the exact two-pass computation.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]  // once per fit: no tier-0 intrinsics
+    private static unsafe bool ClearlyInRange(double[,] x)
+    {
+        if (!Avx.IsSupported || !Fma.IsSupported) return false;
+        int n = x.GetLength(0), p = x.GetLength(1);
+        var sum = new double[p + 3];
+        var max = new double[p + 3];
+        var bad = Vector256<double>.Zero;
+        var absMask = Vector256.Create(-0.0);
+        fixed (double* data = x)
+        fixed (double* sp = sum)
+        fixed (double* mp = max)
+        {
+            for (long i = 0; i < n; i++)
+            {
+                var row = data + i * p;
+                var c = 0;
+                for (; c + 4 <= p; c += 4)
+                {
+                    var v = Avx.LoadVector256(row + c);
+                    bad = Avx.Add(bad, Avx.Subtract(v, v));  // NaN once any value is NaN or infinite
+                    Avx.Store(sp + c, Fma.MultiplyAdd(v, v, Avx.LoadVector256(sp + c)));
+                    Avx.Store(mp + c, Avx.Max(Avx.AndNot(absMask, v), Avx.LoadVector256(mp + c)));
+                }
+                for (; c < p; c++)
+                {
+                    var v = row[c];
+                    if (!double.IsFinite(v)) return false;
+                    sp[c] += v * v;
+                    mp[c] = Math.Max(mp[c], Math.Abs(v));
+                }
+            }
+        }
+        if (!double.IsFinite(Vector256.Sum(bad))) return false;
+        for (var c = 0; c < p; c++)
+        {
+            if (max[c] == 0) continue;
+            // Squares of values in [1e-150, 1e150] and their sums stay normal and finite.
+            if (!(max[c] <= 1e150 && max[c] >= 1e-150 && double.IsFinite(sum[c]) && sum[c] >= 1e-290)) return false;
+            var log2 = Math.Log2(Math.Sqrt(sum[c] / n));
+            if (!(Math.Abs(log2) <= Limit + 0.25)) return false;
+        }
+        return true;
     }
 
     /// <summary>x with column c multiplied by scale[c] (exact: powers of two).</summary>

@@ -129,8 +129,23 @@ internal sealed class GlmProblem : IDisposable
         or (Family.Binomial, Link.Logit) or (Family.Poisson, Link.Log) or (Family.Gamma, Link.Inverse) or (Family.Gamma, Link.Log)
         or (Family.Multinomial, Link.Logit);
 
-    /// <summary>The engine's fused GLM passes, else (or when forced) the portable ones written on tensor operations.</summary>
-    internal static IGlmKernels Kernels => (ForcePortableKernels ? null : Engine.Current.GlmKernels) ?? GlmTensorKernels.Instance;
+    /// <summary>
+    /// The engine's fused GLM passes (on the CPU routed through the managed host pass, <see cref="GlmHostKernels"/>), else
+    /// (or when forced) the portable ones written on tensor operations.
+    /// </summary>
+    internal static IGlmKernels Kernels
+    {
+        get
+        {
+            var own = ForcePortableKernels ? null : Engine.Current.GlmKernels;
+            if (own is null) return GlmTensorKernels.Instance;
+            var routed = Routed;
+            if (routed is null || !ReferenceEquals(routed.Engine, own)) Routed = routed = new GlmHostKernels(own);
+            return routed;
+        }
+    }
+
+    private static GlmHostKernels? Routed;
 
     private static readonly AsyncLocal<bool> ForcePortable = new();
 

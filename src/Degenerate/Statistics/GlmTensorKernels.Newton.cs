@@ -12,7 +12,7 @@ internal sealed partial class GlmTensorKernels
         var xt = View(x);
         var yt = View(y);
         var wt = weights is null ? null : View(weights);
-        return NewtonLoop(b => Pass(xt, intercept, yt, wt, family, link, false, b), View(beta), family, tolerance, maxIterations, ridge,
+        return NewtonLoop(b => Pass(xt, intercept, yt, wt, family, link, false, b, kernel: false), View(beta), family, tolerance, maxIterations, ridge,
             wantInformation);
     }
 

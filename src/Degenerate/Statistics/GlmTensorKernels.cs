@@ -65,7 +65,9 @@ internal sealed partial class GlmTensorKernels : IGlmKernels
     /// <summary>One pass: score, information, log-likelihood kernel and max |y − μ| (for perfect-prediction checks).</summary>
     internal readonly record struct PassResult(Tensor Score, Tensor Information, double Kernel, double MaxResidual);
 
-    private static PassResult Pass(Tensor x, bool intercept, Tensor y, Tensor? w, Family family, Link link, bool observed, Tensor beta)
+    /// <remarks><paramref name="kernel"/> false lets the host pass skip the log-likelihood kernel (Newton's passes).</remarks>
+    internal static PassResult Pass(Tensor x, bool intercept, Tensor y, Tensor? w, Family family, Link link, bool observed, Tensor beta,
+        bool kernel = true)
     {
         CheckDesign(x);
         if (y.Size(0) != x.Size(0))
@@ -83,7 +85,7 @@ internal sealed partial class GlmTensorKernels : IGlmKernels
         }
         if (beta.Rank != 1 || beta.Size(0) != p)
             throw new ArgumentException($"beta has shape {beta.ShapeString}; it must be [{p}] (the design's columns)", nameof(beta));
-        return Univariate(x, intercept, y, w, family, link, observed, beta);
+        return Univariate(x, intercept, y, w, family, link, observed, beta, kernel);
     }
 
     private static bool Canonical(Family family, Link link) => (family, link) is (Family.Gaussian, Link.Identity)
@@ -180,11 +182,11 @@ internal sealed partial class GlmTensorKernels : IGlmKernels
     }
 
     private static PassResult Univariate(Tensor x, bool intercept, Tensor y, Tensor? w, Family family, Link link, bool observed,
-        Tensor beta)
+        Tensor beta, bool kernel)
     {
         long n = x.Size(0), p = x.Size(1) + (intercept ? 1 : 0);
         if (x.Device.Type == DeviceType.Cpu && p < 64 && !TensorPassOnly && GlmHostPass.Supported && GlmHostPass.Covers(family, link))
-            return HostUnivariate(x, intercept, y, w, family, link, observed, beta);
+            return HostUnivariate(x, intercept, y, w, family, link, observed, beta, kernel);
         var g = Tensor.Zeros([p], DType.Float64, x.Device);
         var info = Tensor.Zeros([p, p], DType.Float64, x.Device);
         var ll = Tensor.Zeros([], DType.Float64, x.Device);
@@ -208,12 +210,12 @@ internal sealed partial class GlmTensorKernels : IGlmKernels
 
     // A design in host memory: the managed pass over the caller's data in place (no chunk copies, no weighted copies).
     private static unsafe PassResult HostUnivariate(Tensor x, bool intercept, Tensor y, Tensor? w, Family family, Link link, bool observed,
-        Tensor beta)
+        Tensor beta, bool kernel)
     {
         using var host = new HostMemory(E);
         var sums = GlmHostPass.Run((double*)host.Of(x.Handle, DType.Float64), x.Size(0), (int)x.Size(1), intercept,
             (double*)host.Of(y.Handle, DType.Float64), w is null ? null : (double*)host.Of(w.Handle, DType.Float64), family, link, observed,
-            (double*)host.Of(beta.Handle, DType.Float64), Math.Max(1, E.Threads));
+            (double*)host.Of(beta.Handle, DType.Float64), Math.Max(1, E.Threads), kernel);
         return new PassResult(Tensor.FromArray(sums.Score, x.Device), Tensor.FromArray(sums.Information, x.Device), sums.Kernel,
             sums.MaxResidual);
     }

@@ -10,11 +10,13 @@ namespace Degenerate.Tests.Statistics;
 /// </summary>
 public class GlmFastPathTests
 {
-    [Fact]
-    public void HostPassEqualsTheTensorOperationPass()
+    [Theory]
+    [InlineData(9)]   // 10 or 9 design columns: a 4-wide last tile, the score sharing a row block, a ragged last 128-row block
+    [InlineData(11)]  // 12 or 11: with the intercept the score is a row block of its own
+    public void HostPassEqualsTheTensorOperationPass(int c)
     {
         var rng = new System.Random(11);
-        const int n = 1000, c = 9;  // 10 design columns: a partial 4×8 tile and a ragged last 128-row block
+        const int n = 1000;
         var x = new double[n * c];
         for (var i = 0; i < x.Length; i++) x[i] = rng.NextDouble() * 2 - 1;
         var w = Enumerable.Range(0, n).Select(_ => 0.5 + rng.NextDouble()).ToArray();
@@ -108,5 +110,48 @@ public class GlmFastPathTests
         Assert.Equal(cold.LlNull, warm.LlNull, Math.Abs(cold.LlNull) * 1e-12);
         if (separableSample) Assert.Equal(cold.Iterations, warm.Iterations);
         else Assert.True(warm.Iterations < cold.Iterations, $"warm {warm.Iterations} vs cold {cold.Iterations} full-data iterations");
+    }
+
+    [Theory]
+    [InlineData(false, true)]
+    [InlineData(true, true)]    // strong effects: fitted probabilities within 1e-8 of 0 or 1 (quasi-separation)
+    [InlineData(false, false)]  // no intercept
+    public void HostStatisticsEqualTheGeneralLoops(bool extreme, bool intercept)
+    {
+        var rng = new System.Random(extreme ? 3 : 4);
+        const int n = 4003, c = 5;  // a ragged last group of four rows
+        var x = new double[n, c];
+        var y = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            var eta = 0.3;
+            for (var j = 0; j < c; j++)
+            {
+                x[i, j] = rng.NextDouble() * 2 - 1;
+                eta += (extreme ? 4 : 0.8) * (j - 2) * x[i, j];
+            }
+            y[i] = rng.NextDouble() < 1 / (1 + Math.Exp(-eta)) ? 1 : 0;
+        }
+        var options = new GlmOptions { FitIntercept = intercept, MaxIterations = 8 };
+        var fast = Glm.Fit(x, y, Family.Binomial, options: options);
+        GlmHostStatistics.Disabled = true;
+        GlmResult general;
+        try
+        {
+            general = Glm.Fit(x, y, Family.Binomial, options: options);
+        }
+        finally
+        {
+            GlmHostStatistics.Disabled = false;
+        }
+        Close.All(general.Params.ToArray(), fast.Params, 0, 0, "params");  // the same fit: only the statistics' sweep differs
+        Close.Equal(general.Llf, fast.Llf, 1e-12, 1e-12, "llf");
+        Close.Equal(general.LlNull, fast.LlNull, 1e-12, 1e-12, "llnull");
+        Close.Equal(general.Deviance, fast.Deviance, 1e-11, 1e-11, "deviance");
+        Close.Equal(general.PearsonChi2, fast.PearsonChi2, 1e-9, 1e-9, "pearson");
+        Close.Equal(general.Aic, fast.Aic, 1e-12, 1e-12, "aic");
+        Close.Equal(general.PseudoRSquared, fast.PseudoRSquared, 1e-12, 1e-12, "pseudo R²");
+        Assert.Equal(general.Warnings, fast.Warnings);
+        if (extreme) Assert.Contains(fast.Warnings, w => w.StartsWith("Quasi-complete separation", StringComparison.Ordinal));
     }
 }
