@@ -168,14 +168,22 @@ internal static class GlmInput
     /// <summary>The first column of x whose values are all equal and not zero, or −1.</summary>
     private static int ConstantColumn(double[,] x)
     {
-        long n = x.GetLength(0), p = x.GetLength(1);
-        if (n == 0) return -1;
-        var candidate = new bool[p];
-        for (var j = 0; j < p; j++) candidate[j] = x[0, j] != 0;
-        for (long i = 1; i < n; i++)
-            for (var j = 0; j < p; j++)
-                if (candidate[j] && x[i, j] != x[0, j]) candidate[j] = false;
-        return Array.IndexOf(candidate, true);
+        long n = x.GetLength(0);
+        var p = x.GetLength(1);
+        if (n == 0 || p == 0) return -1;
+        // Row-major over the array's memory, visiting only the columns still in the running: most columns drop out at
+        // the second row, and the scan ends as soon as none is left (a million-row design is then not read at all).
+        ref var first = ref Unsafe.As<byte, double>(ref MemoryMarshal.GetArrayDataReference(x));
+        var live = new List<int>(p);
+        for (var j = 0; j < p; j++)
+            if (Unsafe.Add(ref first, j) != 0) live.Add(j);
+        for (long i = 1; i < n && live.Count > 0; i++)
+        {
+            ref var row = ref Unsafe.Add(ref first, (nint)(i * p));
+            for (var k = live.Count - 1; k >= 0; k--)
+                if (Unsafe.Add(ref row, live[k]) != Unsafe.Add(ref first, live[k])) live.RemoveAt(k);
+        }
+        return live.Count > 0 ? live[0] : -1;
     }
 
     /// <summary>
