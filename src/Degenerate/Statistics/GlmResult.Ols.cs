@@ -60,8 +60,15 @@ public sealed partial class GlmResult
                 for (var a = 0; a < k; a++)
                     for (var b = 0; b < k; b++) xtx[a, b] += w * row[a] * row[b];
             }
-            double mean = e.Average(), m2 = 0, m3 = 0, m4 = 0, ss = 0, diff = 0;
-            for (var i = 0; i < n; i++)
+            var (m2, m3, m4, ss, diff) = Sums(e, e.Average());
+            return From(m2 / n, m3 / n, m4 / n, ss, diff, n, xtx);
+        }
+
+        /// <summary>Σ(e − mean)², Σ(e − mean)³, Σ(e − mean)⁴, Σe² and Σ(eᵢ − eᵢ₋₁)² over <paramref name="e"/>.</summary>
+        internal static (double M2, double M3, double M4, double Ss, double Diff) Sums(double[] e, double mean)
+        {
+            double m2 = 0, m3 = 0, m4 = 0, ss = 0, diff = 0;
+            for (var i = 0; i < e.Length; i++)
             {
                 var c = e[i] - mean;
                 m2 += c * c;
@@ -70,9 +77,12 @@ public sealed partial class GlmResult
                 ss += e[i] * e[i];
                 if (i > 0) diff += (e[i] - e[i - 1]) * (e[i] - e[i - 1]);
             }
-            m2 /= n;
-            m3 /= n;
-            m4 /= n;
+            return (m2, m3, m4, ss, diff);
+        }
+
+        /// <summary>The diagnostics from the residuals' central moments (divided by n), their sums and XᵀWX.</summary>
+        internal static OlsDiagnostics From(double m2, double m3, double m4, double ss, double diff, int n, double[,] xtx)
+        {
             var skew = m3 / Math.Pow(m2, 1.5);
             var kurtosis = m4 / (m2 * m2);
             var jb = n / 6.0 * (skew * skew + (kurtosis - 3) * (kurtosis - 3) / 4);
